@@ -1,0 +1,93 @@
+// Process: shared. The wire formats of everything Tessera encrypts or signs.
+//
+// Every encrypted blob is an Envelope. Its associated data is never stored in the blob: each
+// reader rebuilds it from what it expects the blob to be (which team, vault, item, key
+// generation, item version). A server that moves a blob to another item, another vault or an
+// older version therefore makes authentication fail instead of showing the wrong secret.
+//
+// Signed statements are built as a fixed-order JSON array behind a domain label, so two
+// implementations cannot disagree about canonical key order and a signature made for one
+// purpose can never verify for another.
+import { z } from 'zod';
+
+export const ENVELOPE_VERSION = 1 as const;
+export const ENVELOPE_ALG = 'xchacha20poly1305-ietf' as const;
+
+export const envelopeSchema = z
+  .object({
+    v: z.number().int(),
+    alg: z.string().max(64),
+    nonce: z.string().max(64),
+    ct: z.string().max(16 * 1024 * 1024),
+  })
+  .strict();
+export type Envelope = { v: typeof ENVELOPE_VERSION; alg: typeof ENVELOPE_ALG; nonce: string; ct: string };
+
+export const KDF_ALG = 'argon2id13' as const;
+/** Floors the client enforces whatever a server or a profile file says (DESIGN §3). */
+export const KDF_FLOOR = { opslimit: 3, memlimit: 64 * 1024 * 1024 } as const;
+export const kdfParamsSchema = z
+  .object({
+    alg: z.string().max(32),
+    opslimit: z.number().int(),
+    memlimit: z.number().int(),
+    salt: z.string().max(64),
+  })
+  .strict();
+export type KdfParams = { alg: typeof KDF_ALG; opslimit: number; memlimit: number; salt: string };
+
+export const publicKeysetSchema = z
+  .object({ boxPublicKey: z.string().max(64), signPublicKey: z.string().max(64) })
+  .strict();
+export type PublicKeyset = z.infer<typeof publicKeysetSchema>;
+
+/** The account keyset as the server stores it: public halves in the clear, private halves
+ *  sealed under the password-derived key so a new device (or an offline one) can unlock. */
+export const encryptedKeysetSchema = z
+  .object({ public: publicKeysetSchema, kdf: kdfParamsSchema, sealedPrivate: envelopeSchema })
+  .strict();
+export type EncryptedKeyset = { public: PublicKeyset; kdf: KdfParams; sealedPrivate: Envelope };
+
+// ---- associated data -------------------------------------------------------------------
+
+const AD_PREFIX = 'tessera/v1';
+
+export const ad = {
+  item: (team: string, vault: string, item: string, generation: number, version: number) =>
+    `${AD_PREFIX}/item|${team}|${vault}|${item}|${generation}|${version}`,
+  vaultName: (team: string, vault: string, generation: number) =>
+    `${AD_PREFIX}/vault-name|${team}|${vault}|${generation}`,
+  keyset: (email: string) => `${AD_PREFIX}/keyset|${email.toLowerCase()}`,
+  profileCache: (userId: string) => `${AD_PREFIX}/profile-cache|${userId}`,
+  queuedEdit: (userId: string) => `${AD_PREFIX}/queued-edit|${userId}`,
+};
+
+// ---- signed statements -----------------------------------------------------------------
+
+/** What a confirming admin (or the team creator, for the root entry) signs about a member. */
+export interface DirectoryStatement {
+  team: string;
+  user: string;
+  email: string;
+  boxPublicKey: string;
+  signPublicKey: string;
+  role: string;
+}
+
+/** What a granter signs when sealing a vault key to a recipient. `sealedKeyHash` is the
+ *  base64url BLAKE2b-256 of the sealed key bytes, so the signature covers the exact blob. */
+export interface GrantStatement {
+  team: string;
+  vault: string;
+  generation: number;
+  recipient: string;
+  role: string;
+  sealedKeyHash: string;
+}
+
+export const statement = {
+  directory: (s: DirectoryStatement) =>
+    `${AD_PREFIX}/directory\n${JSON.stringify([s.team, s.user, s.email.toLowerCase(), s.boxPublicKey, s.signPublicKey, s.role])}`,
+  grant: (s: GrantStatement) =>
+    `${AD_PREFIX}/grant\n${JSON.stringify([s.team, s.vault, s.generation, s.recipient, s.role, s.sealedKeyHash])}`,
+};

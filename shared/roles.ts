@@ -1,0 +1,66 @@
+// Process: shared. THE role table: the server enforces it on every route, the renderer and
+// the CLI use it to offer only what a role may do. Nothing else in the code base may decide
+// who can do what; if a check is needed, add the operation here and call `may*`.
+
+export const TEAM_ROLES = ['owner', 'admin', 'member'] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+
+export const VAULT_ROLES = ['view', 'edit', 'manage'] as const;
+export type VaultRole = (typeof VAULT_ROLES)[number];
+
+/** Team-level operations and the team roles allowed to perform them. */
+export const TEAM_PERMISSIONS = {
+  'team.read': ['owner', 'admin', 'member'],
+  'team.invite.member': ['owner', 'admin'],
+  'team.invite.admin': ['owner'],
+  'team.invite.owner': ['owner'],
+  'team.confirm': ['owner', 'admin'],
+  'group.read': ['owner', 'admin', 'member'],
+  'group.manage': ['owner', 'admin'],
+  'vault.create': ['owner', 'admin', 'member'],
+} as const satisfies Record<string, readonly TeamRole[]>;
+export type TeamOperation = keyof typeof TEAM_PERMISSIONS;
+
+/** Vault-level operations and the vault grants allowed to perform them. Owners hold
+ *  `manage` on every vault (DESIGN §4); see effectiveVaultRole. */
+export const VAULT_PERMISSIONS = {
+  'item.read': ['view', 'edit', 'manage'],
+  'item.write': ['edit', 'manage'],
+  'vault.share': ['manage'],
+  'vault.rekey': ['manage'],
+} as const satisfies Record<string, readonly VaultRole[]>;
+export type VaultOperation = keyof typeof VAULT_PERMISSIONS;
+
+const VAULT_RANK: Record<VaultRole, number> = { view: 1, edit: 2, manage: 3 };
+
+export function mayInTeam(role: TeamRole | null | undefined, op: TeamOperation): boolean {
+  return role != null && (TEAM_PERMISSIONS[op] as readonly TeamRole[]).includes(role);
+}
+
+export function mayInVault(role: VaultRole | null | undefined, op: VaultOperation): boolean {
+  return role != null && (VAULT_PERMISSIONS[op] as readonly VaultRole[]).includes(role);
+}
+
+export function inviteOperation(role: TeamRole): TeamOperation {
+  return `team.invite.${role}`;
+}
+
+/** The strongest of a member's direct and group grants; owners always manage. */
+export function effectiveVaultRole(
+  teamRole: TeamRole | null | undefined,
+  grants: readonly (VaultRole | null | undefined)[],
+): VaultRole | null {
+  if (teamRole === 'owner') return 'manage';
+  if (teamRole == null) return null;
+  let best: VaultRole | null = null;
+  for (const g of grants) if (g && (best === null || VAULT_RANK[g] > VAULT_RANK[best])) best = g;
+  return best;
+}
+
+export function isTeamRole(x: unknown): x is TeamRole {
+  return typeof x === 'string' && (TEAM_ROLES as readonly string[]).includes(x);
+}
+
+export function isVaultRole(x: unknown): x is VaultRole {
+  return typeof x === 'string' && (VAULT_ROLES as readonly string[]).includes(x);
+}
