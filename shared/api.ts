@@ -100,6 +100,8 @@ export const keyGrantSchema = z.object({
   signature: b64(128),
 });
 export type KeyGrant = z.infer<typeof keyGrantSchema>;
+export const vaultKeyGrantSchema = keyGrantSchema.extend({ vault: id });
+export type VaultKeyGrant = z.infer<typeof vaultKeyGrantSchema>;
 
 export const principalSchema = z.object({ type: z.enum(['user', 'group']), id }).strict();
 export type Principal = z.infer<typeof principalSchema>;
@@ -109,7 +111,10 @@ export type Principal = z.infer<typeof principalSchema>;
 export const createGroupBody = z.object({ name: z.string().trim().min(1).max(100) }).strict();
 export const groupSchema = z.object({ id, name: z.string(), members: z.array(id) });
 export const groupsReply = z.object({ groups: z.array(groupSchema) });
-export const addGroupMemberBody = z.object({ userId: id, keyGrants: z.array(keyGrantSchema).max(1000) }).strict();
+/** Adding someone to a group that has vault access seals each such vault's key to them. */
+export const addGroupMemberBody = z
+  .object({ userId: id, keyGrants: z.array(vaultKeyGrantSchema).max(1000) })
+  .strict();
 
 // ---- vaults ----------------------------------------------------------------------------
 
@@ -194,7 +199,7 @@ export const changesReply = z.object({
   /** Every vault the caller may read, with its current generation. */
   vaults: z.array(vaultRecordSchema),
   /** Every key grant addressed to the caller for those vaults, all generations. */
-  keyGrants: z.array(keyGrantSchema.extend({ vault: id })),
+  keyGrants: z.array(vaultKeyGrantSchema),
   /** Every confirmed member's directory entry. */
   directory: z.array(directoryEntrySchema),
   team: teamInfoSchema,
@@ -222,8 +227,6 @@ export const paths = {
   groupMember: (t: string, g: string, u: string) => `${API_PREFIX}/teams/${t}/groups/${g}/members/${u}`,
   vaults: (t: string) => `${API_PREFIX}/teams/${t}/vaults`,
   vaultAccess: (t: string, v: string) => `${API_PREFIX}/teams/${t}/vaults/${v}/access`,
-  vaultAccessPrincipal: (t: string, v: string, type: string, p: string) =>
-    `${API_PREFIX}/teams/${t}/vaults/${v}/access/${type}/${p}`,
   vaultKeys: (t: string, v: string) => `${API_PREFIX}/teams/${t}/vaults/${v}/keys`,
   vaultRekey: (t: string, v: string) => `${API_PREFIX}/teams/${t}/vaults/${v}/rekey`,
   item: (t: string, v: string, i: string) => `${API_PREFIX}/teams/${t}/vaults/${v}/items/${i}`,
