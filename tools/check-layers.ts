@@ -1,0 +1,99 @@
+// Process: tool (plain Node, run by `npm run lint`).
+// Biome's restricted-import rule catches package names; this check also knows the project's
+// own layers (DESIGN §1): what each folder may import by relative path, and that every source
+// file says which process it belongs to, so a reader never has to guess where code runs.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+
+export interface Violation {
+  file: string;
+  message: string;
+}
+
+interface Layer {
+  /** Folder prefix, relative to the root, with forward slashes. */
+  prefix: string;
+  /** Project folders this layer may import from (besides itself). */
+  mayImport: string[];
+  /** Package names (or prefixes ending in '*') this layer must not import. */
+  forbiddenPackages: string[];
+}
+
+const NODE_BUILTINS = ['node:*', 'fs', 'fs/promises', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'url', 'stream', 'events', 'util'];
+const SHELL_ONLY = ['electron', 'electron-store'];
+
+// Ordered most specific first.
+const LAYERS: Layer[] = [
+  { prefix: 'shared/', mayImport: [], forbiddenPackages: [...NODE_BUILTINS, ...SHELL_ONLY, 'react', 'react-dom'] },
+  { prefix: 'electron/core/', mayImport: ['shared/'], forbiddenPackages: [...SHELL_ONLY, 'react', 'react-dom'] },
+  { prefix: 'electron/cli.ts', mayImport: ['shared/', 'electron/core/', 'server/'], forbiddenPackages: SHELL_ONLY },
+  { prefix: 'electron/', mayImport: ['shared/', 'electron/core/'], forbiddenPackages: ['react', 'react-dom'] },
+  { prefix: 'server/', mayImport: ['shared/'], forbiddenPackages: [...SHELL_ONLY, 'react', 'react-dom'] },
+  { prefix: 'renderer/', mayImport: ['shared/'], forbiddenPackages: [...NODE_BUILTINS, ...SHELL_ONLY] },
+];
+
+/** Files allowed to import electron itself: the shell and the tiny files it owns. */
+const ELECTRON_SHELL = /^electron\/(main|preload)\.ts$|^electron\/shell\//;
+
+const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+function matchesPackage(spec: string, pattern: string): boolean {
+  if (pattern.endsWith('*')) return spec.startsWith(pattern.slice(0, -1));
+  return spec === pattern || spec.startsWith(`${pattern}/`);
+}
+
+function sourceFiles(dir: string): string[] {
+  let out: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of entries) {
+    if (name === 'node_modules' || name === 'dist') continue;
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) out = out.concat(sourceFiles(full));
+    else if (/\.(ts|tsx)$/.test(name) && !name.endsWith('.d.ts')) out.push(full);
+  }
+  return out;
+}
+
+export function checkLayers(root: string): Violation[] {
+  const violations: Violation[] = [];
+  for (const top of ['shared', 'electron', 'server', 'renderer']) {
+    for (const full of sourceFiles(join(root, top))) {
+      const file = relative(root, full).split(sep).join('/');
+      const layer = LAYERS.find((l) => file.startsWith(l.prefix));
+      if (!layer) continue;
+      const text = readFileSync(full, 'utf8');
+      if (!/^\/\/ Process: /.test(text)) {
+        violations.push({ file, message: "first line must say which process it belongs to ('// Process: ...')" });
+      }
+      for (const m of text.matchAll(IMPORT_RE)) {
+        const spec = m[1] ?? m[2] ?? m[3] ?? m[4] ?? '';
+        if (spec.startsWith('.')) {
+          const target = relative(root, resolve(dirname(full), spec)).split(sep).join('/');
+          const own = layer.prefix.endsWith('/') ? layer.prefix : dirname(layer.prefix) + '/';
+          const ok = target.startsWith(own) || layer.mayImport.some((p) => target.startsWith(p) || target === p.replace(/\/$/, ''));
+          if (!ok) violations.push({ file, message: `may not import ${target} (layer ${layer.prefix} may import ${layer.mayImport.join(', ') || 'only itself'})` });
+        } else {
+          const bad = layer.forbiddenPackages.find((p) => matchesPackage(spec, p));
+          const electronOutsideShell = SHELL_ONLY.some((p) => matchesPackage(spec, p)) && !ELECTRON_SHELL.test(file);
+          if (bad || electronOutsideShell) violations.push({ file, message: `may not import '${spec}'` });
+        }
+      }
+    }
+  }
+  return violations;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  const found = checkLayers(process.cwd());
+  for (const v of found) console.error(`${v.file}: ${v.message}`);
+  if (found.length > 0) {
+    console.error(`${found.length} layering violation(s)`);
+    process.exit(1);
+  }
+  console.log('layers ok');
+}
