@@ -1,0 +1,104 @@
+// Process: core (trusted Node side; never imports electron).
+// Every blob the server stores is an envelope, and every envelope is authenticated against
+// associated data the reader rebuilds from what it expects (formats.ts `ad`). That is what
+// turns "the server swapped two items" or "the server served last month's version" into an
+// authentication failure instead of a wrong secret on screen. The reader also refuses any
+// version or algorithm it does not know, so a server cannot push a blob down to a legacy or
+// unauthenticated format (one of the published malicious-server attack classes, DESIGN §2).
+import { fromB64, fromUtf8, toB64, utf8 } from '../../../shared/encoding.ts';
+import { ENVELOPE_ALG, ENVELOPE_VERSION, type Envelope, envelopeSchema } from '../../../shared/formats.ts';
+import { CryptoError, randomBytes, sodium, wipe } from './sodium.ts';
+
+const KEY_BYTES = 32; // crypto_aead_xchacha20poly1305_ietf_KEYBYTES
+const NONCE_BYTES = 24; // crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+const TAG_BYTES = 16; // crypto_aead_xchacha20poly1305_ietf_ABYTES
+
+function checkKey(key: Uint8Array): void {
+  if (!(key instanceof Uint8Array) || key.length !== KEY_BYTES) {
+    throw new CryptoError(`envelope key must be ${KEY_BYTES} bytes`, 'internal');
+  }
+}
+
+/** Describes an untrusted header value for an error message without echoing arbitrary text. */
+function describe(x: unknown): string {
+  if (typeof x === 'number' && Number.isFinite(x)) return String(x);
+  if (typeof x === 'string' && /^[\w.-]{1,32}$/.test(x)) return `'${x}'`;
+  return x === undefined ? '(missing)' : `(unrecognised ${typeof x})`;
+}
+
+export function sealEnvelope(key: Uint8Array, plaintext: Uint8Array, ad: string): Envelope {
+  return sealEnvelopeWithNonce(key, plaintext, ad, randomBytes(NONCE_BYTES));
+}
+
+/** FOR TEST VECTORS ONLY. Reusing a nonce under the same key leaks the XOR of plaintexts and
+ *  lets anyone forge tags, so production code always goes through sealEnvelope. */
+export function sealEnvelopeWithNonce(
+  key: Uint8Array,
+  plaintext: Uint8Array,
+  ad: string,
+  nonce: Uint8Array,
+): Envelope {
+  checkKey(key);
+  if (nonce.length !== NONCE_BYTES)
+    throw new CryptoError(`envelope nonce must be ${NONCE_BYTES} bytes`, 'internal');
+  const ct = sodium().crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, utf8(ad), null, nonce, key);
+  return { v: ENVELOPE_VERSION, alg: ENVELOPE_ALG, nonce: toB64(nonce), ct: toB64(ct) };
+}
+
+export function openEnvelope(key: Uint8Array, envelope: unknown, ad: string): Uint8Array {
+  checkKey(key);
+  // Version and algorithm first, so a downgrade is reported as what it is, not as "malformed".
+  if (typeof envelope !== 'object' || envelope === null) throw new CryptoError('envelope is not an object');
+  const head = envelope as { v?: unknown; alg?: unknown };
+  if (head.v !== ENVELOPE_VERSION) {
+    throw new CryptoError(
+      `unknown envelope version ${describe(head.v)}: only version ${ENVELOPE_VERSION} is supported`,
+    );
+  }
+  if (head.alg !== ENVELOPE_ALG) {
+    throw new CryptoError(`envelope algorithm ${describe(head.alg)} is not supported: only ${ENVELOPE_ALG}`);
+  }
+  const parsed = envelopeSchema.safeParse(envelope);
+  if (!parsed.success) throw new CryptoError('envelope is malformed');
+  let nonce: Uint8Array;
+  let ct: Uint8Array;
+  try {
+    nonce = fromB64(parsed.data.nonce);
+    ct = fromB64(parsed.data.ct);
+  } catch {
+    throw new CryptoError('envelope nonce or ciphertext is not base64url');
+  }
+  if (nonce.length !== NONCE_BYTES) {
+    throw new CryptoError(`envelope nonce is ${nonce.length} bytes, expected ${NONCE_BYTES}`);
+  }
+  if (ct.length < TAG_BYTES) throw new CryptoError('envelope ciphertext is shorter than its tag');
+  try {
+    return sodium().crypto_aead_xchacha20poly1305_ietf_decrypt(null, ct, utf8(ad), nonce, key);
+  } catch {
+    throw new CryptoError('envelope failed authentication (wrong key, wrong context, or tampered)');
+  }
+}
+
+/** Seals JSON. The UTF-8 bytes are wiped; the JSON string itself is out of our reach. */
+export function sealJson(key: Uint8Array, value: unknown, ad: string): Envelope {
+  const text = JSON.stringify(value);
+  if (text === undefined) throw new CryptoError('sealJson: value is not JSON-serialisable', 'internal');
+  const bytes = utf8(text);
+  try {
+    return sealEnvelope(key, bytes, ad);
+  } finally {
+    wipe(bytes);
+  }
+}
+
+export function openJson<T>(key: Uint8Array, envelope: unknown, ad: string): T {
+  const bytes = openEnvelope(key, envelope, ad);
+  try {
+    // JSON.parse and TextDecoder errors quote the input: rethrow without them.
+    return JSON.parse(fromUtf8(bytes)) as T;
+  } catch {
+    throw new CryptoError('envelope plaintext is not valid JSON');
+  } finally {
+    wipe(bytes);
+  }
+}

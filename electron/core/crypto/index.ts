@@ -1,0 +1,28 @@
+// Process: core (trusted Node side; never imports electron).
+// The crypto layer's one entry point: the rest of core imports from here, so the set of
+// primitives in use stays visible in one file and a review of "what crypto do we do" starts
+// and ends in this folder.
+export { CryptoError, initSodium, randomBytes, sodium, wipe } from './sodium.ts';
+export {
+  KDF_CEILING,
+  KDF_CONTEXT,
+  SUBKEY_CACHE,
+  SUBKEY_KEYSET,
+  checkKdfParams,
+  deriveMasterKey,
+  deriveSubkey,
+  newKdfParams,
+} from './kdf.ts';
+export { openEnvelope, openJson, sealEnvelope, sealEnvelopeWithNonce, sealJson } from './envelope.ts';
+export {
+  type AccountKeys,
+  decryptKeyset,
+  encryptKeyset,
+  fingerprint,
+  generateAccountKeys,
+  normaliseFingerprint,
+  publicKeyset,
+  wipeAccountKeys,
+} from './keyset.ts';
+export { hashSealedKey, signDirectory, signGrant, verifyDirectory, verifyGrant } from './signing.ts';
+export { newVaultKey, openVaultKey, sealVaultKey } from './vault-key.ts';
