@@ -46,7 +46,8 @@ export type PublicKeyset = z.infer<typeof publicKeysetSchema>;
 export const encryptedKeysetSchema = z
   .object({ public: publicKeysetSchema, kdf: kdfParamsSchema, sealedPrivate: envelopeSchema })
   .strict();
-export type EncryptedKeyset = { public: PublicKeyset; kdf: KdfParams; sealedPrivate: Envelope };
+// Loose on purpose: what is stored or received is checked by the crypto layer, which names why it refuses.
+export type EncryptedKeyset = z.infer<typeof encryptedKeysetSchema>;
 
 // ---- associated data -------------------------------------------------------------------
 

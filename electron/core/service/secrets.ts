@@ -1,0 +1,109 @@
+// Process: core (trusted Node side; never imports electron).
+// Reading and writing secrets. A write is encrypted and queued first, then pushed: if the
+// server cannot be reached the edit stays, encrypted, in the profile cache and goes out on
+// the next sync. Values are Uint8Arrays from end to end; callers wipe what they get.
+import { itemVersionsReply, paths } from '../../../shared/api.ts';
+import { TesseraError } from '../../../shared/errors.ts';
+import { ad } from '../../../shared/formats.ts';
+import { mayInVault } from '../../../shared/roles.ts';
+import { sealEnvelope, wipe } from '../crypto/index.ts';
+import { currentRecord, decryptRecord, type IndexedItem } from '../vault/index.ts';
+import { encodeItem, type ItemHeader } from '../vault/item-payload.ts';
+import type { Unlocked } from './unlocked.ts';
+import { resolveVault, type VaultSummary } from './vaults.ts';
+
+export interface SecretSummary {
+  id: string;
+  vault: string;
+  vaultId: string;
+  name: string;
+  version: number;
+  pending: boolean;
+  conflictOf?: string;
+}
+
+export function findItem(index: Map<string, IndexedItem>, vaultId: string, name: string): IndexedItem | undefined {
+  for (const it of index.values()) if (it.vault === vaultId && it.header.name === name && !it.header.deleted) return it;
+  return undefined;
+}
+
+export function listSecrets(u: Unlocked, index: Map<string, IndexedItem>, vaults: VaultSummary[]): SecretSummary[] {
+  const names = new Map(vaults.map((v) => [v.id, v.name]));
+  const out: SecretSummary[] = [];
+  for (const it of index.values()) {
+    const vault = names.get(it.vault);
+    if (vault === undefined || it.header.deleted) continue;
+    out.push({ id: it.id, vault, vaultId: it.vault, name: it.header.name, version: it.version, pending: it.pending, conflictOf: it.header.conflictOf });
+  }
+  return out.sort((a, b) => a.vault.localeCompare(b.vault) || a.name.localeCompare(b.name));
+}
+
+/** Decrypts one value. The caller owns the returned buffer and must wipe it. */
+export function readSecret(u: Unlocked, teamId: string, index: Map<string, IndexedItem>, vaultRef: string, name: string): Uint8Array {
+  const v = resolveVault(u, teamId, vaultRef);
+  const it = findItem(index, v.id, name);
+  if (!it) throw new TesseraError('not_found', `no secret ${JSON.stringify(name)} in vault ${v.name}`);
+  const rec = currentRecord(u.team(teamId), it.id)!;
+  return decryptRecord((vault, g) => u.keyring.vaultKey(vault, g), teamId, rec, true).value!;
+}
+
+/** Encrypts and queues a new version (or a tombstone). Returns the item id. */
+export function writeSecret(
+  u: Unlocked,
+  teamId: string,
+  index: Map<string, IndexedItem>,
+  vaultRef: string,
+  name: string,
+  value: Uint8Array,
+  meta: Omit<ItemHeader, 'name'> = {},
+): string {
+  const v = resolveVault(u, teamId, vaultRef);
+  if (!mayInVault(v.role, 'item.write')) throw new TesseraError('forbidden', `your role ${v.role} on vault ${v.name} may not item.write`);
+  const st = u.team(teamId);
+  const existing = findItem(index, v.id, name);
+  if (!existing && meta.deleted) throw new TesseraError('not_found', `no secret ${JSON.stringify(name)} in vault ${v.name}`);
+  const id = existing?.id ?? crypto.randomUUID();
+  // One queued edit per item: a second offline edit replaces the first but keeps its base,
+  // so the server still sees exactly one step from the version this client last knew.
+  const queuedAt = st.queue.findIndex((q) => q.item === id);
+  const queued = queuedAt >= 0 ? st.queue[queuedAt] : undefined;
+  const baseVersion = queued ? queued.baseVersion : (st.items[id]?.version ?? 0);
+  const version = baseVersion + 1;
+  const key = u.keyring.vaultKey(v.id, v.generation);
+  if (!key) throw new TesseraError('forbidden', `no key for vault ${v.name} yet`);
+  const header: ItemHeader = { ...meta, name, updatedBy: u.email };
+  const plain = encodeItem(header, value);
+  const envelope = sealEnvelope(key, plain, ad.item(teamId, v.id, id, v.generation, version));
+  wipe(plain);
+  const edit = { vault: v.id, item: id, baseVersion, version, generation: v.generation, envelope, deleted: !!meta.deleted, queuedAt: new Date().toISOString() };
+  if (queued) st.queue.splice(queuedAt, 1);
+  st.queue.push(edit);
+  index.set(id, { id, vault: v.id, version, header, pending: true });
+  u.save();
+  return id;
+}
+
+export interface VersionInfo {
+  version: number;
+  generation: number;
+  deleted: boolean;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export async function secretHistory(u: Unlocked, teamId: string, index: Map<string, IndexedItem>, vaultRef: string, name: string) {
+  u.requireSession();
+  const v = resolveVault(u, teamId, vaultRef);
+  const it = findItem(index, v.id, name);
+  if (!it) throw new TesseraError('not_found', `no secret ${JSON.stringify(name)} in vault ${v.name}`);
+  const { versions } = await u.http.request('GET', paths.itemVersions(teamId, v.id, it.id), undefined, itemVersionsReply);
+  const emails = new Map(u.team(teamId).directory.map((d) => [d.userId, d.email]));
+  const out: (VersionInfo & { readable: boolean })[] = [];
+  for (const rec of versions) {
+    if (rec.id !== it.id || rec.vault !== v.id) throw new TesseraError('tampered', 'the server mixed another item into this history');
+    const readable = !!u.keyring.vaultKey(v.id, rec.generation);
+    if (readable) decryptRecord((vault, g) => u.keyring.vaultKey(vault, g), teamId, rec, false);
+    out.push({ version: rec.version, generation: rec.generation, deleted: rec.deleted, updatedAt: rec.updatedAt, updatedBy: emails.get(rec.updatedBy) ?? rec.updatedBy, readable });
+  }
+  return out;
+}

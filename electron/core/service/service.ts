@@ -1,0 +1,262 @@
+// Process: core (trusted Node side; never imports electron).
+// The application service: every operation the window, the CLI and the test bridge can ask
+// for. It owns the unlocked state and the name index, and is the only place that decides
+// when to pull and push. Shells pass their platform pieces (fetch, profile folder) in.
+import { TesseraError } from '../../../shared/errors.ts';
+import type { TeamRole, VaultRole } from '../../../shared/roles.ts';
+import { fingerprint, publicKeyset } from '../crypto/index.ts';
+import { Profile } from '../profile/profile.ts';
+import { watchTeam } from '../sync/live.ts';
+import { pullTeam } from '../sync/pull.ts';
+import { type PushResult, pushTeam } from '../sync/push.ts';
+import { buildIndex, type IndexedItem, indexOne } from '../vault/index.ts';
+import type { ItemHeader } from '../vault/item-payload.ts';
+import * as account from './account.ts';
+import * as groups from './groups.ts';
+import * as secrets from './secrets.ts';
+import * as teams from './teams.ts';
+import type { Unlocked } from './unlocked.ts';
+import * as vaults from './vaults.ts';
+
+export interface ServiceOptions {
+  profileDir: string;
+  fetch?: typeof fetch;
+}
+
+export interface SyncResult extends Omit<PushResult, 'offline'> {
+  offline: boolean;
+  revision: number;
+  keysSealed: number;
+}
+
+export class TesseraService {
+  readonly profile: Profile;
+  private unlocked: Unlocked | null = null;
+  private indexes = new Map<string, Map<string, IndexedItem>>();
+
+  constructor(private readonly options: ServiceOptions) {
+    this.profile = new Profile(options.profileDir);
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------
+
+  get isUnlocked(): boolean {
+    return this.unlocked !== null;
+  }
+
+  async signup(c: account.Credentials & { name: string }): Promise<void> {
+    await account.signup(this.profile, c, this.options.fetch);
+    await this.login(c);
+  }
+
+  async login(c: account.Credentials): Promise<void> {
+    this.lock();
+    this.unlocked = await account.login(this.profile, c, this.options.fetch);
+  }
+
+  async unlock(password: Uint8Array): Promise<void> {
+    this.lock();
+    this.unlocked = await account.unlock(this.profile, password, this.options.fetch);
+  }
+
+  /** Zeroes every key and drops the decrypted cache and the name index. */
+  lock(): void {
+    this.unlocked?.keyring.wipe();
+    this.unlocked = null;
+    this.indexes.clear();
+  }
+
+  private get u(): Unlocked {
+    if (!this.unlocked) throw new TesseraError('locked', 'the vault is locked: unlock first');
+    return this.unlocked;
+  }
+
+  /** Test hook for memory-hygiene checks: the buffers lock() must zero. */
+  heldKeyBuffers(): Uint8Array[] {
+    return this.unlocked?.keyring.buffers() ?? [];
+  }
+
+  private index(teamId: string): Map<string, IndexedItem> {
+    let idx = this.indexes.get(teamId);
+    if (!idx) {
+      idx = buildIndex(this.u.keyring, teamId, this.u.team(teamId));
+      this.indexes.set(teamId, idx);
+    }
+    return idx;
+  }
+
+  whoami() {
+    const u = this.u;
+    const teamId = this.profile.data.currentTeam;
+    const st = teamId ? u.cache.teams[teamId] : undefined;
+    return {
+      email: u.email,
+      userId: u.userId,
+      server: u.http.baseUrl,
+      team: st?.pinned.name ?? null,
+      role: teamId ? teams.myRole(u, teamId) : null,
+      fingerprint: fingerprint(publicKeyset(u.keyring.account)),
+    };
+  }
+
+  // ---- sync ------------------------------------------------------------------------------
+
+  /** Pull, push queued edits, pull again if anything went out. Offline is not an error. */
+  async sync(team?: string, opts: { fulfilKeys?: boolean } = {}): Promise<SyncResult> {
+    const u = this.u;
+    const teamId = u.teamId(team);
+    const result: SyncResult = { pushed: 0, conflicts: [], remaining: 0, offline: false, revision: 0, keysSealed: 0 };
+    try {
+      result.revision = await this.pull(teamId);
+      const pushed = await pushTeam(u, teamId);
+      Object.assign(result, pushed);
+      for (const c of pushed.conflicts) indexOne(this.index(teamId), u.keyring, teamId, u.team(teamId), c.item);
+      if (pushed.pushed > 0 && !pushed.offline) result.revision = await this.pull(teamId);
+      if (opts.fulfilKeys && !pushed.offline) result.keysSealed = await vaults.fulfilMissingKeys(u, teamId);
+    } catch (e) {
+      if (!(e instanceof TesseraError && e.code === 'unreachable')) throw e;
+      result.offline = true;
+    }
+    result.remaining = u.team(teamId).queue.length;
+    u.save();
+    return result;
+  }
+
+  private async pull(teamId: string): Promise<number> {
+    const u = this.u;
+    const st = u.team(teamId);
+    const res = await pullTeam(u, teamId);
+    const idx = this.index(teamId);
+    for (const [id, header] of res.changed) {
+      const rec = st.items[id]!;
+      if (st.queue.some((q) => q.item === id)) indexOne(idx, u.keyring, teamId, st, id);
+      else idx.set(id, { id, vault: rec.vault, version: rec.version, header, pending: false });
+    }
+    for (const [id, it] of idx) if (!st.vaults[it.vault]) idx.delete(id);
+    u.save();
+    return res.revision;
+  }
+
+  /** Pulls whenever the server says the team changed. Returns a stop function. */
+  watch(team: string | undefined, onSynced: (r: SyncResult) => void, onError?: (e: unknown) => void): () => void {
+    const u = this.u;
+    const teamId = u.teamId(team);
+    let running: Promise<void> = Promise.resolve();
+    return watchTeam(u.http, teamId, {
+      onRevision: (revision) => {
+        if (revision <= u.team(teamId).cursor) return;
+        running = running.then(() => this.sync(teamId).then(onSynced, onError ?? (() => {})));
+      },
+    });
+  }
+
+  // ---- teams -----------------------------------------------------------------------------
+
+  async createTeam(name: string) {
+    const team = await teams.createTeam(this.u, name);
+    await this.sync(team.id);
+    return team;
+  }
+  invite(email: string, role: TeamRole, team?: string) {
+    return teams.invite(this.u, this.u.teamId(team), email, role);
+  }
+  async accept(team: string) {
+    const info = await teams.accept(this.u, team);
+    return info;
+  }
+  confirm(email: string, expectedFingerprint: string, team?: string) {
+    return teams.confirm(this.u, this.u.teamId(team), email, expectedFingerprint);
+  }
+  members(team?: string) {
+    return teams.listMembers(this.u, this.u.teamId(team));
+  }
+  useTeam(team: string): void {
+    this.profile.update({ currentTeam: this.u.teamId(team) });
+  }
+
+  // ---- groups ----------------------------------------------------------------------------
+
+  createGroup(name: string, team?: string) {
+    return groups.createGroup(this.u, this.u.teamId(team), name);
+  }
+  listGroups(team?: string) {
+    return groups.listGroups(this.u, this.u.teamId(team));
+  }
+  async addToGroup(group: string, email: string, team?: string) {
+    const teamId = this.u.teamId(team);
+    await this.sync(teamId);
+    return groups.addToGroup(this.u, teamId, group, email);
+  }
+  removeFromGroup(group: string, email: string, team?: string) {
+    return groups.removeFromGroup(this.u, this.u.teamId(team), group, email);
+  }
+
+  // ---- vaults ----------------------------------------------------------------------------
+
+  async createVault(name: string, opts: { breakGlass?: boolean; team?: string } = {}) {
+    if (name.includes('/') || name.trim() === '') throw new TesseraError('usage', 'a vault name must be non-empty and contain no "/"');
+    const teamId = this.u.teamId(opts.team);
+    await this.sync(teamId);
+    const id = await vaults.createVault(this.u, teamId, name, opts.breakGlass);
+    await this.sync(teamId);
+    return { id, name };
+  }
+  listVaults(team?: string) {
+    return vaults.listVaults(this.u, this.u.teamId(team));
+  }
+  async shareVault(vault: string, target: string, role: VaultRole, team?: string) {
+    const teamId = this.u.teamId(team);
+    await this.sync(teamId);
+    const r = await vaults.shareVault(this.u, teamId, vault, target, role);
+    await this.sync(teamId);
+    return r;
+  }
+  async unshareVault(vault: string, target: string, team?: string) {
+    const teamId = this.u.teamId(team);
+    const before = await this.sync(teamId);
+    if (before.offline) throw new TesseraError('unreachable', 'cannot unshare while offline');
+    const r = await vaults.unshareVault(this.u, teamId, vault, target);
+    await this.sync(teamId);
+    return r;
+  }
+
+  // ---- secrets ---------------------------------------------------------------------------
+
+  listSecrets(vault?: string, team?: string) {
+    const teamId = this.u.teamId(team);
+    const all = vaults.listVaults(this.u, teamId);
+    const scope = vault ? [vaults.resolveVault(this.u, teamId, vault)] : all;
+    return secrets.listSecrets(this.u, this.index(teamId), scope);
+  }
+
+  /** The caller owns the returned bytes and must wipe them. */
+  getSecret(ref: string, team?: string): Uint8Array {
+    const teamId = this.u.teamId(team);
+    const { vault, name } = parseRef(ref);
+    return secrets.readSecret(this.u, teamId, this.index(teamId), vault, name);
+  }
+
+  /** Encrypts and queues the value, then tries to deliver it. Offline, it stays queued. */
+  async setSecret(ref: string, value: Uint8Array, meta: Omit<ItemHeader, 'name'> = {}, team?: string): Promise<SyncResult> {
+    const teamId = this.u.teamId(team);
+    const { vault, name } = parseRef(ref);
+    secrets.writeSecret(this.u, teamId, this.index(teamId), vault, name, value, meta);
+    return this.sync(teamId);
+  }
+
+  async removeSecret(ref: string, team?: string): Promise<SyncResult> {
+    return this.setSecret(ref, new Uint8Array(0), { deleted: true }, team);
+  }
+
+  history(ref: string, team?: string) {
+    const teamId = this.u.teamId(team);
+    const { vault, name } = parseRef(ref);
+    return secrets.secretHistory(this.u, teamId, this.index(teamId), vault, name);
+  }
+}
+
+export function parseRef(ref: string): { vault: string; name: string } {
+  const slash = ref.indexOf('/');
+  if (slash <= 0 || slash === ref.length - 1) throw new TesseraError('usage', `expected VAULT/NAME, got ${JSON.stringify(ref)}`);
+  return { vault: ref.slice(0, slash), name: ref.slice(slash + 1) };
+}

@@ -1,0 +1,128 @@
+// Process: core (trusted Node side; never imports electron).
+// Push: deliver queued edits in order with the version each was based on. The server
+// accepts a write only if the item is still at that version (optimistic concurrency). On a
+// conflict nothing is lost: the server's value stays, and ours is saved beside it as a new
+// item named "<name> (conflict …)" that both people see and can resolve.
+import { type ItemRecord, itemRecordSchema, paths, putItemReply } from '../../../shared/api.ts';
+import { ad } from '../../../shared/formats.ts';
+import { TesseraError } from '../../../shared/errors.ts';
+import { openEnvelope, sealEnvelope, wipe } from '../crypto/index.ts';
+import type { Unlocked } from '../service/unlocked.ts';
+import { decryptRecord } from '../vault/index.ts';
+import { encodeItem } from '../vault/item-payload.ts';
+import type { QueuedEdit, TeamState } from '../vault/state.ts';
+
+export interface PushResult {
+  pushed: number;
+  conflicts: { item: string; name: string; keptAs: string }[];
+  /** True when the server could not be reached; what was not sent stays queued. */
+  offline: boolean;
+  remaining: number;
+}
+
+export async function pushTeam(u: Unlocked, teamId: string): Promise<PushResult> {
+  const st = u.team(teamId);
+  const result: PushResult = { pushed: 0, conflicts: [], offline: false, remaining: 0 };
+  while (st.queue.length > 0) {
+    const edit = st.queue[0]!;
+    reencryptIfRekeyed(u, teamId, st, edit);
+    try {
+      const reply = await u.http.request(
+        'PUT',
+        paths.item(teamId, edit.vault, edit.item),
+        { baseVersion: edit.baseVersion, version: edit.version, generation: edit.generation, envelope: edit.envelope, deleted: edit.deleted },
+        putItemReply,
+      );
+      st.queue.shift();
+      acknowledge(u, st, edit, reply.revision);
+      result.pushed++;
+    } catch (e) {
+      if (e instanceof TesseraError && e.code === 'unreachable') {
+        result.offline = true;
+        break;
+      }
+      if (e instanceof TesseraError && e.code === 'conflict' && isOwnWrite(edit, e.details)) {
+        // Our write landed but its answer was lost (crash, timeout): already acknowledged.
+        st.queue.shift();
+        acknowledge(u, st, edit, (e.details as ItemRecord).revision);
+        result.pushed++;
+        continue;
+      }
+      if (e instanceof TesseraError && e.code === 'conflict' && e.details) {
+        const kept = keepBothOnConflict(u, teamId, st, edit, e.details);
+        result.conflicts.push(kept);
+        continue; // the conflict copy is now queued and goes out in this same loop
+      }
+      throw e;
+    }
+  }
+  u.save();
+  result.remaining = st.queue.length;
+  return result;
+}
+
+function isOwnWrite(edit: QueuedEdit, details: unknown): boolean {
+  const current = itemRecordSchema.safeParse(details);
+  return current.success && current.data.version === edit.version && current.data.envelope.ct === edit.envelope.ct;
+}
+
+function acknowledge(u: Unlocked, st: TeamState, edit: QueuedEdit, revision: number): void {
+  const rec: ItemRecord = {
+    id: edit.item,
+    vault: edit.vault,
+    version: edit.version,
+    generation: edit.generation,
+    envelope: edit.envelope,
+    deleted: edit.deleted,
+    revision,
+    updatedBy: u.userId,
+    updatedAt: new Date().toISOString(),
+  };
+  st.items[edit.item] = rec;
+  st.highestVersion[edit.item] = Math.max(st.highestVersion[edit.item] ?? 0, edit.version);
+}
+
+/** A vault re-keyed while the edit waited: re-encrypt it under the current generation. */
+function reencryptIfRekeyed(u: Unlocked, teamId: string, st: TeamState, edit: QueuedEdit): void {
+  const vault = st.vaults[edit.vault];
+  if (!vault || vault.generation === edit.generation) return;
+  const newKey = u.keyring.vaultKey(edit.vault, vault.generation);
+  const oldKey = u.keyring.vaultKey(edit.vault, edit.generation);
+  if (!newKey || !oldKey) return;
+  const plain = openEnvelope(oldKey, edit.envelope, ad.item(teamId, edit.vault, edit.item, edit.generation, edit.version));
+  edit.envelope = sealEnvelope(newKey, plain, ad.item(teamId, edit.vault, edit.item, vault.generation, edit.version));
+  edit.generation = vault.generation;
+  wipe(plain);
+}
+
+function keepBothOnConflict(u: Unlocked, teamId: string, st: TeamState, edit: QueuedEdit, details: unknown) {
+  st.queue.shift();
+  const current = itemRecordSchema.safeParse(details);
+  if (current.success) {
+    // Verify the server's copy like any pulled item before keeping it.
+    decryptRecord((v, g) => u.keyring.vaultKey(v, g), teamId, current.data, false);
+    if (current.data.version >= (st.highestVersion[edit.item] ?? 0)) {
+      st.items[edit.item] = current.data;
+      st.highestVersion[edit.item] = current.data.version;
+    }
+  }
+  const { header, value } = decryptRecord((v, g) => u.keyring.vaultKey(v, g), teamId, { ...edit, id: edit.item }, true);
+  const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  const name = `${header.name} (conflict ${u.email} ${stamp})`;
+  const copyId = crypto.randomUUID();
+  const key = u.keyring.vaultKey(edit.vault, edit.generation)!;
+  const plain = encodeItem({ ...header, name, conflictOf: edit.item }, value!);
+  st.queue.unshift({
+    vault: edit.vault,
+    item: copyId,
+    baseVersion: 0,
+    version: 1,
+    generation: edit.generation,
+    envelope: sealEnvelope(key, plain, ad.item(teamId, edit.vault, copyId, edit.generation, 1)),
+    deleted: false,
+    queuedAt: new Date().toISOString(),
+  });
+  wipe(plain, value);
+  return { item: edit.item, name: header.name, keptAs: name };
+}
+
