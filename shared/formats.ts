@@ -21,7 +21,7 @@ export const envelopeSchema = z
     ct: z.string().max(16 * 1024 * 1024),
   })
   .strict();
-export type Envelope = { v: typeof ENVELOPE_VERSION; alg: typeof ENVELOPE_ALG; nonce: string; ct: string };
+export type Envelope = z.infer<typeof envelopeSchema>;
 
 export const KDF_ALG = 'argon2id13' as const;
 /** Floors the client enforces whatever a server or a profile file says (DESIGN §3). */

@@ -70,7 +70,12 @@ export async function listMembers(u: Unlocked, teamId: string): Promise<(Member 
   return members.map((m) => ({ ...m, fingerprint: m.keys ? fingerprint(m.keys) : null }));
 }
 
-export async function confirm(u: Unlocked, teamId: string, email: string, expectedFingerprint: string): Promise<Member> {
+export async function confirm(
+  u: Unlocked,
+  teamId: string,
+  email: string,
+  expectedFingerprint: string,
+): Promise<Member & { fingerprint: string | null }> {
   u.requireSession();
   const members = await listMembers(u, teamId);
   const m = members.find((x) => x.email === email.toLowerCase());

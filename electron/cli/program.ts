@@ -1,0 +1,247 @@
+// Process: cli (plain Node; the `tessera` command).
+// The command tree of DESIGN §6. Each action is a few lines over the core service, so the
+// terminal and the window can never disagree about what an operation does.
+import { Command, Option } from 'commander';
+import { TesseraError } from '../../shared/errors.ts';
+import { TEAM_ROLES, type TeamRole, VAULT_ROLES, type VaultRole } from '../../shared/roles.ts';
+import { wipe } from '../core/crypto/index.ts';
+import { defaultProfileDir } from '../core/profile/default-dir.ts';
+import { TesseraService } from '../core/service/service.ts';
+import { generatePassword, makeOutput, type Output, parseDays, readPassword, readStdinBytes } from './io.ts';
+import { registerSecretCommands } from './secret-commands.ts';
+
+export interface ServerCommand {
+  (opts: { data?: string; databaseUrl?: string; port: number; host: string }): Promise<void>;
+}
+
+export interface Context {
+  out: Output;
+  team?: string;
+  service: TesseraService;
+  /** Unlocks the profile (offline-capable), runs fn, and always locks again. */
+  unlocked<T>(fn: (s: TesseraService) => Promise<T>): Promise<T>;
+}
+
+export function buildProgram(runServer: ServerCommand): Command {
+  const program = new Command('tessera')
+    .description('Share team credentials end-to-end encrypted.')
+    .option('--profile <dir>', 'profile folder (default: TESSERA_PROFILE or the app-data folder)')
+    .option('--team <name>', "team to act on (default: the profile's current team)")
+    .option('--json', 'machine-readable output')
+    .option('--password-stdin', 'read the password from stdin instead of TESSERA_PASSWORD')
+    .showHelpAfterError()
+    .exitOverride();
+
+  const ctx = (): Context => {
+    const o = program.opts<{ profile?: string; team?: string; json?: boolean; passwordStdin?: boolean }>();
+    const service = new TesseraService({ profileDir: o.profile ?? defaultProfileDir() });
+    return {
+      out: makeOutput(!!o.json),
+      team: o.team,
+      service,
+      async unlocked(fn) {
+        const password = await readPassword(!!o.passwordStdin);
+        try {
+          await service.unlock(password);
+        } finally {
+          wipe(password);
+        }
+        try {
+          return await fn(service);
+        } finally {
+          service.lock();
+        }
+      },
+    };
+  };
+
+  program
+    .command('server')
+    .description('run a team server (embedded PGlite by default)')
+    .option('--data <dir>', 'PGlite data folder', '.tessera-data')
+    .option('--database-url <url>', 'PostgreSQL URL (or DATABASE_URL)')
+    .option('--port <n>', 'port', (v) => Number(v), 8787)
+    .option('--host <h>', 'address to listen on', '127.0.0.1')
+    .action(async (o: { data?: string; databaseUrl?: string; port: number; host: string }) => {
+      const databaseUrl = o.databaseUrl ?? process.env.DATABASE_URL;
+      await runServer({ ...o, databaseUrl, data: databaseUrl ? undefined : o.data });
+    });
+
+  program
+    .command('signup')
+    .requiredOption('--server <url>')
+    .requiredOption('--email <email>')
+    .requiredOption('--name <name>')
+    .action(async (o: { server: string; email: string; name: string }) => {
+      const c = ctx();
+      const password = await readPassword(!!program.opts().passwordStdin);
+      try {
+        await c.service.signup({ ...o, password });
+      } finally {
+        wipe(password);
+      }
+      const me = c.service.whoami();
+      c.service.lock();
+      c.out.result(me, () => [`signed up ${me.email}`, `fingerprint ${me.fingerprint}`]);
+    });
+
+  program
+    .command('login')
+    .requiredOption('--server <url>')
+    .requiredOption('--email <email>')
+    .action(async (o: { server: string; email: string }) => {
+      const c = ctx();
+      const password = await readPassword(!!program.opts().passwordStdin);
+      try {
+        await c.service.login({ ...o, password });
+      } finally {
+        wipe(password);
+      }
+      const me = c.service.whoami();
+      c.service.lock();
+      c.out.result(me, () => `logged in as ${me.email}`);
+    });
+
+  program.command('whoami').action(async () => {
+    const c = ctx();
+    const me = await c.unlocked(async (s) => s.whoami());
+    c.out.result(me, () => [me.email, `team ${me.team ?? '(none)'}${me.role ? ` (${me.role})` : ''}`, `fingerprint ${me.fingerprint}`]);
+  });
+
+  const team = program.command('team').description('teams, invitations and the key directory');
+  team.command('create <name>').action(async (name: string) => {
+    const c = ctx();
+    const t = await c.unlocked((s) => s.createTeam(name));
+    c.out.result(t, () => `created team ${t.name}`);
+  });
+  team
+    .command('invite <email>')
+    .addOption(new Option('--role <role>').choices(TEAM_ROLES).default('member'))
+    .action(async (email: string, o: { role: TeamRole }) => {
+      const c = ctx();
+      await c.unlocked((s) => s.invite(email, o.role, c.team));
+      c.out.result({ invited: email, role: o.role }, () => `invited ${email} as ${o.role}`);
+    });
+  team.command('accept <team>').action(async (name: string) => {
+    const c = ctx();
+    const t = await c.unlocked((s) => s.accept(name));
+    c.out.result(t, () => `joined ${t.name}; an admin must confirm your fingerprint (tessera whoami) before vaults can be shared with you`);
+  });
+  team
+    .command('confirm <email>')
+    .option('--fingerprint <fp>', 'the fingerprint the member read to you from `tessera whoami`')
+    .action(async (email: string, o: { fingerprint?: string }) => {
+      const c = ctx();
+      if (!o.fingerprint) {
+        throw new TesseraError('usage', `pass --fingerprint: ask ${email} to read theirs from \`tessera whoami\` and compare`);
+      }
+      const m = await c.unlocked((s) => s.confirm(email, o.fingerprint!, c.team));
+      c.out.result(m, () => `confirmed ${m.email} (${m.role}), fingerprint ${m.fingerprint}`);
+    });
+  team.command('members').action(async () => {
+    const c = ctx();
+    const members = await c.unlocked((s) => s.members(c.team));
+    c.out.result(members, () =>
+      members.map((m) => `${m.email}\t${m.role}\t${m.status}\t${m.fingerprint ?? ''}`),
+    );
+  });
+  team.command('use <team>').action(async (name: string) => {
+    const c = ctx();
+    await c.unlocked(async (s) => s.useTeam(name));
+    c.out.result({ team: name }, () => `now using team ${name}`);
+  });
+
+  const group = program.command('group').description('groups of members');
+  group.command('create <name>').action(async (name: string) => {
+    const c = ctx();
+    await c.unlocked((s) => s.createGroup(name, c.team));
+    c.out.result({ group: name }, () => `created group ${name}`);
+  });
+  group.command('add <group> <email>').action(async (g: string, email: string) => {
+    const c = ctx();
+    const r = await c.unlocked((s) => s.addToGroup(g, email, c.team));
+    c.out.result(r, () => `added ${r.email} to ${r.group}`);
+  });
+  group.command('remove <group> <email>').action(async (g: string, email: string) => {
+    const c = ctx();
+    await c.unlocked((s) => s.removeFromGroup(g, email, c.team));
+    c.out.result({ group: g, removed: email }, () => `removed ${email} from ${g}`);
+  });
+  group.command('list').action(async () => {
+    const c = ctx();
+    const gs = await c.unlocked((s) => s.listGroups(c.team));
+    c.out.result(gs, () => gs.map((g) => `${g.name}\t${g.emails.join(', ')}`));
+  });
+
+  const vault = program.command('vault').description('vaults and sharing');
+  vault
+    .command('create <name>')
+    .option('--break-glass', 'a break-glass vault: no standing access but owners')
+    .action(async (name: string, o: { breakGlass?: boolean }) => {
+      const c = ctx();
+      const v = await c.unlocked((s) => s.createVault(name, { breakGlass: o.breakGlass, team: c.team }));
+      c.out.result(v, () => `created vault ${v.name}`);
+    });
+  vault.command('list').action(async () => {
+    const c = ctx();
+    const vs = await c.unlocked(async (s) => {
+      await s.sync(c.team);
+      return s.listVaults(c.team);
+    });
+    c.out.result(vs, () => vs.map((v) => `${v.name}\t${v.role}`));
+  });
+  vault
+    .command('share <vault>')
+    .requiredOption('--with <who>', 'member email or group name')
+    .addOption(new Option('--role <role>').choices(VAULT_ROLES).makeOptionMandatory())
+    .action(async (v: string, o: { with: string; role: VaultRole }) => {
+      const c = ctx();
+      const r = await c.unlocked((s) => s.shareVault(v, o.with, o.role, c.team));
+      c.out.result(r, () => `shared ${r.vault} with ${o.with} (${o.role})${r.pending ? `; ${r.pending} member(s) get the key when confirmed` : ''}`);
+    });
+  vault
+    .command('unshare <vault>')
+    .requiredOption('--with <who>', 'member email or group name')
+    .action(async (v: string, o: { with: string }) => {
+      const c = ctx();
+      const r = await c.unlocked((s) => s.unshareVault(v, o.with, c.team));
+      c.out.result(r, () => `removed ${o.with} from ${r.vault}; re-keyed to generation ${r.generation} (${r.reencrypted} items)`);
+    });
+
+  registerSecretCommands(program, ctx, { generatePassword, parseDays, readStdinBytes });
+
+  program
+    .command('sync')
+    .option('--watch', 'keep running and pull whenever the server announces a change')
+    .action(async (o: { watch?: boolean }) => {
+      const c = ctx();
+      if (!o.watch) {
+        const r = await c.unlocked((s) => s.sync(c.team, { fulfilKeys: true }));
+        reportSync(c.out, r);
+        return;
+      }
+      await c.unlocked(async (s) => {
+        await s.sync(c.team, { fulfilKeys: true });
+        c.out.note('watching for changes; Ctrl-C to stop');
+        await new Promise<void>((resolve) => {
+          const stop = s.watch(c.team, (r) => reportSync(c.out, r), (e) => c.out.note(String(e)));
+          process.once('SIGINT', () => {
+            stop();
+            resolve();
+          });
+        });
+      });
+    });
+
+  return program;
+}
+
+export function reportSync(out: Output, r: Awaited<ReturnType<TesseraService['sync']>>): void {
+  out.result(r, () => {
+    const lines = [r.offline ? `offline: ${r.remaining} edit(s) queued` : `synced to revision ${r.revision}`];
+    if (r.pushed) lines.push(`pushed ${r.pushed} edit(s)`);
+    for (const c of r.conflicts) lines.push(`conflict on ${c.name}: your value was kept as "${c.keptAs}"`);
+    return lines;
+  });
+  if (r.conflicts.length > 0) process.exitCode = 4;
+}
