@@ -1,0 +1,120 @@
+// Process: server (team server; plain Node).
+// Authorization, in one place. Facts (membership, grants) come from the database; every
+// decision is made by shared/roles.ts (mayInTeam, mayInVault, effectiveVaultRole), the same
+// table the client uses to decide what to offer. Non-members learn nothing: they get 404.
+import type { z } from 'zod';
+import { memberStatus } from '../shared/api.ts';
+import { TesseraError } from '../shared/errors.ts';
+import {
+  effectiveVaultRole,
+  mayInTeam,
+  mayInVault,
+  type TeamOperation,
+  type TeamRole,
+  type VaultOperation,
+  type VaultRole,
+} from '../shared/roles.ts';
+import type { Caller } from './auth.ts';
+import type { Queryable } from './db.ts';
+
+export type MemberStatus = z.infer<typeof memberStatus>;
+
+export interface Member {
+  teamId: string;
+  userId: string;
+  email: string;
+  role: TeamRole;
+  status: MemberStatus;
+  revision: number;
+}
+
+export async function memberOf(
+  q: Queryable,
+  team: string,
+  caller: Caller,
+  allowed: readonly MemberStatus[] = ['confirmed'],
+): Promise<Member> {
+  const r = await q.query<{ role: TeamRole; status: MemberStatus; revision: number }>(
+    `SELECT role, status, revision FROM memberships
+      WHERE team_id = $1 AND (user_id = $2 OR (user_id IS NULL AND email = $3))`,
+    [team, caller.userId, caller.email],
+  );
+  const row = r.rows[0];
+  if (!row) throw new TesseraError('not_found', 'team not found');
+  if (row.status === 'suspended') throw new TesseraError('forbidden', 'your membership in this team is suspended');
+  if (!allowed.includes(row.status)) {
+    const why = row.status === 'invited' ? 'accept the invitation first' : 'an admin has not confirmed you yet';
+    throw new TesseraError('forbidden', `your membership is ${row.status}: ${why}`);
+  }
+  return { teamId: team, userId: caller.userId, email: caller.email, ...row, revision: Number(row.revision) };
+}
+
+export function requireTeamOp(m: Member, op: TeamOperation): void {
+  if (!mayInTeam(m.role, op)) throw new TesseraError('forbidden', `your role ${m.role} may not ${op}`);
+}
+
+export async function authorizeTeam(
+  q: Queryable,
+  team: string,
+  caller: Caller,
+  op: TeamOperation,
+  allowed?: readonly MemberStatus[],
+): Promise<Member> {
+  const m = await memberOf(q, team, caller, allowed);
+  requireTeamOp(m, op);
+  return m;
+}
+
+export interface VaultRow {
+  id: string;
+  team_id: string;
+  name: unknown;
+  generation: number;
+  break_glass: boolean;
+  revision: number;
+}
+
+export async function vaultRoleOf(q: Queryable, vault: string, m: Member): Promise<VaultRole | null> {
+  const r = await q.query<{ role: VaultRole }>(
+    `SELECT role FROM vault_access WHERE vault_id = $1 AND (
+        (principal_type = 'user' AND principal_id = $2) OR
+        (principal_type = 'group' AND principal_id IN (SELECT group_id FROM group_members WHERE user_id = $2)))`,
+    [vault, m.userId],
+  );
+  return effectiveVaultRole(m.role, r.rows.map((x) => x.role));
+}
+
+export async function authorizeVault(q: Queryable, m: Member, vault: string, op: VaultOperation) {
+  const r = await q.query<VaultRow>(
+    'SELECT id, team_id, name, generation, break_glass, revision FROM vaults WHERE id = $1 AND team_id = $2',
+    [vault, m.teamId],
+  );
+  const row = r.rows[0];
+  if (!row) throw new TesseraError('not_found', 'vault not found');
+  const role = await vaultRoleOf(q, vault, m);
+  if (!mayInVault(role, op)) throw new TesseraError('forbidden', `your vault role ${role ?? 'none'} may not ${op}`);
+  return { vault: { ...row, generation: Number(row.generation), revision: Number(row.revision) }, role: role! };
+}
+
+/** Everyone who may read a vault right now (confirmed members only), with their role. */
+export async function vaultReaders(q: Queryable, team: string, vault: string): Promise<Map<string, VaultRole>> {
+  const members = await q.query<{ user_id: string; role: TeamRole }>(
+    `SELECT user_id, role FROM memberships WHERE team_id = $1 AND status = 'confirmed' AND user_id IS NOT NULL`,
+    [team],
+  );
+  const grants = await q.query<{ user_id: string; role: VaultRole }>(
+    `SELECT principal_id AS user_id, role FROM vault_access WHERE vault_id = $1 AND principal_type = 'user'
+     UNION ALL
+     SELECT gm.user_id, va.role FROM vault_access va JOIN group_members gm ON gm.group_id = va.principal_id
+      WHERE va.vault_id = $1 AND va.principal_type = 'group'`,
+    [vault],
+  );
+  const byUser = new Map<string, VaultRole[]>();
+  for (const g of grants.rows) byUser.set(g.user_id, [...(byUser.get(g.user_id) ?? []), g.role]);
+  const out = new Map<string, VaultRole>();
+  for (const m of members.rows) {
+    const role = effectiveVaultRole(m.role, byUser.get(m.user_id) ?? []);
+    if (mayInVault(role, 'item.read')) out.set(m.user_id, role!);
+  }
+  return out;
+}

@@ -1,0 +1,71 @@
+// Process: server (team server; plain Node).
+// Vaults and who may open them. A vault's name is an envelope the server cannot read; access
+// rows name a user or a group and a vault role. Each row carries the revision it was granted
+// at, so a sync can tell a member who just gained a vault to fetch all of it.
+import type { Envelope } from '../../shared/formats.ts';
+import type { Principal } from '../../shared/api.ts';
+import type { VaultRole } from '../../shared/roles.ts';
+import { vaultReaders } from '../access.ts';
+import type { Queryable } from '../db.ts';
+import { grantHolders } from './grants.ts';
+
+export async function insertVault(
+  q: Queryable,
+  v: { id: string; team: string; name: unknown; breakGlass: boolean; createdBy: string; revision: number },
+): Promise<boolean> {
+  const r = await q.query(
+    `INSERT INTO vaults (id, team_id, name, generation, break_glass, revision, created_by)
+     VALUES ($1, $2, $3::jsonb, 1, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id`,
+    [v.id, v.team, JSON.stringify(v.name), v.breakGlass, v.revision, v.createdBy],
+  );
+  return r.rows.length === 1;
+}
+
+export async function upsertAccess(q: Queryable, vault: string, p: Principal, role: VaultRole, revision: number) {
+  await q.query(
+    `INSERT INTO vault_access (vault_id, principal_type, principal_id, role, revision) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (vault_id, principal_type, principal_id) DO UPDATE SET role = EXCLUDED.role, revision = EXCLUDED.revision`,
+    [vault, p.type, p.id, role, revision],
+  );
+}
+
+export async function deleteAccess(q: Queryable, vault: string, p: Principal): Promise<boolean> {
+  const r = await q.query(
+    'DELETE FROM vault_access WHERE vault_id = $1 AND principal_type = $2 AND principal_id = $3 RETURNING role',
+    [vault, p.type, p.id],
+  );
+  return r.rows.length === 1;
+}
+
+export async function stampVault(q: Queryable, vault: string, revision: number, change?: { name: Envelope; generation: number }) {
+  if (change) {
+    await q.query('UPDATE vaults SET revision = $2, name = $3::jsonb, generation = $4 WHERE id = $1', [
+      vault,
+      revision,
+      JSON.stringify(change.name),
+      change.generation,
+    ]);
+  } else {
+    await q.query('UPDATE vaults SET revision = $2 WHERE id = $1', [vault, revision]);
+  }
+}
+
+export async function listAccess(q: Queryable, vault: string) {
+  const r = await q.query<{ type: 'user' | 'group'; id: string; role: VaultRole; name: string | null }>(
+    `SELECT va.principal_type AS type, va.principal_id AS id, va.role,
+            CASE WHEN va.principal_type = 'user' THEN u.name ELSE g.name END AS name
+       FROM vault_access va
+       LEFT JOIN users u ON va.principal_type = 'user' AND u.id = va.principal_id
+       LEFT JOIN groups g ON va.principal_type = 'group' AND g.id = va.principal_id
+      WHERE va.vault_id = $1 ORDER BY va.principal_type DESC, name, va.principal_id`,
+    [vault],
+  );
+  return r.rows.map((a) => ({ principal: { type: a.type, id: a.id }, role: a.role, name: a.name ?? '' }));
+}
+
+/** Readers who hold no sealed key at the vault's current generation. */
+export async function missingKeys(q: Queryable, team: string, vault: string, generation: number) {
+  const readers = await vaultReaders(q, team, vault);
+  const holders = await grantHolders(q, vault, generation);
+  return [...readers].filter(([user]) => !holders.has(user)).map(([userId, role]) => ({ userId, role }));
+}

@@ -1,0 +1,44 @@
+// Process: server (team server; plain Node).
+// The embedded engine: PGlite is PostgreSQL compiled to WASM, so a single-user or evaluation
+// install needs no database server, yet runs exactly the SQL a production PostgreSQL runs.
+// PGlite is one connection: its transaction() serialises everyone, which also serialises
+// writers per team just as the row lock does on a real server.
+import { mkdirSync } from 'node:fs';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { assertChannel, type Database, type Queryable } from './db.ts';
+
+function wrap(conn: PGlite | Transaction): Queryable {
+  return {
+    async query<T>(sql: string, params?: unknown[]) {
+      const r = await conn.query<T>(sql, params);
+      return { rows: r.rows };
+    },
+    async exec(sql: string) {
+      await conn.exec(sql);
+    },
+  };
+}
+
+export async function openPglite(dataDir?: string): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pg = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  const base = wrap(pg);
+  let closed = false;
+  return {
+    engine: 'pglite',
+    query: base.query,
+    exec: base.exec,
+    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    async listen(channel, onPayload) {
+      const stop = await pg.listen(assertChannel(channel), onPayload);
+      return async () => {
+        if (!closed) await stop();
+      };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pg.close();
+    },
+  };
+}

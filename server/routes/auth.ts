@@ -1,0 +1,147 @@
+// Process: server (team server; plain Node).
+// Signup and login with OPAQUE: the password never reaches the server, and the record it
+// stores cannot be tested offline without the server's OPRF key. An unknown email gets a
+// login answer built from the library's dummy record, shaped exactly like a real one, and
+// fails at finish with the same 401 as a wrong password.
+import { randomUUID } from 'node:crypto';
+import * as opaque from '@serenity-kit/opaque';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  loginFinishBody,
+  loginStartBody,
+  paths,
+  signupFinishBody,
+  signupStartBody,
+} from '../../shared/api.ts';
+import { TesseraError } from '../../shared/errors.ts';
+import { callerOf } from '../auth.ts';
+import type { Database } from '../db.ts';
+import {
+  createLoginAttempt,
+  createSession,
+  loginAttemptEmail,
+  revokeSession,
+  takeLoginAttempt,
+} from '../data/sessions.ts';
+import { findUserByEmail, findUserById, insertUser } from '../data/users.ts';
+import { listMyTeams } from '../data/teams.ts';
+import { parse } from '../validate.ts';
+
+export interface AuthOptions {
+  serverSetup: string;
+  sessionTtlSeconds: number;
+  loginRateLimit: number;
+}
+
+const WRONG = () => new TesseraError('wrong_password', 'wrong email or password');
+
+function opaqueInput<T>(field: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch {
+    throw new TesseraError('bad_request', `${field}: not a valid OPAQUE message`);
+  }
+}
+
+export function authRoutes(app: FastifyInstance, db: Database, o: AuthOptions): void {
+  const ip = (req: FastifyRequest) => req.ip;
+  const bodyEmail = (req: FastifyRequest) => {
+    const e = (req.body as { email?: unknown } | null)?.email;
+    return typeof e === 'string' ? e.trim().toLowerCase().slice(0, 254) : '';
+  };
+  const limit = (keyGenerator: (req: FastifyRequest) => string | Promise<string>) => ({
+    public: true,
+    rateLimit: { max: o.loginRateLimit, timeWindow: 60_000, keyGenerator },
+  });
+  const byEmail = limit((req) => `${ip(req)}|${bodyEmail(req)}`);
+
+  app.post(paths.signupStart, { config: byEmail }, async (req) => {
+    const body = parse(signupStartBody, req.body);
+    const { registrationResponse } = opaqueInput('registrationRequest', () =>
+      opaque.server.createRegistrationResponse({
+        serverSetup: o.serverSetup,
+        userIdentifier: body.email,
+        registrationRequest: body.registrationRequest,
+      }),
+    );
+    return { registrationResponse };
+  });
+
+  app.post(paths.signupFinish, { config: byEmail }, async (req) => {
+    const body = parse(signupFinishBody, req.body);
+    // A record that the login code cannot use is refused now rather than at first login.
+    const probe = opaque.client.startLogin({ password: 'probe' });
+    opaqueInput('registrationRecord', () =>
+      opaque.server.startLogin({
+        serverSetup: o.serverSetup,
+        registrationRecord: body.registrationRecord,
+        startLoginRequest: probe.startLoginRequest,
+        userIdentifier: body.email,
+      }),
+    );
+    const id = randomUUID();
+    const inserted = await insertUser(db, { id, ...body });
+    if (!inserted) throw new TesseraError('conflict', 'an account with this email already exists');
+    return { userId: id };
+  });
+
+  app.post(paths.loginStart, { config: byEmail }, async (req) => {
+    const body = parse(loginStartBody, req.body);
+    const user = await findUserByEmail(db, body.email);
+    const { serverLoginState, loginResponse } = opaqueInput('startLoginRequest', () =>
+      opaque.server.startLogin({
+        serverSetup: o.serverSetup,
+        registrationRecord: user?.registration_record ?? null,
+        startLoginRequest: body.startLoginRequest,
+        userIdentifier: body.email,
+      }),
+    );
+    const loginId = randomUUID();
+    await createLoginAttempt(db, { id: loginId, userId: user?.id ?? null, email: body.email, state: serverLoginState });
+    return { loginId, loginResponse };
+  });
+
+  const byAttempt = limit(async (req) => {
+    const id = (req.body as { loginId?: unknown } | null)?.loginId;
+    const ok = typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id);
+    return `${ip(req)}|${ok ? ((await loginAttemptEmail(db, id)) ?? '') : ''}`;
+  });
+
+  app.post(paths.loginFinish, { config: byAttempt }, async (req) => {
+    const body = parse(loginFinishBody, req.body);
+    const attempt = await takeLoginAttempt(db, body.loginId);
+    if (!attempt || attempt.expired) throw WRONG();
+    try {
+      opaque.server.finishLogin({
+        serverLoginState: attempt.server_login_state,
+        finishLoginRequest: body.finishLoginRequest,
+      });
+    } catch {
+      throw WRONG();
+    }
+    // A dummy record never authenticates, so reaching here means a real account.
+    const user = attempt.user_id ? await findUserById(db, attempt.user_id) : null;
+    if (!user) throw WRONG();
+    if (user.suspended_at) throw new TesseraError('forbidden', 'this account is suspended');
+    const session = await createSession(db, user.id, o.sessionTtlSeconds);
+    return {
+      token: session.token,
+      expiresAt: session.expiresAt,
+      user: { id: user.id, email: user.email, name: user.name },
+      keyset: user.keyset,
+    };
+  });
+
+  app.post(paths.logout, async (req) => {
+    await revokeSession(db, callerOf(req).tokenHash);
+    return { ok: true };
+  });
+
+  app.get(paths.me, async (req) => {
+    const caller = callerOf(req);
+    const user = await findUserById(db, caller.userId);
+    if (!user) throw new TesseraError('unauthenticated', 'not logged in');
+    const { teams, invitations } = await listMyTeams(db, caller.userId, caller.email);
+    return { user: { id: user.id, email: user.email, name: user.name }, keyset: user.keyset, teams, invitations };
+  });
+}

@@ -1,0 +1,70 @@
+// Process: server (team server; plain Node).
+// Sync: the delta pull and the push channel. The push channel is a hand-written server-sent
+// event stream that only ever says "team changed, revision N"; the client then pulls. Each
+// heartbeat re-checks the session and membership, so a revoked user's stream ends too.
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { changesQuery, paths } from '../../shared/api.ts';
+import { authorizeTeam } from '../access.ts';
+import { authenticate, callerOf } from '../auth.ts';
+import type { Database } from '../db.ts';
+import { changesSince } from '../data/changes.ts';
+import type { TeamNotifier } from '../notify.ts';
+import { ids, parse } from '../validate.ts';
+
+export interface SyncOptions {
+  notifier: TeamNotifier;
+  heartbeatMs: number;
+  streams: Set<ServerResponse>;
+}
+
+export function syncRoutes(app: FastifyInstance, db: Database, o: SyncOptions): void {
+  app.get(paths.changes(':team', 0).split('?')[0]!, async (req) => {
+    const { team } = ids(req.params, 'team');
+    const { since } = parse(changesQuery, req.query, 'since');
+    const caller = callerOf(req);
+    return db.transaction(async (tx) => {
+      await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      const m = await authorizeTeam(tx, team, caller, 'team.read');
+      return changesSince(tx, m, since);
+    });
+  });
+
+  app.get(paths.events(':team'), async (req, reply) => {
+    const { team } = ids(req.params, 'team');
+    const caller = callerOf(req);
+    await authorizeTeam(db, team, caller, 'team.read');
+    const authorization = req.headers.authorization;
+
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.write(': connected\n\n');
+    o.streams.add(res);
+
+    const unsubscribe = o.notifier.subscribe(team, (revision) => {
+      res.write(`event: changed\ndata: ${JSON.stringify({ team, revision })}\n\n`);
+    });
+    const heartbeat = setInterval(() => {
+      authenticate(db, authorization)
+        .then((c) => authorizeTeam(db, team, c, 'team.read'))
+        .then(
+          () => res.write(': heartbeat\n\n'),
+          () => res.end(),
+        );
+    }, o.heartbeatMs);
+    const cleanup = () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      o.streams.delete(res);
+    };
+    res.on('close', cleanup);
+    res.on('error', cleanup);
+  });
+}
