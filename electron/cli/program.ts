@@ -102,6 +102,12 @@ export function buildProgram(runServer: ServerCommand): Command {
       c.out.result(me, () => `logged in as ${me.email}`);
     });
 
+  program.command('logout').action(async () => {
+    const c = ctx();
+    await c.unlocked((s) => s.logout());
+    c.out.result({ loggedOut: true }, () => 'logged out; the local vault stays readable offline');
+  });
+
   program.command('whoami').action(async () => {
     const c = ctx();
     const me = await c.unlocked(async (s) => s.whoami());

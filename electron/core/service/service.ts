@@ -2,6 +2,8 @@
 // The application service: every operation the window, the CLI and the test bridge can ask
 // for. It owns the unlocked state and the name index, and is the only place that decides
 // when to pull and push. Shells pass their platform pieces (fetch, profile folder) in.
+import { z } from 'zod';
+import { paths } from '../../../shared/api.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import type { TeamRole, VaultRole } from '../../../shared/roles.ts';
 import { fingerprint, publicKeyset } from '../crypto/index.ts';
@@ -57,6 +59,18 @@ export class TesseraService {
   async unlock(password: Uint8Array): Promise<void> {
     this.lock();
     this.unlocked = await account.unlock(this.profile, password, this.options.fetch);
+  }
+
+  /** Ends the session on the server and forgets the token; the local vault stays for offline use. */
+  async logout(): Promise<void> {
+    const u = this.u;
+    if (u.cache.session) {
+      await u.http.request('POST', paths.logout, {}, z.unknown()).catch((e) => {
+        if (!(e instanceof TesseraError && ['unreachable', 'session_expired', 'session_revoked', 'unauthenticated'].includes(e.code))) throw e;
+      });
+      u.cache.session = null;
+      u.save();
+    }
   }
 
   /** Zeroes every key and drops the decrypted cache and the name index. */

@@ -22,13 +22,9 @@ export interface PullResult {
 export async function pullTeam(u: Unlocked, teamId: string): Promise<PullResult> {
   u.requireSession();
   const st = u.team(teamId);
-  let reply = await fetchChanges(u, teamId, st.cursor);
-  let full = st.cursor === 0;
-  // A vault shared with us since the last pull brings items older than our cursor.
-  if (!full && reply.vaults.some((v) => !st.vaults[v.id])) {
-    reply = await fetchChanges(u, teamId, 0);
-    full = true;
-  }
+  // The server includes every item of a vault we gained access to since the cursor.
+  const reply = await fetchChanges(u, teamId, st.cursor);
+  const full = st.cursor === 0;
   if (reply.revision < st.cursor) {
     throw new TesseraError('tampered', `the server's revision went backwards (${reply.revision} < ${st.cursor})`);
   }

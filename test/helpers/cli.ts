@@ -1,0 +1,58 @@
+// Process: test. Runs the real `tessera` CLI in a child process, as a user would, with the
+// password in the environment and values on stdin.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliUser {
+  profile: string;
+  password: string;
+  email: string;
+  run(args: string[], opts?: { stdin?: string; password?: string | null }): Promise<CliResult>;
+}
+
+export function runCli(args: string[], opts: { stdin?: string; env?: Record<string, string | undefined> } = {}): Promise<CliResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'electron', 'cli.ts'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, TESSERA_PASSWORD: undefined, ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', fail);
+    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(opts.stdin ?? '');
+  });
+}
+
+export function cliUser(email: string, password = `pw-${email}-correct horse`): CliUser {
+  const profile = mkdtempSync(join(tmpdir(), 'tessera-cli-'));
+  return {
+    profile,
+    password,
+    email,
+    run(args, opts = {}) {
+      const pw = opts.password === undefined ? password : opts.password;
+      return runCli(['--profile', profile, ...args], {
+        stdin: opts.stdin,
+        env: pw === null ? {} : { TESSERA_PASSWORD: pw },
+      });
+    },
+  };
+}
