@@ -64,7 +64,7 @@ export function teamRoutes(app: FastifyInstance, db: Database): void {
   app.get(paths.team(P), async (req) => {
     const { team } = ids(req.params, 'team');
     await memberOf(db, team, callerOf(req), ['invited', 'accepted', 'confirmed']);
-    return { team: teamInfo(await loadTeam(db, team)) };
+    return teamInfo(await loadTeam(db, team));
   });
 
   app.post(paths.invitations(P), async (req) => {
