@@ -3,7 +3,7 @@
 // decision is made by shared/roles.ts (mayInTeam, mayInVault, effectiveVaultRole), the same
 // table the client uses to decide what to offer. Non-members learn nothing: they get 404.
 import type { z } from 'zod';
-import { memberStatus } from '../shared/api.ts';
+import type { memberStatus } from '../shared/api.ts';
 import { TesseraError } from '../shared/errors.ts';
 import {
   effectiveVaultRole,
@@ -41,9 +41,11 @@ export async function memberOf(
   );
   const row = r.rows[0];
   if (!row) throw new TesseraError('not_found', 'team not found');
-  if (row.status === 'suspended') throw new TesseraError('forbidden', 'your membership in this team is suspended');
+  if (row.status === 'suspended')
+    throw new TesseraError('forbidden', 'your membership in this team is suspended');
   if (!allowed.includes(row.status)) {
-    const why = row.status === 'invited' ? 'accept the invitation first' : 'an admin has not confirmed you yet';
+    const why =
+      row.status === 'invited' ? 'accept the invitation first' : 'an admin has not confirmed you yet';
     throw new TesseraError('forbidden', `your membership is ${row.status}: ${why}`);
   }
   return { teamId: team, userId: caller.userId, email: caller.email, ...row, revision: Number(row.revision) };
@@ -81,7 +83,10 @@ export async function vaultRoleOf(q: Queryable, vault: string, m: Member): Promi
         (principal_type = 'group' AND principal_id IN (SELECT group_id FROM group_members WHERE user_id = $2)))`,
     [vault, m.userId],
   );
-  return effectiveVaultRole(m.role, r.rows.map((x) => x.role));
+  return effectiveVaultRole(
+    m.role,
+    r.rows.map((x) => x.role),
+  );
 }
 
 export async function authorizeVault(q: Queryable, m: Member, vault: string, op: VaultOperation) {
@@ -92,12 +97,20 @@ export async function authorizeVault(q: Queryable, m: Member, vault: string, op:
   const row = r.rows[0];
   if (!row) throw new TesseraError('not_found', 'vault not found');
   const role = await vaultRoleOf(q, vault, m);
-  if (!mayInVault(role, op)) throw new TesseraError('forbidden', `your vault role ${role ?? 'none'} may not ${op}`);
-  return { vault: { ...row, generation: Number(row.generation), revision: Number(row.revision) }, role: role! };
+  if (!mayInVault(role, op))
+    throw new TesseraError('forbidden', `your vault role ${role ?? 'none'} may not ${op}`);
+  return {
+    vault: { ...row, generation: Number(row.generation), revision: Number(row.revision) },
+    role: role!,
+  };
 }
 
 /** Everyone who may read a vault right now (confirmed members only), with their role. */
-export async function vaultReaders(q: Queryable, team: string, vault: string): Promise<Map<string, VaultRole>> {
+export async function vaultReaders(
+  q: Queryable,
+  team: string,
+  vault: string,
+): Promise<Map<string, VaultRole>> {
   const members = await q.query<{ user_id: string; role: TeamRole }>(
     `SELECT user_id, role FROM memberships WHERE team_id = $1 AND status = 'confirmed' AND user_id IS NOT NULL`,
     [team],

@@ -39,22 +39,30 @@ export const BODY_LIMIT = 32 * 1024 * 1024;
 
 const LOGGER = {
   level: 'info',
-  redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.body', 'body'], censor: '[redacted]' },
+  redact: {
+    paths: ['req.headers.authorization', 'req.headers.cookie', 'req.body', 'body'],
+    censor: '[redacted]',
+  },
 };
 
 function installJson(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
-    const text = String(body);
-    if (text.trim() === '') return done(null, undefined);
-    // PostgreSQL cannot store NUL in text or jsonb; refuse it here as a client error.
-    if (text.includes('\\u0000')) return done(new TesseraError('bad_request', 'body: strings may not contain NUL'));
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(new TesseraError('bad_request', 'body: malformed JSON'));
-    }
-  });
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: BODY_LIMIT },
+    (_req, body, done) => {
+      const text = String(body);
+      if (text.trim() === '') return done(null, undefined);
+      // PostgreSQL cannot store NUL in text or jsonb; refuse it here as a client error.
+      if (text.includes('\\u0000'))
+        return done(new TesseraError('bad_request', 'body: strings may not contain NUL'));
+      try {
+        done(null, JSON.parse(text));
+      } catch {
+        done(new TesseraError('bad_request', 'body: malformed JSON'));
+      }
+    },
+  );
 }
 
 export async function createApp(db: Database, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -73,7 +81,8 @@ export async function createApp(db: Database, options: AppOptions = {}): Promise
   await app.register(rateLimit, {
     global: false,
     hook: 'preHandler',
-    errorResponseBuilder: (_req, ctx) => new TesseraError('rate_limited', `too many attempts; retry in ${ctx.after}`),
+    errorResponseBuilder: (_req, ctx) =>
+      new TesseraError('rate_limited', `too many attempts; retry in ${ctx.after}`),
   });
   installErrorHandler(app);
   installAuth(app, db);

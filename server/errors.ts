@@ -33,7 +33,13 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | TesseraError | Error, request, reply) => {
     if (err instanceof TesseraError) {
       if (err.code === 'internal') request.log.error({ err }, 'internal error');
-      return send(reply, err.status, err.code, err.message, err.code === 'conflict' ? err.details : undefined);
+      return send(
+        reply,
+        err.status,
+        err.code,
+        err.message,
+        err.code === 'conflict' ? err.details : undefined,
+      );
     }
     const status = (err as FastifyError).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -50,6 +56,11 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    send(reply, 404, 'not_found', `no route ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}`),
+    send(
+      reply,
+      404,
+      'not_found',
+      `no route ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}`,
+    ),
   );
 }

@@ -17,19 +17,31 @@ export function checkGrants(
   const seen = new Set<string>();
   grants.forEach((g, i) => {
     if (g.generation !== o.generation) {
-      throw new TesseraError('conflict', `${field}.${i}.generation: the vault is at generation ${o.generation}`);
+      throw new TesseraError(
+        'conflict',
+        `${field}.${i}.generation: the vault is at generation ${o.generation}`,
+      );
     }
-    if (g.granter.toLowerCase() !== o.granter) throw new TesseraError('bad_request', `${field}.${i}.granter: must be you`);
+    if (g.granter.toLowerCase() !== o.granter)
+      throw new TesseraError('bad_request', `${field}.${i}.granter: must be you`);
     const recipient = g.recipient.toLowerCase();
     if (seen.has(recipient)) throw new TesseraError('bad_request', `${field}.${i}.recipient: appears twice`);
     seen.add(recipient);
     if (!o.readers.has(recipient)) {
-      throw new TesseraError('bad_request', `${field}.${i}.recipient: ${g.recipient} may not read this vault`);
+      throw new TesseraError(
+        'bad_request',
+        `${field}.${i}.recipient: ${g.recipient} may not read this vault`,
+      );
     }
   });
 }
 
-export async function storeGrants(q: Queryable, vault: string, grants: readonly KeyGrant[], revision: number) {
+export async function storeGrants(
+  q: Queryable,
+  vault: string,
+  grants: readonly KeyGrant[],
+  revision: number,
+) {
   if (grants.length === 0) return;
   const rows = grants.map((g) => ({
     generation: g.generation,
@@ -61,7 +73,11 @@ interface GrantRow {
   signature: string;
 }
 
-export async function grantsFor(q: Queryable, recipient: string, vaults: readonly string[]): Promise<VaultKeyGrant[]> {
+export async function grantsFor(
+  q: Queryable,
+  recipient: string,
+  vaults: readonly string[],
+): Promise<VaultKeyGrant[]> {
   if (vaults.length === 0) return [];
   const r = await q.query<GrantRow>(
     `SELECT vault_id, generation, recipient, role, sealed_key, granter, signature FROM key_grants

@@ -20,7 +20,8 @@ export interface ItemRow {
   updated_at: Date | string;
 }
 
-export const ITEM_COLUMNS = 'id, vault_id, version, generation, envelope, deleted, revision, updated_by, updated_at';
+export const ITEM_COLUMNS =
+  'id, vault_id, version, generation, envelope, deleted, revision, updated_by, updated_at';
 
 export function toItemRecord(r: ItemRow): ItemRecord {
   return {
@@ -79,7 +80,12 @@ export async function putItem(tx: Queryable, w: ItemWrite): Promise<void> {
 }
 
 /** Copies the current state of items written at `revision` into their history. */
-export async function recordVersions(tx: Queryable, vault: string, revision: number, item?: string): Promise<void> {
+export async function recordVersions(
+  tx: Queryable,
+  vault: string,
+  revision: number,
+  item?: string,
+): Promise<void> {
   await tx.query(
     `INSERT INTO item_versions (item_id, version, generation, envelope, deleted, revision, created_by, created_at)
      SELECT id, version, generation, envelope, deleted, revision, updated_by, updated_at FROM items

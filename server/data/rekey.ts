@@ -29,11 +29,15 @@ function checkItems(current: Map<string, number>, items: Rekey['body']['items'])
     if (seen.has(id)) throw new TesseraError('conflict', `item ${id} appears twice`);
     seen.add(id);
     if (it.version !== cur + 1) {
-      throw new TesseraError('conflict', `item ${id} is at version ${cur}; the re-key must write version ${cur + 1}`);
+      throw new TesseraError(
+        'conflict',
+        `item ${id} is at version ${cur}; the re-key must write version ${cur + 1}`,
+      );
     }
   }
   for (const id of current.keys()) {
-    if (!seen.has(id)) throw new TesseraError('conflict', `item ${id} is missing from the re-key; sync and retry`);
+    if (!seen.has(id))
+      throw new TesseraError('conflict', `item ${id} is missing from the re-key; sync and retry`);
   }
 }
 
@@ -52,7 +56,10 @@ export async function rekeyVault(tx: Queryable, k: Rekey): Promise<void> {
     throw new TesseraError('conflict', `generation must be ${vault.generation + 1}; sync and retry`);
   }
   if (body.removeAccess && !(await deleteAccess(tx, vault.id, body.removeAccess))) {
-    throw new TesseraError('not_found', `${body.removeAccess.type} ${body.removeAccess.id} has no access to remove`);
+    throw new TesseraError(
+      'not_found',
+      `${body.removeAccess.type} ${body.removeAccess.id} has no access to remove`,
+    );
   }
   const rows = await tx.query<{ id: string; version: number }>(
     'SELECT id, version FROM items WHERE vault_id = $1 FOR UPDATE',
@@ -65,7 +72,10 @@ export async function rekeyVault(tx: Queryable, k: Rekey): Promise<void> {
   const covered = new Set(body.keyGrants.map((g) => g.recipient.toLowerCase()));
   const missing = [...readers.keys()].filter((u) => !covered.has(u));
   if (missing.length) {
-    throw new TesseraError('bad_request', `keyGrants: no key for ${await emailsOf(tx, k.team, missing)}, who keep access`);
+    throw new TesseraError(
+      'bad_request',
+      `keyGrants: no key for ${await emailsOf(tx, k.team, missing)}, who keep access`,
+    );
   }
 
   await stampVault(tx, vault.id, k.revision, { name: body.name, generation: body.generation });

@@ -24,6 +24,10 @@ export async function notifyTeam(tx: Queryable, team: string, revision: number):
 }
 
 /** One transaction that changes a team: fn gets the revision to stamp on what it writes. */
-export function teamChange<T>(db: Database, team: string, fn: (tx: Queryable, revision: number) => Promise<T>) {
+export function teamChange<T>(
+  db: Database,
+  team: string,
+  fn: (tx: Queryable, revision: number) => Promise<T>,
+) {
   return db.transaction(async (tx) => fn(tx, await bumpRevision(tx, team)));
 }

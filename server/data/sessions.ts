@@ -43,9 +43,10 @@ export async function lookupSession(q: Queryable, hash: string): Promise<Session
 }
 
 export async function revokeSession(q: Queryable, hash: string): Promise<void> {
-  await q.query(`UPDATE sessions SET revoked_at = now() WHERE token_hash = decode($1, 'hex') AND revoked_at IS NULL`, [
-    hash,
-  ]);
+  await q.query(
+    `UPDATE sessions SET revoked_at = now() WHERE token_hash = decode($1, 'hex') AND revoked_at IS NULL`,
+    [hash],
+  );
 }
 
 export async function createLoginAttempt(
@@ -62,7 +63,12 @@ export async function createLoginAttempt(
 
 /** Removes and returns the attempt: single use, whether the finish succeeds or not. */
 export async function takeLoginAttempt(q: Queryable, id: string) {
-  const r = await q.query<{ user_id: string | null; email: string; server_login_state: string; expired: boolean }>(
+  const r = await q.query<{
+    user_id: string | null;
+    email: string;
+    server_login_state: string;
+    expired: boolean;
+  }>(
     `DELETE FROM login_attempts WHERE id = $1
      RETURNING user_id, email, server_login_state, expires_at < now() AS expired`,
     [id],

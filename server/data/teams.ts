@@ -37,9 +37,10 @@ export async function insertTeam(
 }
 
 export async function teamRow(q: Queryable, team: string): Promise<TeamRow | null> {
-  const r = await q.query<TeamRow>('SELECT id, name, created_by, root_sign_public_key, revision FROM teams WHERE id = $1', [
-    team,
-  ]);
+  const r = await q.query<TeamRow>(
+    'SELECT id, name, created_by, root_sign_public_key, revision FROM teams WHERE id = $1',
+    [team],
+  );
   const row = r.rows[0];
   return row ? { ...row, revision: Number(row.revision) } : null;
 }
@@ -80,7 +81,14 @@ export async function insertMembership(
   return r.rows.length === 1;
 }
 
-export async function acceptMembership(q: Queryable, team: string, email: string, userId: string, keys: PublicKeyset, revision: number) {
+export async function acceptMembership(
+  q: Queryable,
+  team: string,
+  email: string,
+  userId: string,
+  keys: PublicKeyset,
+  revision: number,
+) {
   const r = await q.query(
     `UPDATE memberships SET status = 'accepted', user_id = $3, keys = $4::jsonb, revision = $5
       WHERE team_id = $1 AND email = $2 AND status = 'invited' RETURNING email`,
@@ -103,18 +111,30 @@ const MEMBER_SELECT = `SELECT m.user_id, m.email, u.name, m.role, m.status, m.ke
   FROM memberships m LEFT JOIN users u ON u.id = m.user_id`;
 
 export async function memberRow(q: Queryable, team: string, userId: string): Promise<MemberRow | null> {
-  const r = await q.query<MemberRow>(`${MEMBER_SELECT} WHERE m.team_id = $1 AND m.user_id = $2`, [team, userId]);
+  const r = await q.query<MemberRow>(`${MEMBER_SELECT} WHERE m.team_id = $1 AND m.user_id = $2`, [
+    team,
+    userId,
+  ]);
   return r.rows[0] ?? null;
 }
 
 function toEntry(m: MemberRow): DirectoryEntry | null {
   if (m.status !== 'confirmed' || !m.entry || !m.user_id) return null;
   const e = m.entry;
-  return { userId: m.user_id, email: m.email, role: e.role, keys: e.keys, signer: e.signer, signature: e.signature };
+  return {
+    userId: m.user_id,
+    email: m.email,
+    role: e.role,
+    keys: e.keys,
+    signer: e.signer,
+    signature: e.signature,
+  };
 }
 
 export async function listMembers(q: Queryable, team: string): Promise<Member[]> {
-  const r = await q.query<MemberRow>(`${MEMBER_SELECT} WHERE m.team_id = $1 ORDER BY m.created_at, m.email`, [team]);
+  const r = await q.query<MemberRow>(`${MEMBER_SELECT} WHERE m.team_id = $1 ORDER BY m.created_at, m.email`, [
+    team,
+  ]);
   return r.rows.map((m) => ({
     userId: m.user_id,
     email: m.email,
@@ -127,13 +147,20 @@ export async function listMembers(q: Queryable, team: string): Promise<Member[]>
 }
 
 export async function directory(q: Queryable, team: string): Promise<DirectoryEntry[]> {
-  const r = await q.query<MemberRow>(`${MEMBER_SELECT} WHERE m.team_id = $1 AND m.status = 'confirmed' ORDER BY m.email`, [
-    team,
-  ]);
+  const r = await q.query<MemberRow>(
+    `${MEMBER_SELECT} WHERE m.team_id = $1 AND m.status = 'confirmed' ORDER BY m.email`,
+    [team],
+  );
   return r.rows.map(toEntry).filter((e): e is DirectoryEntry => e !== null);
 }
 
-export async function confirmMembership(q: Queryable, team: string, userId: string, entry: StoredEntry, revision: number) {
+export async function confirmMembership(
+  q: Queryable,
+  team: string,
+  userId: string,
+  entry: StoredEntry,
+  revision: number,
+) {
   const r = await q.query(
     `UPDATE memberships SET status = 'confirmed', entry = $3::jsonb, revision = $4
       WHERE team_id = $1 AND user_id = $2 AND status = 'accepted' RETURNING email`,

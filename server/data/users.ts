@@ -47,7 +47,9 @@ export async function serverSetup(q: Queryable, create: () => string): Promise<s
     `INSERT INTO server_settings (key, value) VALUES ('opaque_server_setup', $1) ON CONFLICT (key) DO NOTHING`,
     [create()],
   );
-  const r = await q.query<{ value: string }>(`SELECT value FROM server_settings WHERE key = 'opaque_server_setup'`);
+  const r = await q.query<{ value: string }>(
+    `SELECT value FROM server_settings WHERE key = 'opaque_server_setup'`,
+  );
   const value = r.rows[0]?.value;
   if (!value) throw new Error('server setup missing');
   return value;

@@ -21,7 +21,13 @@ export async function insertVault(
   return r.rows.length === 1;
 }
 
-export async function upsertAccess(q: Queryable, vault: string, p: Principal, role: VaultRole, revision: number) {
+export async function upsertAccess(
+  q: Queryable,
+  vault: string,
+  p: Principal,
+  role: VaultRole,
+  revision: number,
+) {
   await q.query(
     `INSERT INTO vault_access (vault_id, principal_type, principal_id, role, revision) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (vault_id, principal_type, principal_id) DO UPDATE SET role = EXCLUDED.role, revision = EXCLUDED.revision`,
@@ -37,7 +43,12 @@ export async function deleteAccess(q: Queryable, vault: string, p: Principal): P
   return r.rows.length === 1;
 }
 
-export async function stampVault(q: Queryable, vault: string, revision: number, change?: { name: Envelope; generation: number }) {
+export async function stampVault(
+  q: Queryable,
+  vault: string,
+  revision: number,
+  change?: { name: Envelope; generation: number },
+) {
   if (change) {
     await q.query('UPDATE vaults SET revision = $2, name = $3::jsonb, generation = $4 WHERE id = $1', [
       vault,

@@ -97,7 +97,12 @@ export function authRoutes(app: FastifyInstance, db: Database, o: AuthOptions): 
       }),
     );
     const loginId = randomUUID();
-    await createLoginAttempt(db, { id: loginId, userId: user?.id ?? null, email: body.email, state: serverLoginState });
+    await createLoginAttempt(db, {
+      id: loginId,
+      userId: user?.id ?? null,
+      email: body.email,
+      state: serverLoginState,
+    });
     return { loginId, loginResponse };
   });
 
@@ -142,6 +147,11 @@ export function authRoutes(app: FastifyInstance, db: Database, o: AuthOptions): 
     const user = await findUserById(db, caller.userId);
     if (!user) throw new TesseraError('unauthenticated', 'not logged in');
     const { teams, invitations } = await listMyTeams(db, caller.userId, caller.email);
-    return { user: { id: user.id, email: user.email, name: user.name }, keyset: user.keyset, teams, invitations };
+    return {
+      user: { id: user.id, email: user.email, name: user.name },
+      keyset: user.keyset,
+      teams,
+      invitations,
+    };
   });
 }

@@ -31,15 +31,16 @@ async function storeGroupGrants(
 ) {
   const byVault = new Map<string, VaultKeyGrant[]>();
   grants.forEach((g, i) => {
-    if (g.recipient.toLowerCase() !== user) throw new TesseraError('bad_request', `keyGrants.${i}.recipient: must be the new member`);
+    if (g.recipient.toLowerCase() !== user)
+      throw new TesseraError('bad_request', `keyGrants.${i}.recipient: must be the new member`);
     const v = g.vault.toLowerCase();
     byVault.set(v, [...(byVault.get(v) ?? []), g]);
   });
   for (const [vault, list] of byVault) {
-    const r = await tx.query<{ generation: number }>('SELECT generation FROM vaults WHERE id = $1 AND team_id = $2', [
-      vault,
-      team,
-    ]);
+    const r = await tx.query<{ generation: number }>(
+      'SELECT generation FROM vaults WHERE id = $1 AND team_id = $2',
+      [vault, team],
+    );
     const v = r.rows[0];
     if (!v) throw new TesseraError('not_found', `vault ${vault} not found`);
     const readers = await vaultReaders(tx, team, vault);
@@ -79,7 +80,8 @@ export function groupRoutes(app: FastifyInstance, db: Database): void {
       const userId = body.userId.toLowerCase();
       const target = await memberRow(tx, team, userId);
       if (!target) throw new TesseraError('not_found', 'member not found');
-      if (target.status !== 'confirmed') throw new TesseraError('conflict', `member is ${target.status}, not confirmed`);
+      if (target.status !== 'confirmed')
+        throw new TesseraError('conflict', `member is ${target.status}, not confirmed`);
       if (!(await addGroupMember(tx, group, userId, revision))) {
         throw new TesseraError('conflict', 'already a member of this group');
       }
@@ -94,7 +96,8 @@ export function groupRoutes(app: FastifyInstance, db: Database): void {
     return teamChange(db, team, async (tx, revision) => {
       await authorizeTeam(tx, team, caller, 'group.manage');
       await loadGroup(tx, team, group);
-      if (!(await removeGroupMember(tx, group, user))) throw new TesseraError('not_found', 'not a member of this group');
+      if (!(await removeGroupMember(tx, group, user)))
+        throw new TesseraError('not_found', 'not a member of this group');
       return { revision };
     });
   });

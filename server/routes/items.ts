@@ -16,11 +16,13 @@ export function itemRoutes(app: FastifyInstance, db: Database): void {
     const { team, vault, item } = ids(req.params, 'team', 'vault', 'item');
     const caller = callerOf(req);
     const body = parse(putItemBody, req.body);
-    if (body.version !== body.baseVersion + 1) throw new TesseraError('bad_request', 'version: must be baseVersion + 1');
+    if (body.version !== body.baseVersion + 1)
+      throw new TesseraError('bad_request', 'version: must be baseVersion + 1');
     return teamChange(db, team, async (tx, revision) => {
       const m = await memberOf(tx, team, caller);
       const { vault: v } = await authorizeVault(tx, m, vault, 'item.write');
-      if (body.generation !== v.generation) throw new TesseraError('conflict', 'vault was re-keyed; sync and retry');
+      if (body.generation !== v.generation)
+        throw new TesseraError('conflict', 'vault was re-keyed; sync and retry');
       await putItem(tx, { ...body, id: item, vault, team, by: caller.userId, revision });
       return { revision, version: body.version };
     });

@@ -119,10 +119,16 @@ export function teamRoutes(app: FastifyInstance, db: Database): void {
       const target = await memberRow(tx, team, user);
       if (!target) throw new TesseraError('not_found', 'member not found');
       if (target.status !== 'accepted') {
-        throw new TesseraError('conflict', `member is ${target.status}; only an accepted member can be confirmed`);
+        throw new TesseraError(
+          'conflict',
+          `member is ${target.status}; only an accepted member can be confirmed`,
+        );
       }
       if (body.role !== target.role) {
-        throw new TesseraError('conflict', `role ${body.role} does not match the invited role ${target.role}`);
+        throw new TesseraError(
+          'conflict',
+          `role ${body.role} does not match the invited role ${target.role}`,
+        );
       }
       const k = target.keys;
       if (!k || k.boxPublicKey !== body.keys.boxPublicKey || k.signPublicKey !== body.keys.signPublicKey) {

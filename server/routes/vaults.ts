@@ -3,7 +3,13 @@
 // (only holders of a sealed key can); these routes decide who may hold one, and refuse keys
 // addressed to anyone without read access.
 import type { FastifyInstance } from 'fastify';
-import { addKeyGrantsBody, createVaultBody, paths, rekeyVaultBody, shareVaultBody } from '../../shared/api.ts';
+import {
+  addKeyGrantsBody,
+  createVaultBody,
+  paths,
+  rekeyVaultBody,
+  shareVaultBody,
+} from '../../shared/api.ts';
 import { TesseraError } from '../../shared/errors.ts';
 import { authorizeTeam, authorizeVault, memberOf, vaultReaders } from '../access.ts';
 import { callerOf } from '../auth.ts';
@@ -26,8 +32,16 @@ export function vaultRoutes(app: FastifyInstance, db: Database): void {
     const body = parse(createVaultBody, req.body);
     return teamChange(db, team, async (tx, revision) => {
       await authorizeTeam(tx, team, caller, 'vault.create');
-      const v = { id: body.id, team, name: body.name, breakGlass: body.breakGlass, createdBy: caller.userId, revision };
-      if (!(await insertVault(tx, v))) throw new TesseraError('conflict', 'a vault with this id already exists');
+      const v = {
+        id: body.id,
+        team,
+        name: body.name,
+        breakGlass: body.breakGlass,
+        createdBy: caller.userId,
+        revision,
+      };
+      if (!(await insertVault(tx, v)))
+        throw new TesseraError('conflict', 'a vault with this id already exists');
       await upsertAccess(tx, body.id, { type: 'user', id: caller.userId }, 'manage', revision);
       if (!body.keyGrants.some((g) => g.recipient.toLowerCase() === caller.userId && g.role === 'manage')) {
         throw new TesseraError('bad_request', 'keyGrants: must include your own key with role manage');
@@ -36,7 +50,14 @@ export function vaultRoutes(app: FastifyInstance, db: Database): void {
       checkGrants(body.keyGrants, { generation: 1, granter: caller.userId, readers });
       await storeGrants(tx, body.id, body.keyGrants, revision);
       return {
-        vault: { id: body.id, name: body.name, generation: 1, role: 'manage', breakGlass: body.breakGlass, revision },
+        vault: {
+          id: body.id,
+          name: body.name,
+          generation: 1,
+          role: 'manage',
+          breakGlass: body.breakGlass,
+          revision,
+        },
       };
     });
   });
@@ -51,7 +72,8 @@ export function vaultRoutes(app: FastifyInstance, db: Database): void {
       if (body.principal.type === 'user') {
         const target = await memberRow(tx, team, body.principal.id);
         if (!target) throw new TesseraError('not_found', 'member not found');
-        if (target.status !== 'confirmed') throw new TesseraError('conflict', `member is ${target.status}, not confirmed`);
+        if (target.status !== 'confirmed')
+          throw new TesseraError('conflict', `member is ${target.status}, not confirmed`);
       } else if (!(await groupInTeam(tx, team, body.principal.id))) {
         throw new TesseraError('not_found', 'group not found');
       }
@@ -69,7 +91,10 @@ export function vaultRoutes(app: FastifyInstance, db: Database): void {
     return db.transaction(async (tx) => {
       const m = await memberOf(tx, team, callerOf(req));
       const { vault: v } = await authorizeVault(tx, m, vault, 'item.read');
-      return { access: await listAccess(tx, vault), missingKeys: await missingKeys(tx, team, vault, v.generation) };
+      return {
+        access: await listAccess(tx, vault),
+        missingKeys: await missingKeys(tx, team, vault, v.generation),
+      };
     });
   });
 

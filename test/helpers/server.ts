@@ -103,7 +103,12 @@ export interface Reply {
 }
 
 export interface Api {
-  call(method: string, path: string, body?: unknown, init?: { headers?: Record<string, string>; raw?: string }): Promise<Reply>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    init?: { headers?: Record<string, string>; raw?: string },
+  ): Promise<Reply>;
   get(path: string): Promise<Reply>;
   post(path: string, body?: unknown): Promise<Reply>;
   put(path: string, body?: unknown): Promise<Reply>;
@@ -163,7 +168,12 @@ export async function signup(url: string, email: string, password: string, keyse
     registrationResponse: start.body.registrationResponse,
     clientRegistrationState: reg.clientRegistrationState,
   });
-  const finish = await a.post('/api/v1/signup/finish', { email, name: email.split('@')[0], registrationRecord, keyset });
+  const finish = await a.post('/api/v1/signup/finish', {
+    email,
+    name: email.split('@')[0],
+    registrationRecord,
+    keyset,
+  });
   return { start, finish, keyset };
 }
 
@@ -175,7 +185,11 @@ export async function login(url: string, email: string, password: string) {
   const l = opaque.client.startLogin({ password });
   const start = await a.post('/api/v1/login/start', { email, startLoginRequest: l.startLoginRequest });
   if (start.status !== 200) return { start, finish: start, clientOk: false };
-  const done = opaque.client.finishLogin({ clientLoginState: l.clientLoginState, loginResponse: start.body.loginResponse, password });
+  const done = opaque.client.finishLogin({
+    clientLoginState: l.clientLoginState,
+    loginResponse: start.body.loginResponse,
+    password,
+  });
   const finishLoginRequest = done?.finishLoginRequest ?? rand(64);
   const finish = await a.post('/api/v1/login/finish', { loginId: start.body.loginId, finishLoginRequest });
   return { start, finish, clientOk: done !== undefined };
@@ -191,7 +205,9 @@ export interface TestUser {
 }
 
 export async function newUser(url: string, label: string): Promise<TestUser> {
-  const email = `${label}-${rand(4).toLowerCase().replace(/[^a-z0-9]/g, 'x')}@example.com`;
+  const email = `${label}-${rand(4)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, 'x')}@example.com`;
   const password = `pw-${label}`;
   const s = await signup(url, email, password);
   if (s.finish.status !== 200) throw new Error(`signup ${email}: ${JSON.stringify(s.finish.body)}`);
@@ -204,7 +220,11 @@ export async function newUser(url: string, label: string): Promise<TestUser> {
 /** Creates a team owned by `owner` and brings each person in at the given role, confirmed. */
 export async function formTeam(owner: TestUser, people: [TestUser, 'owner' | 'admin' | 'member'][] = []) {
   const id = uuid();
-  const made = await owner.api.post('/api/v1/teams', { id, name: `team ${id.slice(0, 4)}`, rootSignature: rand(64) });
+  const made = await owner.api.post('/api/v1/teams', {
+    id,
+    name: `team ${id.slice(0, 4)}`,
+    rootSignature: rand(64),
+  });
   if (made.status !== 200) throw new Error(`create team: ${JSON.stringify(made.body)}`);
   for (const [p, role] of people) await join(owner, id, p, role);
   return id;
@@ -214,7 +234,11 @@ export async function join(admin: TestUser, team: string, p: TestUser, role: 'ow
   const steps = [
     await admin.api.post(`/api/v1/teams/${team}/invitations`, { email: p.email, role }),
     await p.api.post(`/api/v1/teams/${team}/accept`),
-    await admin.api.post(`/api/v1/teams/${team}/members/${p.id}/confirm`, { role, keys: p.keys, signature: rand(64) }),
+    await admin.api.post(`/api/v1/teams/${team}/members/${p.id}/confirm`, {
+      role,
+      keys: p.keys,
+      signature: rand(64),
+    }),
   ];
   const bad = steps.find((r) => r.status !== 200);
   if (bad) throw new Error(`join ${p.email}: ${bad.status} ${JSON.stringify(bad.body)}`);

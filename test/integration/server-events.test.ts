@@ -31,7 +31,10 @@ interface Stream {
 async function subscribe(url: string, token: string, t = team): Promise<Stream> {
   const ctrl = new AbortController();
   streams.push(ctrl);
-  const res = await fetch(`${url}/api/v1/teams/${t}/events`, { headers: { authorization: `Bearer ${token}` }, signal: ctrl.signal });
+  const res = await fetch(`${url}/api/v1/teams/${t}/events`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: ctrl.signal,
+  });
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let buf = '';
@@ -64,19 +67,33 @@ async function subscribe(url: string, token: string, t = team): Promise<Stream> 
     contentType: res.headers.get('content-type'),
     next,
     async changed(revision, ms) {
-      const block = await next((b) => b.startsWith('event: changed') && JSON.parse(b.split('data: ')[1]!).revision >= revision, ms);
+      const block = await next(
+        (b) => b.startsWith('event: changed') && JSON.parse(b.split('data: ')[1]!).revision >= revision,
+        ms,
+      );
       return JSON.parse(block.split('data: ')[1]!);
     },
     async ended(ms = 5000) {
       const end = Date.now() + ms;
-      while (!done && Date.now() < end) await pump(end - Date.now()).catch(() => void (done = true));
+      while (!done && Date.now() < end) {
+        try {
+          await pump(end - Date.now());
+        } catch {
+          done = true;
+        }
+      }
       return done;
     },
   };
 }
 
 const write = (u: TestUser) =>
-  u.api.put(`/api/v1/teams/${team}/vaults/${vault}/items/${uuid()}`, { baseVersion: 0, version: 1, generation: 1, envelope: envelope() });
+  u.api.put(`/api/v1/teams/${team}/vaults/${vault}/items/${uuid()}`, {
+    baseVersion: 0,
+    version: 1,
+    generation: 1,
+    envelope: envelope(),
+  });
 
 beforeAll(async () => {
   srv = await startTestServer({ heartbeatMs: 300 });

@@ -47,7 +47,10 @@ describe('rate limiting', () => {
   it('the fourth login attempt in a minute for one email is 429', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
-      const r = await api(srv.url).post('/api/v1/login/start', { email: 'target@example.com', startLoginRequest: 'AA' });
+      const r = await api(srv.url).post('/api/v1/login/start', {
+        email: 'target@example.com',
+        startLoginRequest: 'AA',
+      });
       statuses.push(r.status);
       if (r.status === 429) {
         expect(r.body.error.code).toBe('rate_limited');
@@ -57,14 +60,22 @@ describe('rate limiting', () => {
     expect(statuses.slice(0, 3).every((s) => s !== 429)).toBe(true);
     expect(statuses[3]).toBe(429);
     // Another email from the same IP is counted separately.
-    const other = await api(srv.url).post('/api/v1/login/start', { email: 'other@example.com', startLoginRequest: 'AA' });
+    const other = await api(srv.url).post('/api/v1/login/start', {
+      email: 'other@example.com',
+      startLoginRequest: 'AA',
+    });
     expect(other.status).not.toBe(429);
   });
 
   it('signup is limited too', async () => {
     let last = 0;
     for (let i = 0; i < 4; i++) {
-      last = (await api(srv.url).post('/api/v1/signup/start', { email: 'spam@example.com', registrationRequest: 'AA' })).status;
+      last = (
+        await api(srv.url).post('/api/v1/signup/start', {
+          email: 'spam@example.com',
+          registrationRequest: 'AA',
+        })
+      ).status;
     }
     expect(last).toBe(429);
   });

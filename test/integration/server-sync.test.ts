@@ -25,12 +25,21 @@ const T = () => `/api/v1/teams/${team}`;
 const itemPath = (id: string, v = vault) => `${T()}/vaults/${v}/items/${id}`;
 
 async function put(u: TestUser, id: string, baseVersion: number, generation = 1, v = vault) {
-  return u.api.put(itemPath(id, v), { baseVersion, version: baseVersion + 1, generation, envelope: envelope() });
+  return u.api.put(itemPath(id, v), {
+    baseVersion,
+    version: baseVersion + 1,
+    generation,
+    envelope: envelope(),
+  });
 }
 
 beforeAll(async () => {
   srv = await startTestServer();
-  [owner, editor, viewer] = await Promise.all(['owner', 'editor', 'viewer'].map((n) => newUser(srv.url, n)));
+  [owner, editor, viewer] = await Promise.all([
+    newUser(srv.url, 'owner'),
+    newUser(srv.url, 'editor'),
+    newUser(srv.url, 'viewer'),
+  ]);
   team = await formTeam(owner, [
     [editor, 'member'],
     [viewer, 'member'],
@@ -63,11 +72,19 @@ describe('item writes', () => {
     expect(u.body.revision).toBeGreaterThan(c.body.revision);
     const h = await viewer.api.get(`${itemPath(id)}/versions`);
     expect(h.status).toBe(200);
-    expect(h.body.versions.map((v: { version: number; updatedBy: string }) => [v.version, v.updatedBy])).toEqual([
+    expect(
+      h.body.versions.map((v: { version: number; updatedBy: string }) => [v.version, v.updatedBy]),
+    ).toEqual([
       [1, editor.id],
       [2, owner.id],
     ]);
-    expect(h.body.versions[0]).toMatchObject({ id, vault, generation: 1, deleted: false, revision: c.body.revision });
+    expect(h.body.versions[0]).toMatchObject({
+      id,
+      vault,
+      generation: 1,
+      deleted: false,
+      revision: c.body.revision,
+    });
   });
 
   it('a stale write is 409 with the stored item as current', async () => {
@@ -78,7 +95,13 @@ describe('item writes', () => {
     const stale = await put(editor, id, 1);
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('conflict');
-    expect(stale.body.current).toMatchObject({ id, vault, version: 2, updatedBy: owner.id, revision: winner.body.revision });
+    expect(stale.body.current).toMatchObject({
+      id,
+      vault,
+      version: 2,
+      updatedBy: owner.id,
+      revision: winner.body.revision,
+    });
     const create = await put(editor, id, 0);
     expect(create.status).toBe(409);
     expect(create.body.current.version).toBe(2);
@@ -88,7 +111,12 @@ describe('item writes', () => {
   it('concurrent writers from one base: exactly one wins', async () => {
     const id = uuid();
     await put(editor, id, 0);
-    const results = await Promise.all([put(editor, id, 1), put(owner, id, 1), put(editor, id, 1), put(owner, id, 1)]);
+    const results = await Promise.all([
+      put(editor, id, 1),
+      put(owner, id, 1),
+      put(editor, id, 1),
+      put(owner, id, 1),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
   });
 
@@ -104,7 +132,13 @@ describe('item writes', () => {
   it('a tombstone is a version too', async () => {
     const id = uuid();
     await put(editor, id, 0);
-    const d = await editor.api.put(itemPath(id), { baseVersion: 1, version: 2, generation: 1, envelope: envelope(), deleted: true });
+    const d = await editor.api.put(itemPath(id), {
+      baseVersion: 1,
+      version: 2,
+      generation: 1,
+      envelope: envelope(),
+      deleted: true,
+    });
     expect(d.status).toBe(200);
     const h = await editor.api.get(`${itemPath(id)}/versions`);
     expect(h.body.versions.map((v: { deleted: boolean }) => v.deleted)).toEqual([false, true]);
@@ -124,7 +158,9 @@ describe('delta sync', () => {
     const delta = await viewer.api.get(`${T()}/changes?since=${n}`);
     expect(delta.body.items.map((i: { id: string }) => i.id)).toEqual([id]);
     expect(delta.body.revision).toBe(w.body.revision);
-    expect(delta.body.vaults.map((v: { id: string; role: string }) => [v.id, v.role])).toEqual([[vault, 'view']]);
+    expect(delta.body.vaults.map((v: { id: string; role: string }) => [v.id, v.role])).toEqual([
+      [vault, 'view'],
+    ]);
     const none = await viewer.api.get(`${T()}/changes?since=${delta.body.revision}`);
     expect(none.body.items).toEqual([]);
   });
@@ -141,9 +177,14 @@ describe('delta sync', () => {
       keyGrants: [grant(late.id, owner.id, 1, 'view')],
     });
     const after = await late.api.get(`${T()}/changes?since=${before.body.revision}`);
-    const count = await srv.db.query<{ n: number }>('SELECT count(*)::int AS n FROM items WHERE vault_id = $1', [vault]);
+    const count = await srv.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM items WHERE vault_id = $1',
+      [vault],
+    );
     expect(after.body.items).toHaveLength(count.rows[0]!.n);
-    expect(after.body.keyGrants).toEqual([expect.objectContaining({ vault, recipient: late.id, generation: 1 })]);
+    expect(after.body.keyGrants).toEqual([
+      expect.objectContaining({ vault, recipient: late.id, generation: 1 }),
+    ]);
   });
 });
 
@@ -153,10 +194,21 @@ describe('re-key', () => {
 
   const snapshot = async () => ({
     vault: (await srv.db.query('SELECT generation, name, revision FROM vaults WHERE id = $1', [v])).rows,
-    items: (await srv.db.query('SELECT id, version, generation, envelope FROM items WHERE vault_id = $1 ORDER BY id', [v])).rows,
-    access: (await srv.db.query('SELECT * FROM vault_access WHERE vault_id = $1 ORDER BY principal_id', [v])).rows,
+    items: (
+      await srv.db.query(
+        'SELECT id, version, generation, envelope FROM items WHERE vault_id = $1 ORDER BY id',
+        [v],
+      )
+    ).rows,
+    access: (await srv.db.query('SELECT * FROM vault_access WHERE vault_id = $1 ORDER BY principal_id', [v]))
+      .rows,
     grants: (await srv.db.query('SELECT count(*)::int AS n FROM key_grants WHERE vault_id = $1', [v])).rows,
-    history: (await srv.db.query('SELECT count(*)::int AS n FROM item_versions WHERE item_id IN (SELECT id FROM items WHERE vault_id = $1)', [v])).rows,
+    history: (
+      await srv.db.query(
+        'SELECT count(*)::int AS n FROM item_versions WHERE item_id IN (SELECT id FROM items WHERE vault_id = $1)',
+        [v],
+      )
+    ).rows,
   });
   const rekeyBody = (over: Record<string, unknown> = {}) => ({
     generation: 2,
@@ -194,7 +246,10 @@ describe('re-key', () => {
     expect(r.body.error.message).toContain(items[1]!.id);
     expect(await snapshot()).toEqual(before);
 
-    const missing = await owner.api.post(`${T()}/vaults/${v}/rekey`, rekeyBody({ items: rekeyBody().items.slice(0, 1) }));
+    const missing = await owner.api.post(
+      `${T()}/vaults/${v}/rekey`,
+      rekeyBody({ items: rekeyBody().items.slice(0, 1) }),
+    );
     expect(missing.status).toBe(409);
     expect(missing.body.error.message).toContain(items[1]!.id);
     const noKey = await owner.api.post(`${T()}/vaults/${v}/rekey`, rekeyBody({ removeAccess: undefined }));

@@ -25,9 +25,12 @@ const T = () => `/api/v1/teams/${team}`;
 
 beforeAll(async () => {
   srv = await startTestServer();
-  [owner, admin, member, outsider] = await Promise.all(
-    ['owner', 'admin', 'member', 'outsider'].map((n) => newUser(srv.url, n)),
-  );
+  [owner, admin, member, outsider] = await Promise.all([
+    newUser(srv.url, 'owner'),
+    newUser(srv.url, 'admin'),
+    newUser(srv.url, 'member'),
+    newUser(srv.url, 'outsider'),
+  ]);
   team = await formTeam(owner, [[admin, 'admin']]);
 });
 afterAll(async () => {
@@ -45,13 +48,20 @@ describe('team lifecycle and the directory', () => {
       rootSignPublicKey: owner.keys.signPublicKey,
     });
     const me = await owner.api.get('/api/v1/me');
-    expect(me.body.teams).toEqual([{ id: team, name: expect.any(String), role: 'owner', status: 'confirmed' }]);
+    expect(me.body.teams).toEqual([
+      { id: team, name: expect.any(String), role: 'owner', status: 'confirmed' },
+    ]);
   });
 
   it('invite, accept, confirm', async () => {
-    const inv = await admin.api.post(`${T()}/invitations`, { email: member.email.toUpperCase(), role: 'member' });
+    const inv = await admin.api.post(`${T()}/invitations`, {
+      email: member.email.toUpperCase(),
+      role: 'member',
+    });
     expect(inv.status).toBe(200);
-    expect((await admin.api.post(`${T()}/invitations`, { email: member.email, role: 'member' })).status).toBe(409);
+    expect((await admin.api.post(`${T()}/invitations`, { email: member.email, role: 'member' })).status).toBe(
+      409,
+    );
 
     const me = await member.api.get('/api/v1/me');
     expect(me.body.invitations).toEqual([{ teamId: team, teamName: expect.any(String), role: 'member' }]);
@@ -67,14 +77,26 @@ describe('team lifecycle and the directory', () => {
     expect(pending).toMatchObject({ userId: member.id, status: 'accepted', keys: member.keys, entry: null });
 
     const wrongKeys = { boxPublicKey: rand(32), signPublicKey: member.keys.signPublicKey };
-    const c1 = await admin.api.post(`${T()}/members/${member.id}/confirm`, { role: 'member', keys: wrongKeys, signature: rand(64) });
+    const c1 = await admin.api.post(`${T()}/members/${member.id}/confirm`, {
+      role: 'member',
+      keys: wrongKeys,
+      signature: rand(64),
+    });
     expect(c1.status).toBe(409);
     expect(c1.body.error.message).toMatch(/keys/);
-    const c2 = await admin.api.post(`${T()}/members/${member.id}/confirm`, { role: 'admin', keys: member.keys, signature: rand(64) });
+    const c2 = await admin.api.post(`${T()}/members/${member.id}/confirm`, {
+      role: 'admin',
+      keys: member.keys,
+      signature: rand(64),
+    });
     expect(c2.status).toBe(409);
     expect(c2.body.error.message).toMatch(/role/);
     const sig = rand(64);
-    const ok = await admin.api.post(`${T()}/members/${member.id}/confirm`, { role: 'member', keys: member.keys, signature: sig });
+    const ok = await admin.api.post(`${T()}/members/${member.id}/confirm`, {
+      role: 'member',
+      keys: member.keys,
+      signature: sig,
+    });
     expect(ok.status).toBe(200);
 
     list = await owner.api.get(`${T()}/members`);
@@ -98,11 +120,20 @@ describe('team lifecycle and the directory', () => {
   it('roles bound who may invite whom, and members may not confirm', async () => {
     const r1 = await admin.api.post(`${T()}/invitations`, { email: 'x1@example.com', role: 'admin' });
     expect(r1.status).toBe(403);
-    expect(r1.body.error).toEqual({ code: 'forbidden', message: 'your role admin may not team.invite.admin' });
+    expect(r1.body.error).toEqual({
+      code: 'forbidden',
+      message: 'your role admin may not team.invite.admin',
+    });
     const r2 = await member.api.post(`${T()}/invitations`, { email: 'x2@example.com', role: 'member' });
     expect(r2.body.error.message).toBe('your role member may not team.invite.member');
-    expect((await owner.api.post(`${T()}/invitations`, { email: 'x3@example.com', role: 'owner' })).status).toBe(200);
-    const r3 = await member.api.post(`${T()}/members/${admin.id}/confirm`, { role: 'admin', keys: admin.keys, signature: rand(64) });
+    expect(
+      (await owner.api.post(`${T()}/invitations`, { email: 'x3@example.com', role: 'owner' })).status,
+    ).toBe(200);
+    const r3 = await member.api.post(`${T()}/members/${admin.id}/confirm`, {
+      role: 'admin',
+      keys: admin.keys,
+      signature: rand(64),
+    });
     expect(r3.status).toBe(403);
   });
 
@@ -112,7 +143,15 @@ describe('team lifecycle and the directory', () => {
       expect(r.status, path).toBe(404);
     }
     expect((await outsider.api.post(`${T()}/accept`)).status).toBe(404);
-    expect((await outsider.api.post(`${T()}/vaults`, { id: uuid(), name: envelope(), keyGrants: [grant(outsider.id, outsider.id)] })).status).toBe(404);
+    expect(
+      (
+        await outsider.api.post(`${T()}/vaults`, {
+          id: uuid(),
+          name: envelope(),
+          keyGrants: [grant(outsider.id, outsider.id)],
+        })
+      ).status,
+    ).toBe(404);
     expect((await owner.api.get(`/api/v1/teams/${uuid()}/members`)).status).toBe(404);
   });
 });
@@ -132,13 +171,23 @@ describe('groups and vault sharing', () => {
   });
 
   it('vault creation needs the creator sealed with manage, to readers only', async () => {
-    const noSelf = await member.api.post(`${T()}/vaults`, { id: uuid(), name: envelope(), keyGrants: [grant(admin.id, member.id)] });
+    const noSelf = await member.api.post(`${T()}/vaults`, {
+      id: uuid(),
+      name: envelope(),
+      keyGrants: [grant(admin.id, member.id)],
+    });
     expect(noSelf.status).toBe(400);
-    const wrongGen = await member.api.post(`${T()}/vaults`, { id: uuid(), name: envelope(), keyGrants: [grant(member.id, member.id, 2)] });
+    const wrongGen = await member.api.post(`${T()}/vaults`, {
+      id: uuid(),
+      name: envelope(),
+      keyGrants: [grant(member.id, member.id, 2)],
+    });
     expect(wrongGen.status).toBe(409);
     vault = await makeVault(member, team);
     const access = await member.api.get(`${T()}/vaults/${vault}/access`);
-    expect(access.body.access).toEqual([{ principal: { type: 'user', id: member.id }, role: 'manage', name: member.email.split('@')[0] }]);
+    expect(access.body.access).toEqual([
+      { principal: { type: 'user', id: member.id }, role: 'manage', name: member.email.split('@')[0] },
+    ]);
     // The owner manages every vault but holds no key yet.
     expect(access.body.missingKeys).toEqual([{ userId: owner.id, role: 'manage' }]);
   });
@@ -156,14 +205,25 @@ describe('groups and vault sharing', () => {
     });
     expect(add.status).toBe(200);
     let access = await admin.api.get(`${T()}/vaults/${vault}/access`);
-    expect(access.body.access).toContainEqual({ principal: { type: 'group', id: group }, role: 'edit', name: 'ops' });
+    expect(access.body.access).toContainEqual({
+      principal: { type: 'group', id: group },
+      role: 'edit',
+      name: 'ops',
+    });
     expect(access.body.missingKeys).toEqual([{ userId: owner.id, role: 'manage' }]);
 
-    expect((await admin.api.post(`${T()}/vaults/${vault}/keys`, { keyGrants: [grant(owner.id, admin.id)] })).status).toBe(403);
-    const toOutsider = await member.api.post(`${T()}/vaults/${vault}/keys`, { keyGrants: [grant(outsider.id, member.id)] });
+    expect(
+      (await admin.api.post(`${T()}/vaults/${vault}/keys`, { keyGrants: [grant(owner.id, admin.id)] }))
+        .status,
+    ).toBe(403);
+    const toOutsider = await member.api.post(`${T()}/vaults/${vault}/keys`, {
+      keyGrants: [grant(outsider.id, member.id)],
+    });
     expect(toOutsider.status).toBe(400);
     expect(toOutsider.body.error.message).toMatch(/may not read this vault/);
-    const keys = await member.api.post(`${T()}/vaults/${vault}/keys`, { keyGrants: [grant(owner.id, member.id)] });
+    const keys = await member.api.post(`${T()}/vaults/${vault}/keys`, {
+      keyGrants: [grant(owner.id, member.id)],
+    });
     expect(keys.status).toBe(200);
     access = await owner.api.get(`${T()}/vaults/${vault}/access`);
     expect(access.body.missingKeys).toEqual([]);
@@ -171,7 +231,9 @@ describe('groups and vault sharing', () => {
     const changes = await admin.api.get(`${T()}/changes?since=0`);
     const v = changes.body.vaults.find((x: { id: string }) => x.id === vault);
     expect(v).toMatchObject({ role: 'edit', generation: 1, breakGlass: false });
-    expect(changes.body.keyGrants).toEqual([expect.objectContaining({ vault, recipient: admin.id, generation: 1 })]);
+    expect(changes.body.keyGrants).toEqual([
+      expect.objectContaining({ vault, recipient: admin.id, generation: 1 }),
+    ]);
   });
 
   it('only managers share; grants must come from the caller', async () => {
@@ -182,7 +244,9 @@ describe('groups and vault sharing', () => {
     });
     expect(r1.status).toBe(403);
     expect(r1.body.error.message).toBe('your vault role edit may not vault.share');
-    const r2 = await member.api.post(`${T()}/vaults/${vault}/keys`, { keyGrants: [grant(owner.id, admin.id)] });
+    const r2 = await member.api.post(`${T()}/vaults/${vault}/keys`, {
+      keyGrants: [grant(owner.id, admin.id)],
+    });
     expect(r2.status).toBe(400);
     expect(r2.body.error.message).toMatch(/granter/);
     const r3 = await member.api.post(`${T()}/vaults/${vault}/access`, {

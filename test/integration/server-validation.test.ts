@@ -33,7 +33,10 @@ const item = (v = vault) => `/api/v1/teams/${team}/vaults/${v}/items/${uuid()}`;
 
 describe('validation names the field', () => {
   it('signup with a bad email', async () => {
-    const r = await api(srv.url).post('/api/v1/signup/start', { email: 'not-an-email', registrationRequest: 'AA' });
+    const r = await api(srv.url).post('/api/v1/signup/start', {
+      email: 'not-an-email',
+      registrationRequest: 'AA',
+    });
     expect(r.status).toBe(400);
     expect(r.body).toEqual({ error: { code: 'bad_request', message: 'email: Invalid email address' } });
   });
@@ -51,14 +54,21 @@ describe('validation names the field', () => {
   });
 
   it('invite with an unknown role', async () => {
-    const r = await owner.api.post(`/api/v1/teams/${team}/invitations`, { email: 'x@example.com', role: 'god' });
+    const r = await owner.api.post(`/api/v1/teams/${team}/invitations`, {
+      email: 'x@example.com',
+      role: 'god',
+    });
     expect(r.status).toBe(400);
     expect(r.body.error.message).toMatch(/^role: /);
   });
 
   it('vault creation with a malformed grant', async () => {
     const bad = { ...grant(owner.id, owner.id), sealedKey: 'not base64!' };
-    const r = await owner.api.post(`/api/v1/teams/${team}/vaults`, { id: uuid(), name: envelope(), keyGrants: [bad] });
+    const r = await owner.api.post(`/api/v1/teams/${team}/vaults`, {
+      id: uuid(),
+      name: envelope(),
+      keyGrants: [bad],
+    });
     expect(r.status).toBe(400);
     expect(r.body.error.message).toBe('keyGrants.0.sealedKey: must be base64url');
   });
@@ -71,7 +81,10 @@ describe('validation names the field', () => {
     const r2 = await owner.api.put(item(), { ...base, version: 3 });
     expect(r2.status).toBe(400);
     expect(r2.body.error.message).toBe('version: must be baseVersion + 1');
-    const r3 = await owner.api.put(item(), { ...base, envelope: { ...envelope(), alg: 'x'.repeat(100_000) } });
+    const r3 = await owner.api.put(item(), {
+      ...base,
+      envelope: { ...envelope(), alg: 'x'.repeat(100_000) },
+    });
     expect(r3.status).toBe(400);
     expect(r3.body.error.message).toMatch(/^envelope\.alg: /);
     const r4 = await owner.api.put(item(), { ...base, baseVersion: -1 });
@@ -106,7 +119,16 @@ describe('malformed requests are 4xx, never 500', () => {
     ['POST', `/api/v1/teams/${team}/vaults/${vault}/rekey`],
     ['PUT', item()],
   ];
-  const garbage = ['{"email": ', 'null', '[]', '"str"', '42', '{"__proto__": {"x": 1}}', '{"name": "a\\u0000b"}', ''];
+  const garbage = [
+    '{"email": ',
+    'null',
+    '[]',
+    '"str"',
+    '42',
+    '{"__proto__": {"x": 1}}',
+    '{"name": "a\\u0000b"}',
+    '',
+  ];
 
   it('garbage JSON bodies', async () => {
     for (const [method, path] of routes()) {
@@ -141,7 +163,12 @@ describe('malformed requests are 4xx, never 500', () => {
     expect(r1.status).toBe(400);
     const r2 = await owner.api.post(`/api/v1/teams/${team}/groups`, { name: 'lone \ud800 surrogate' });
     expect(r2.status).toBeLessThan(500);
-    const r3 = await owner.api.put(item(), { baseVersion: 0, version: 1, generation: 1, envelope: { ...envelope(), nonce: '\ud83d\ude00' } });
+    const r3 = await owner.api.put(item(), {
+      baseVersion: 0,
+      version: 1,
+      generation: 1,
+      envelope: { ...envelope(), nonce: '\ud83d\ude00' },
+    });
     expect(r3.status).toBeLessThan(500);
   });
 
