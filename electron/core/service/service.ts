@@ -9,7 +9,7 @@ import type { TeamRole, VaultRole } from '../../../shared/roles.ts';
 import { fingerprint, publicKeyset } from '../crypto/index.ts';
 import { Profile } from '../profile/profile.ts';
 import { watchTeam } from '../sync/live.ts';
-import { pullTeam } from '../sync/pull.ts';
+import { pullTeam, restoreVaultKeys } from '../sync/pull.ts';
 import { type PushResult, pushTeam } from '../sync/push.ts';
 import { buildIndex, type IndexedItem, indexOne } from '../vault/index.ts';
 import type { ItemHeader } from '../vault/item-payload.ts';
@@ -53,12 +53,23 @@ export class TesseraService {
 
   async login(c: account.Credentials): Promise<void> {
     this.lock();
-    this.unlocked = await account.login(this.profile, c, this.options.fetch);
+    this.opened(await account.login(this.profile, c, this.options.fetch));
   }
 
   async unlock(password: Uint8Array): Promise<void> {
     this.lock();
-    this.unlocked = await account.unlock(this.profile, password, this.options.fetch);
+    this.opened(await account.unlock(this.profile, password, this.options.fetch));
+  }
+
+  /** The keyring starts empty: re-open every cached vault key whose grant still verifies. */
+  private opened(u: Unlocked): void {
+    try {
+      for (const teamId of Object.keys(u.cache.teams)) restoreVaultKeys(u, teamId);
+    } catch (e) {
+      u.keyring.wipe();
+      throw e;
+    }
+    this.unlocked = u;
   }
 
   /** Ends the session on the server and forgets the token; the local vault stays for offline use. */

@@ -2,7 +2,15 @@
 // Pull: fetch "changes since cursor", verify everything against signatures and the pinned
 // root, and only then apply it. A batch that fails any check is refused whole: the cursor
 // does not move and the cache is untouched, so a hostile answer cannot half-poison a vault.
-import { type ChangesReply, changesReply, paths, type VaultRecord } from '../../../shared/api.ts';
+import {
+  type ChangesReply,
+  changesReply,
+  type DirectoryEntry,
+  paths,
+  type TeamInfo,
+  type VaultKeyGrant,
+  type VaultRecord,
+} from '../../../shared/api.ts';
 import { ad } from '../../../shared/formats.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import { openEnvelope, openVaultKey, wipe } from '../crypto/index.ts';
@@ -35,17 +43,10 @@ export async function pullTeam(u: Unlocked, teamId: string): Promise<PullResult>
 
   // Open every vault key addressed to us that a valid grant backs. Keys go to the keyring
   // only after the whole batch has verified.
-  const opened: { vault: string; generation: number; key: Uint8Array }[] = [];
+  let opened: OpenedKey[] = [];
   let changed: Map<string, ItemHeader>;
   try {
-    for (const v of reply.vaults) {
-      for (const g of validGrants(st.pinned, v.id, reply.keyGrants, directory)) {
-        if (g.recipient !== u.userId || opened.some((o) => o.vault === v.id && o.generation === g.generation)) continue;
-        opened.push({ vault: v.id, generation: g.generation, key: openVaultKey(g.sealedKey, u.keyring.account) });
-      }
-      const current = opened.find((o) => o.vault === v.id && o.generation === v.generation)?.key;
-      if (current) checkVaultName(current, teamId, v);
-    }
+    opened = openVaultKeys(u, teamId, st.pinned, reply.vaults, reply.keyGrants, directory);
     const keyFor = (vault: string, generation: number) =>
       opened.find((o) => o.vault === vault && o.generation === generation)?.key;
     changed = checkItems(u, teamId, st, reply, vaults, full, keyFor);
@@ -66,6 +67,48 @@ export async function pullTeam(u: Unlocked, teamId: string): Promise<PullResult>
   st.directory = reply.directory;
   st.cursor = reply.revision;
   return { revision: reply.revision, changed, full };
+}
+
+interface OpenedKey {
+  vault: string;
+  generation: number;
+  key: Uint8Array;
+}
+
+/** Opens the vault keys sealed to this user whose grants verify, and checks each vault's
+ *  name authenticates under its current key. Throws (after wiping) on any failure. */
+export function openVaultKeys(
+  u: Unlocked,
+  teamId: string,
+  pinned: TeamInfo,
+  vaults: readonly VaultRecord[],
+  grants: readonly VaultKeyGrant[],
+  directory: Map<string, DirectoryEntry>,
+): OpenedKey[] {
+  const opened: OpenedKey[] = [];
+  try {
+    for (const v of vaults) {
+      for (const g of validGrants(pinned, v.id, grants, directory)) {
+        if (g.recipient !== u.userId || opened.some((o) => o.vault === v.id && o.generation === g.generation)) continue;
+        opened.push({ vault: v.id, generation: g.generation, key: openVaultKey(g.sealedKey, u.keyring.account) });
+      }
+      const current = opened.find((o) => o.vault === v.id && o.generation === v.generation)?.key;
+      if (current) checkVaultName(current, teamId, v);
+    }
+  } catch (e) {
+    wipe(...opened.map((o) => o.key));
+    throw e;
+  }
+  return opened;
+}
+
+/** At unlock: the keyring starts empty; re-open the keys from the verified cached grants. */
+export function restoreVaultKeys(u: Unlocked, teamId: string): void {
+  const st = u.team(teamId);
+  const directory = verifiedDirectory(st.pinned, st.directory);
+  for (const o of openVaultKeys(u, teamId, st.pinned, Object.values(st.vaults), st.grants, directory)) {
+    u.keyring.setVaultKey(o.vault, o.generation, o.key);
+  }
 }
 
 async function fetchChanges(u: Unlocked, teamId: string, since: number): Promise<ChangesReply> {

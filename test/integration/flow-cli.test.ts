@@ -1,0 +1,156 @@
+// Process: test. The whole flow through the real `tessera` command line against a real
+// team server: what a user types, what they see, and the exit codes of DESIGN §6.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliUser, cliUser, runCli } from '../helpers/cli.ts';
+import { startTestServer } from '../helpers/server.ts';
+
+let srv: Awaited<ReturnType<typeof startTestServer>>;
+let alice: CliUser;
+let bob: CliUser;
+let carol: CliUser;
+
+const ok = (r: { code: number; stderr: string }) => expect(r.stderr === '' ? r.code : `${r.code}: ${r.stderr}`).toBe(0);
+
+async function fingerprintOf(u: CliUser): Promise<string> {
+  const r = await u.run(['whoami', '--json']);
+  ok(r);
+  return JSON.parse(r.stdout).fingerprint;
+}
+
+beforeAll(async () => {
+  srv = await startTestServer();
+  alice = cliUser('alice@example.test');
+  bob = cliUser('bob@example.test');
+  carol = cliUser('carol@example.test');
+  for (const [u, name] of [[alice, 'Alice'], [bob, 'Bob'], [carol, 'Carol']] as const) {
+    const r = await u.run(['signup', '--server', srv.url, '--email', u.email, '--name', name]);
+    ok(r);
+    expect(r.stdout).toMatch(/fingerprint [0-9A-F]{4}( [0-9A-F]{4}){7}/);
+  }
+});
+
+afterAll(async () => {
+  await srv?.close();
+});
+
+describe('tessera CLI, end to end', () => {
+  it('creates a team, invites, and confirms only with the right fingerprint', async () => {
+    ok(await alice.run(['team', 'create', 'acme']));
+    ok(await alice.run(['team', 'invite', bob.email, '--role', 'member']));
+    ok(await alice.run(['team', 'invite', carol.email, '--role', 'member']));
+    ok(await bob.run(['team', 'accept', 'acme']));
+    ok(await carol.run(['team', 'accept', 'acme']));
+    const bobFp = await fingerprintOf(bob);
+    const carolFp = await fingerprintOf(carol);
+    const wrong = await alice.run(['team', 'confirm', bob.email, '--fingerprint', carolFp]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/fingerprint mismatch/);
+    const missing = await alice.run(['team', 'confirm', bob.email]);
+    expect(missing.code).toBe(1);
+    ok(await alice.run(['team', 'confirm', bob.email, '--fingerprint', bobFp.toLowerCase().replace(/ /g, '-')]));
+    ok(await alice.run(['team', 'confirm', carol.email, '--fingerprint', carolFp]));
+    const members = await alice.run(['team', 'members', '--json']);
+    ok(members);
+    expect(JSON.parse(members.stdout).map((m: { email: string; status: string }) => `${m.email}:${m.status}`).sort()).toEqual([
+      'alice@example.test:confirmed',
+      'bob@example.test:confirmed',
+      'carol@example.test:confirmed',
+    ]);
+  });
+
+  it('stores a secret and shares it with a member and with a group', async () => {
+    ok(await alice.run(['vault', 'create', 'prod']));
+    ok(await alice.run(['secret', 'set', 'prod/db', '--value-stdin'], { stdin: 'correct-horse-canary\n' }));
+    ok(await alice.run(['vault', 'share', 'prod', '--with', bob.email, '--role', 'view']));
+    const got = await bob.run(['secret', 'get', 'prod/db']);
+    ok(got);
+    expect(got.stdout).toBe('correct-horse-canary\n');
+
+    ok(await alice.run(['group', 'create', 'ops']));
+    ok(await alice.run(['group', 'add', 'ops', carol.email]));
+    ok(await alice.run(['vault', 'share', 'prod', '--with', 'ops', '--role', 'edit']));
+    const viaGroup = await carol.run(['secret', 'get', 'prod/db']);
+    ok(viaGroup);
+    expect(viaGroup.stdout).toBe('correct-horse-canary\n');
+    const list = await carol.run(['secret', 'list', '--json']);
+    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ vault: 'prod', name: 'db' })]);
+  });
+
+  it('exit codes: denied 2, not found 3, usage 1', async () => {
+    const denied = await bob.run(['secret', 'set', 'prod/db', '--value-stdin'], { stdin: 'nope' });
+    expect(denied.code).toBe(2);
+    expect(denied.stderr).toMatch(/may not item.write/);
+    const invite = await bob.run(['team', 'invite', 'x@example.test', '--role', 'admin']);
+    expect(invite.code).toBe(2);
+    const notFound = await bob.run(['secret', 'get', 'prod/nothing']);
+    expect(notFound.code).toBe(3);
+    const noVault = await bob.run(['secret', 'get', 'nowhere/db']);
+    expect(noVault.code).toBe(3);
+    const argvValue = await alice.run(['secret', 'set', 'prod/db']);
+    expect(argvValue.code).toBe(1);
+    expect(argvValue.stderr).toMatch(/--value-stdin or --generate/);
+    const badRole = await alice.run(['vault', 'share', 'prod', '--with', bob.email, '--role', 'god']);
+    expect(badRole.code).toBe(1);
+  });
+
+  it('generates a password, keeps history, and removes', async () => {
+    ok(await carol.run(['secret', 'set', 'prod/api', '--generate', '32', '--rotate-every', '30d']));
+    const v = await alice.run(['secret', 'get', 'prod/api']);
+    expect(v.stdout.trim()).toHaveLength(32);
+    ok(await alice.run(['secret', 'set', 'prod/api', '--value-stdin'], { stdin: 'second' }));
+    const h = await carol.run(['secret', 'history', 'prod/api', '--json']);
+    expect(JSON.parse(h.stdout).map((x: { version: number; updatedBy: string }) => `${x.version}:${x.updatedBy}`)).toEqual([
+      `1:${carol.email}`,
+      `2:${alice.email}`,
+    ]);
+    ok(await alice.run(['secret', 'rm', 'prod/api']));
+    expect((await carol.run(['secret', 'get', 'prod/api'])).code).toBe(3);
+  });
+
+  it('a wrong password is a clear error, exit 2', async () => {
+    const r = await alice.run(['whoami'], { password: 'not my password' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/wrong password/);
+    const login = await runCli(['--profile', `${alice.profile}-other`, 'login', '--server', srv.url, '--email', alice.email], {
+      env: { TESSERA_PASSWORD: 'not my password' },
+    });
+    expect(login.code).toBe(2);
+    expect(login.stderr).toMatch(/wrong email or password/);
+    const none = await alice.run(['whoami'], { password: null });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/TESSERA_PASSWORD/);
+  });
+
+  it('a revoked session is a clear error, exit 2, until the user logs in again', async () => {
+    await srv.db.query('UPDATE sessions SET revoked_at = now() WHERE revoked_at IS NULL');
+    const r = await bob.run(['secret', 'get', 'prod/db']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/revoked/);
+    ok(await bob.run(['login', '--server', srv.url, '--email', bob.email]));
+    expect((await bob.run(['secret', 'get', 'prod/db'])).stdout).toBe('correct-horse-canary\n');
+  });
+
+  it('server unreachable is exit 5 for what needs the server', async () => {
+    const r = await runCli(['--profile', `${alice.profile}-x`, 'login', '--server', 'http://127.0.0.1:9', '--email', alice.email], {
+      env: { TESSERA_PASSWORD: alice.password },
+    });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/cannot reach/);
+  });
+});
+
+describe('an expired session', () => {
+  let short: Awaited<ReturnType<typeof startTestServer>>;
+  afterAll(async () => short?.close());
+
+  it('is a clear error, exit 2', async () => {
+    short = await startTestServer({ sessionTtlSeconds: 2 });
+    const dora = cliUser('dora@example.test');
+    ok(await dora.run(['signup', '--server', short.url, '--email', dora.email, '--name', 'Dora']));
+    ok(await dora.run(['team', 'create', 'solo']));
+    await new Promise((r) => setTimeout(r, 2500));
+    const r = await dora.run(['vault', 'create', 'x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/session expired/);
+  });
+});
