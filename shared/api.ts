@@ -198,7 +198,8 @@ export const changesReply = z.object({
   items: z.array(itemRecordSchema),
   /** Every vault the caller may read, with its current generation. */
   vaults: z.array(vaultRecordSchema),
-  /** Every key grant addressed to the caller for those vaults, all generations. */
+  /** Every key grant of those vaults, all generations and recipients (the client checks
+   *  each granter's own `manage` grant; a sealed key opens only for its recipient). */
   keyGrants: z.array(vaultKeyGrantSchema),
   /** Every confirmed member's directory entry. */
   directory: z.array(directoryEntrySchema),

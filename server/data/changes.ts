@@ -7,7 +7,7 @@ import type { ChangesReply, VaultRecord } from '../../shared/api.ts';
 import { effectiveVaultRole, mayInVault, type VaultRole } from '../../shared/roles.ts';
 import type { Member } from '../access.ts';
 import type { Queryable } from '../db.ts';
-import { grantsFor } from './grants.ts';
+import { grantsIn } from './grants.ts';
 import { ITEM_COLUMNS, type ItemRow, toItemRecord } from './items.ts';
 import { directory, teamInfo, teamRow } from './teams.ts';
 
@@ -71,7 +71,7 @@ export async function changesSince(tx: Queryable, m: Member, since: number): Pro
     revision: team.revision,
     items: items.rows.map(toItemRecord),
     vaults: readable,
-    keyGrants: await grantsFor(tx, m.userId, ids),
+    keyGrants: await grantsIn(tx, ids),
     directory: await directory(tx, m.teamId),
     team: teamInfo(team),
   };

@@ -73,17 +73,16 @@ interface GrantRow {
   signature: string;
 }
 
-export async function grantsFor(
-  q: Queryable,
-  recipient: string,
-  vaults: readonly string[],
-): Promise<VaultKeyGrant[]> {
+/** Every grant of these vaults, whoever it is sealed to: a client verifies the chain of
+ *  `manage` grants back to an owner or the vault's creator, so it needs the granters' own
+ *  grants too. Sealed keys are useless to anyone but their recipient. */
+export async function grantsIn(q: Queryable, vaults: readonly string[]): Promise<VaultKeyGrant[]> {
   if (vaults.length === 0) return [];
   const r = await q.query<GrantRow>(
     `SELECT vault_id, generation, recipient, role, sealed_key, granter, signature FROM key_grants
-      WHERE recipient = $1 AND vault_id IN (SELECT value::uuid FROM jsonb_array_elements_text($2::jsonb))
-      ORDER BY vault_id, generation`,
-    [recipient, JSON.stringify(vaults)],
+      WHERE vault_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))
+      ORDER BY vault_id, generation, recipient`,
+    [JSON.stringify(vaults)],
   );
   return r.rows.map((g) => ({
     vault: g.vault_id,

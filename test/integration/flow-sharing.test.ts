@@ -77,6 +77,21 @@ describe('sharing through a real server', () => {
     }
   });
 
+  it('a member who manages a vault (not an owner) can share it, and the grant verifies', async () => {
+    await alice.svc.createVault('team-vault');
+    await alice.svc.setSecret('team-vault/shared-by-carol', bytes('via-a-manager'));
+    await alice.svc.shareVault('team-vault', carol.email, 'manage');
+    await carol.svc.sync();
+    await carol.svc.shareVault('team-vault', bob.email, 'view');
+    await bob.svc.sync();
+    expect(text(bob.svc.getSecret('team-vault/shared-by-carol'))).toBe('via-a-manager');
+    // And a manager's re-key is accepted by the remaining readers too.
+    await carol.svc.unshareVault('team-vault', bob.email);
+    await alice.svc.sync();
+    expect(text(alice.svc.getSecret('team-vault/shared-by-carol'))).toBe('via-a-manager');
+    expect(alice.svc.listVaults().find((v) => v.name === 'team-vault')?.generation).toBe(2);
+  });
+
   it('history keeps every version with its author', async () => {
     const h = await alice.svc.history('prod/db-password');
     expect(h.map((v) => v.version)).toEqual([1, 2, 3]);
