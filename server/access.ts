@@ -112,7 +112,8 @@ export async function vaultReaders(
   vault: string,
 ): Promise<Map<string, VaultRole>> {
   const members = await q.query<{ user_id: string; role: TeamRole }>(
-    `SELECT user_id, role FROM memberships WHERE team_id = $1 AND status = 'confirmed' AND user_id IS NOT NULL`,
+    `SELECT m.user_id, m.role FROM memberships m JOIN users u ON u.id = m.user_id
+      WHERE m.team_id = $1 AND m.status = 'confirmed' AND u.suspended_at IS NULL`,
     [team],
   );
   const grants = await q.query<{ user_id: string; role: VaultRole }>(

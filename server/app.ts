@@ -29,6 +29,8 @@ export interface AppOptions {
   loginRateLimit?: number;
   /** Log requests (never bodies or Authorization headers); default off. */
   logger?: boolean;
+  /** Where log lines go when logger is on; default stdout. */
+  logStream?: { write(line: string): unknown };
   /** SSE heartbeat interval; default 15 s. */
   heartbeatMs?: number;
   /** Trust X-Forwarded-For (only behind a reverse proxy you control). */
@@ -71,7 +73,9 @@ export async function createApp(db: Database, options: AppOptions = {}): Promise
   const setup = await serverSetup(db, () => opaque.server.createSetup());
 
   const app = Fastify({
-    logger: options.logger ? LOGGER : false,
+    logger: options.logger
+      ? { ...LOGGER, ...(options.logStream ? { stream: options.logStream } : {}) }
+      : false,
     bodyLimit: BODY_LIMIT,
     trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,

@@ -35,6 +35,7 @@ export function teamRoutes(app: FastifyInstance, db: Database): void {
   app.post(paths.teams, async (req) => {
     const caller = callerOf(req);
     const body = parse(createTeamBody, req.body);
+    body.id = body.id.toLowerCase();
     return db.transaction(async (tx) => {
       const user = await findUserById(tx, caller.userId);
       if (!user) throw new TesseraError('unauthenticated', 'not logged in');

@@ -30,6 +30,7 @@ export function vaultRoutes(app: FastifyInstance, db: Database): void {
     const { team } = ids(req.params, 'team');
     const caller = callerOf(req);
     const body = parse(createVaultBody, req.body);
+    body.id = body.id.toLowerCase();
     return teamChange(db, team, async (tx, revision) => {
       await authorizeTeam(tx, team, caller, 'vault.create');
       const v = {

@@ -49,6 +49,16 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
+/** A fresh, empty PostgreSQL database for tests that manage servers themselves. */
+export async function createTestDatabase(): Promise<{ databaseUrl: string; drop(): Promise<void> }> {
+  const name = `tessera_t_${randomBytes(6).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  return {
+    databaseUrl: withDatabase(ADMIN_URL, name),
+    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const options = { loginRateLimit: 1000, ...opts };
   const engine = testEngine();
@@ -56,9 +66,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     const s = await startServer({ ...options, port: 0 });
     return { ...s, engine, options };
   }
-  const name = `tessera_t_${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
-  const databaseUrl = withDatabase(ADMIN_URL, name);
+  const { databaseUrl, drop } = await createTestDatabase();
   try {
     const s = await startServer({ ...options, databaseUrl, port: 0 });
     return {
@@ -69,11 +77,11 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       options,
       close: async () => {
         await s.close();
-        await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+        await drop();
       },
     };
   } catch (err) {
-    await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    await drop();
     throw err;
   }
 }
