@@ -10,9 +10,7 @@ import { TesseraService } from '../core/service/service.ts';
 import { generatePassword, makeOutput, type Output, parseDays, readPassword, readStdinBytes } from './io.ts';
 import { registerSecretCommands } from './secret-commands.ts';
 
-export interface ServerCommand {
-  (opts: { data?: string; databaseUrl?: string; port: number; host: string }): Promise<void>;
-}
+export type ServerCommand = (opts: { data?: string; databaseUrl?: string; port: number; host: string }) => Promise<void>;
 
 export interface Context {
   out: Output;

@@ -31,7 +31,7 @@ export interface Credentials {
   password: Uint8Array;
 }
 
-export async function signup(profile: Profile, c: Credentials & { name: string }, fetchImpl?: typeof fetch): Promise<string> {
+export async function signup(c: Credentials & { name: string }, fetchImpl?: typeof fetch): Promise<string> {
   await initSodium();
   const email = c.email.trim().toLowerCase();
   const http = new HttpClient({ baseUrl: c.server, fetch: fetchImpl });

@@ -27,7 +27,7 @@ export function findItem(index: Map<string, IndexedItem>, vaultId: string, name:
   return undefined;
 }
 
-export function listSecrets(u: Unlocked, index: Map<string, IndexedItem>, vaults: VaultSummary[]): SecretSummary[] {
+export function listSecrets(index: Map<string, IndexedItem>, vaults: VaultSummary[]): SecretSummary[] {
   const names = new Map(vaults.map((v) => [v.id, v.name]));
   const out: SecretSummary[] = [];
   for (const it of index.values()) {

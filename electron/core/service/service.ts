@@ -47,7 +47,7 @@ export class TesseraService {
   }
 
   async signup(c: account.Credentials & { name: string }): Promise<void> {
-    await account.signup(this.profile, c, this.options.fetch);
+    await account.signup(c, this.options.fetch);
     await this.login(c);
   }
 
@@ -251,7 +251,7 @@ export class TesseraService {
     const teamId = this.u.teamId(team);
     const all = vaults.listVaults(this.u, teamId);
     const scope = vault ? [vaults.resolveVault(this.u, teamId, vault)] : all;
-    return secrets.listSecrets(this.u, this.index(teamId), scope);
+    return secrets.listSecrets(this.index(teamId), scope);
   }
 
   /** The caller owns the returned bytes and must wipe them. */
