@@ -49,7 +49,8 @@ export function generatePassword(length: number): Uint8Array {
 
 export function parseDays(text: string): number {
   const m = /^(\d+)d$/.exec(text.trim());
-  if (!m || Number(m[1]) < 1) throw new TesseraError('usage', `expected a number of days like 30d, got ${JSON.stringify(text)}`);
+  if (!m || Number(m[1]) < 1)
+    throw new TesseraError('usage', `expected a number of days like 30d, got ${JSON.stringify(text)}`);
   return Number(m[1]);
 }
 

@@ -10,7 +10,12 @@ import { TesseraService } from '../core/service/service.ts';
 import { generatePassword, makeOutput, type Output, parseDays, readPassword, readStdinBytes } from './io.ts';
 import { registerSecretCommands } from './secret-commands.ts';
 
-export type ServerCommand = (opts: { data?: string; databaseUrl?: string; port: number; host: string }) => Promise<void>;
+export type ServerCommand = (opts: {
+  data?: string;
+  databaseUrl?: string;
+  port: number;
+  host: string;
+}) => Promise<void>;
 
 export interface Context {
   out: Output;
@@ -67,6 +72,7 @@ export function buildProgram(runServer: ServerCommand): Command {
 
   program
     .command('signup')
+    .description('create an account on a team server (password from TESSERA_PASSWORD or stdin)')
     .requiredOption('--server <url>')
     .requiredOption('--email <email>')
     .requiredOption('--name <name>')
@@ -85,6 +91,7 @@ export function buildProgram(runServer: ServerCommand): Command {
 
   program
     .command('login')
+    .description('log this profile in on a team server (a new device fetches its encrypted keys)')
     .requiredOption('--server <url>')
     .requiredOption('--email <email>')
     .action(async (o: { server: string; email: string }) => {
@@ -100,17 +107,27 @@ export function buildProgram(runServer: ServerCommand): Command {
       c.out.result(me, () => `logged in as ${me.email}`);
     });
 
-  program.command('logout').action(async () => {
-    const c = ctx();
-    await c.unlocked((s) => s.logout());
-    c.out.result({ loggedOut: true }, () => 'logged out; the local vault stays readable offline');
-  });
+  program
+    .command('logout')
+    .description('end the session on the server; the local vault stays readable offline')
+    .action(async () => {
+      const c = ctx();
+      await c.unlocked((s) => s.logout());
+      c.out.result({ loggedOut: true }, () => 'logged out; the local vault stays readable offline');
+    });
 
-  program.command('whoami').action(async () => {
-    const c = ctx();
-    const me = await c.unlocked(async (s) => s.whoami());
-    c.out.result(me, () => [me.email, `team ${me.team ?? '(none)'}${me.role ? ` (${me.role})` : ''}`, `fingerprint ${me.fingerprint}`]);
-  });
+  program
+    .command('whoami')
+    .description('email, team and the key fingerprint to read to an admin')
+    .action(async () => {
+      const c = ctx();
+      const me = await c.unlocked(async (s) => s.whoami());
+      c.out.result(me, () => [
+        me.email,
+        `team ${me.team ?? '(none)'}${me.role ? ` (${me.role})` : ''}`,
+        `fingerprint ${me.fingerprint}`,
+      ]);
+    });
 
   const team = program.command('team').description('teams, invitations and the key directory');
   team.command('create <name>').action(async (name: string) => {
@@ -129,7 +146,11 @@ export function buildProgram(runServer: ServerCommand): Command {
   team.command('accept <team>').action(async (name: string) => {
     const c = ctx();
     const t = await c.unlocked((s) => s.accept(name));
-    c.out.result(t, () => `joined ${t.name}; an admin must confirm your fingerprint (tessera whoami) before vaults can be shared with you`);
+    c.out.result(
+      t,
+      () =>
+        `joined ${t.name}; an admin must confirm your fingerprint (tessera whoami) before vaults can be shared with you`,
+    );
   });
   team
     .command('confirm <email>')
@@ -137,7 +158,10 @@ export function buildProgram(runServer: ServerCommand): Command {
     .action(async (email: string, o: { fingerprint?: string }) => {
       const c = ctx();
       if (!o.fingerprint) {
-        throw new TesseraError('usage', `pass --fingerprint: ask ${email} to read theirs from \`tessera whoami\` and compare`);
+        throw new TesseraError(
+          'usage',
+          `pass --fingerprint: ask ${email} to read theirs from \`tessera whoami\` and compare`,
+        );
       }
       const m = await c.unlocked((s) => s.confirm(email, o.fingerprint!, c.team));
       c.out.result(m, () => `confirmed ${m.email} (${m.role}), fingerprint ${m.fingerprint}`);
@@ -201,7 +225,11 @@ export function buildProgram(runServer: ServerCommand): Command {
     .action(async (v: string, o: { with: string; role: VaultRole }) => {
       const c = ctx();
       const r = await c.unlocked((s) => s.shareVault(v, o.with, o.role, c.team));
-      c.out.result(r, () => `shared ${r.vault} with ${o.with} (${o.role})${r.pending ? `; ${r.pending} member(s) get the key when confirmed` : ''}`);
+      c.out.result(
+        r,
+        () =>
+          `shared ${r.vault} with ${o.with} (${o.role})${r.pending ? `; ${r.pending} member(s) get the key when confirmed` : ''}`,
+      );
     });
   vault
     .command('unshare <vault>')
@@ -209,13 +237,18 @@ export function buildProgram(runServer: ServerCommand): Command {
     .action(async (v: string, o: { with: string }) => {
       const c = ctx();
       const r = await c.unlocked((s) => s.unshareVault(v, o.with, c.team));
-      c.out.result(r, () => `removed ${o.with} from ${r.vault}; re-keyed to generation ${r.generation} (${r.reencrypted} items)`);
+      c.out.result(
+        r,
+        () =>
+          `removed ${o.with} from ${r.vault}; re-keyed to generation ${r.generation} (${r.reencrypted} items)`,
+      );
     });
 
   registerSecretCommands(program, ctx, { generatePassword, parseDays, readStdinBytes });
 
   program
     .command('sync')
+    .description('pull changes, push queued edits, seal keys for readers who lack them')
     .option('--watch', 'keep running and pull whenever the server announces a change')
     .action(async (o: { watch?: boolean }) => {
       const c = ctx();
@@ -228,7 +261,11 @@ export function buildProgram(runServer: ServerCommand): Command {
         await s.sync(c.team, { fulfilKeys: true });
         c.out.note('watching for changes; Ctrl-C to stop');
         await new Promise<void>((resolve) => {
-          const stop = s.watch(c.team, (r) => reportSync(c.out, r), (e) => c.out.note(String(e)));
+          const stop = s.watch(
+            c.team,
+            (r) => reportSync(c.out, r),
+            (e) => c.out.note(String(e)),
+          );
           process.once('SIGINT', () => {
             stop();
             resolve();

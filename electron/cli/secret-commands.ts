@@ -25,13 +25,21 @@ export function registerSecretCommands(program: Command, ctx: () => Context, h: 
     .action(async (ref: string, o: { valueStdin?: boolean; generate?: number; rotateEvery?: string }) => {
       const c = ctx();
       if (!!o.valueStdin === (o.generate !== undefined)) {
-        throw new TesseraError('usage', 'pass exactly one of --value-stdin or --generate LEN (values never go on the command line)');
+        throw new TesseraError(
+          'usage',
+          'pass exactly one of --value-stdin or --generate LEN (values never go on the command line)',
+        );
       }
       const rotateEveryDays = o.rotateEvery ? h.parseDays(o.rotateEvery) : undefined;
       const value = o.valueStdin ? await h.readStdinBytes() : h.generatePassword(o.generate!);
       try {
-        const r = await c.unlocked((s) => s.setSecret(ref, value, rotateEveryDays ? { rotateEveryDays } : {}, c.team));
-        if (r.offline) c.out.note(`server unreachable: the edit is kept, encrypted, and ${r.remaining} edit(s) wait for the next sync`);
+        const r = await c.unlocked((s) =>
+          s.setSecret(ref, value, rotateEveryDays ? { rotateEveryDays } : {}, c.team),
+        );
+        if (r.offline)
+          c.out.note(
+            `server unreachable: the edit is kept, encrypted, and ${r.remaining} edit(s) wait for the next sync`,
+          );
         reportSync(c.out, r);
       } finally {
         wipe(value);
@@ -64,7 +72,9 @@ export function registerSecretCommands(program: Command, ctx: () => Context, h: 
       if (r.offline) c.out.note('server unreachable: showing the local copy');
       return s.listSecrets(vault, c.team);
     });
-    c.out.result(items, () => items.map((i) => `${i.vault}/${i.name}${i.pending ? '\t(not yet synced)' : ''}`));
+    c.out.result(items, () =>
+      items.map((i) => `${i.vault}/${i.name}${i.pending ? '\t(not yet synced)' : ''}`),
+    );
   });
 
   secret.command('history <ref>').action(async (ref: string) => {

@@ -91,6 +91,23 @@ describe('offline', () => {
   });
 });
 
+describe('lock', () => {
+  it('zeroes every key the core holds and refuses reads until unlocked', async () => {
+    await bob.svc.sync();
+    const value = bob.svc.getSecret('prod/api-key');
+    value.fill(0);
+    const held = bob.svc.heldKeyBuffers();
+    // account box + sign secret keys, the cache key, and at least one vault key
+    expect(held.length).toBeGreaterThanOrEqual(4);
+    expect(held.every((b) => b.some((x) => x !== 0))).toBe(true);
+    bob.svc.lock();
+    expect(held.every((b) => b.every((x) => x === 0))).toBe(true);
+    expect(() => bob.svc.getSecret('prod/api-key')).toThrow(/locked/);
+    await bob.svc.unlock(bob.password());
+    expect(bob.svc.listSecrets('prod').length).toBeGreaterThan(0);
+  });
+});
+
 describe('push channel', () => {
   it('an edit by one member reaches another open client within a second', async () => {
     const seen: number[] = [];
