@@ -91,6 +91,39 @@ describe('offline', () => {
   });
 });
 
+describe('offline across a re-key', () => {
+  it('an edit made before a re-key lands on top of it, without a spurious conflict', async () => {
+    const carol = await signUp(srv.url, 'carol');
+    await alice.svc.invite(carol.email, 'member');
+    await carol.svc.accept('acme');
+    await alice.svc.confirm(carol.email, carol.svc.whoami().fingerprint);
+    await alice.svc.shareVault('prod', carol.email, 'view');
+    await bob.svc.sync();
+    await srv.stop();
+    await bob.svc.setSecret('prod/api-key', bytes('edited-before-rekey'));
+    await srv.start();
+    const r = await alice.svc.unshareVault('prod', carol.email);
+    expect(r.generation).toBeGreaterThan(1);
+    const pushed = await bob.svc.sync();
+    expect(pushed).toMatchObject({ pushed: 1, remaining: 0, conflicts: [] });
+    await alice.svc.sync();
+    expect(text(alice.svc.getSecret('prod/api-key'))).toBe('edited-before-rekey');
+    carol.svc.lock();
+  });
+
+  it('a real concurrent change is still a conflict', async () => {
+    await srv.stop();
+    await bob.svc.setSecret('prod/api-key', bytes('bob-offline-again'));
+    await srv.start();
+    await alice.svc.setSecret('prod/api-key', bytes('alice-meanwhile'));
+    const r = await bob.svc.sync();
+    expect(r.conflicts).toHaveLength(1);
+    await alice.svc.sync();
+    expect(text(alice.svc.getSecret('prod/api-key'))).toBe('alice-meanwhile');
+    expect(text(alice.svc.getSecret(`prod/${r.conflicts[0]!.keptAs}`))).toBe('bob-offline-again');
+  });
+});
+
 describe('lock', () => {
   it('zeroes every key the core holds and refuses reads until unlocked', async () => {
     await bob.svc.sync();

@@ -25,4 +25,5 @@ export {
   wipeAccountKeys,
 } from './keyset.ts';
 export { hashSealedKey, signDirectory, signGrant, verifyDirectory, verifyGrant } from './signing.ts';
+export { contentDigest } from './digest.ts';
 export { newVaultKey, openVaultKey, sealVaultKey } from './vault-key.ts';

@@ -7,8 +7,9 @@ import { TesseraError } from '../../../shared/errors.ts';
 import { ad } from '../../../shared/formats.ts';
 import { mayInVault } from '../../../shared/roles.ts';
 import { sealEnvelope, wipe } from '../crypto/index.ts';
-import { currentRecord, decryptRecord, type IndexedItem } from '../vault/index.ts';
+import { currentRecord, decryptRecord, digestOf, type IndexedItem } from '../vault/index.ts';
 import { encodeItem, type ItemHeader } from '../vault/item-payload.ts';
+import type { QueuedEdit } from '../vault/state.ts';
 import type { Unlocked } from './unlocked.ts';
 import { resolveVault, type VaultSummary } from './vaults.ts';
 
@@ -68,6 +69,7 @@ export function writeSecret(
   const queuedAt = st.queue.findIndex((q) => q.item === id);
   const queued = queuedAt >= 0 ? st.queue[queuedAt] : undefined;
   const baseVersion = queued ? queued.baseVersion : (st.items[id]?.version ?? 0);
+  const baseDigest = queued ? queued.baseDigest : digestOf(u.keyring, teamId, st.items[id]);
   const version = baseVersion + 1;
   const key = u.keyring.vaultKey(v.id, v.generation);
   if (!key) throw new TesseraError('forbidden', `no key for vault ${v.name} yet`);
@@ -75,7 +77,17 @@ export function writeSecret(
   const plain = encodeItem(header, value);
   const envelope = sealEnvelope(key, plain, ad.item(teamId, v.id, id, v.generation, version));
   wipe(plain);
-  const edit = { vault: v.id, item: id, baseVersion, version, generation: v.generation, envelope, deleted: !!meta.deleted, queuedAt: new Date().toISOString() };
+  const edit: QueuedEdit = {
+    vault: v.id,
+    item: id,
+    baseVersion,
+    version,
+    generation: v.generation,
+    envelope,
+    deleted: !!meta.deleted,
+    queuedAt: new Date().toISOString(),
+    baseDigest,
+  };
   if (queued) st.queue.splice(queuedAt, 1);
   st.queue.push(edit);
   index.set(id, { id, vault: v.id, version, header, pending: true });

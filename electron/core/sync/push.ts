@@ -8,7 +8,7 @@ import { ad } from '../../../shared/formats.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import { openEnvelope, sealEnvelope, wipe } from '../crypto/index.ts';
 import type { Unlocked } from '../service/unlocked.ts';
-import { decryptRecord } from '../vault/index.ts';
+import { decryptRecord, digestOf } from '../vault/index.ts';
 import { encodeItem } from '../vault/item-payload.ts';
 import type { QueuedEdit, TeamState } from '../vault/state.ts';
 
@@ -48,6 +48,9 @@ export async function pushTeam(u: Unlocked, teamId: string): Promise<PushResult>
         result.pushed++;
         continue;
       }
+      if (e instanceof TesseraError && e.code === 'conflict' && rebaseIfUnchanged(u, teamId, edit, e.details)) {
+        continue; // same content under a newer version (a re-key): retry on top of it
+      }
       if (e instanceof TesseraError && e.code === 'conflict' && e.details) {
         const kept = keepBothOnConflict(u, teamId, st, edit, e.details);
         result.conflicts.push(kept);
@@ -59,6 +62,37 @@ export async function pushTeam(u: Unlocked, teamId: string): Promise<PushResult>
   u.save();
   result.remaining = st.queue.length;
   return result;
+}
+
+/**
+ * A conflict where the server's newer version holds exactly the plaintext our edit started
+ * from is no conflict: the vault was re-keyed (or re-saved unchanged) meanwhile. Re-encrypt
+ * the edit on top of the server's version and let the loop send it again.
+ */
+function rebaseIfUnchanged(u: Unlocked, teamId: string, edit: QueuedEdit, details: unknown): boolean {
+  const current = itemRecordSchema.safeParse(details);
+  if (!current.success || !edit.baseDigest || current.data.id !== edit.item) return false;
+  // A server that keeps answering "conflict" with the same content cannot make us loop.
+  if ((edit.rebases ?? 0) >= 3) return false;
+  edit.rebases = (edit.rebases ?? 0) + 1;
+  const rec = current.data;
+  let digest: string | undefined;
+  try {
+    digest = digestOf(u.keyring, teamId, rec);
+  } catch {
+    return false;
+  }
+  if (digest !== edit.baseDigest) return false;
+  const oldKey = u.keyring.vaultKey(edit.vault, edit.generation);
+  const newKey = u.keyring.vaultKey(rec.vault, rec.generation);
+  if (!oldKey || !newKey) return false;
+  const plain = openEnvelope(oldKey, edit.envelope, ad.item(teamId, edit.vault, edit.item, edit.generation, edit.version));
+  edit.baseVersion = rec.version;
+  edit.version = rec.version + 1;
+  edit.generation = rec.generation;
+  edit.envelope = sealEnvelope(newKey, plain, ad.item(teamId, edit.vault, edit.item, edit.generation, edit.version));
+  wipe(plain);
+  return true;
 }
 
 function isOwnWrite(edit: QueuedEdit, details: unknown): boolean {
@@ -107,9 +141,10 @@ function keepBothOnConflict(u: Unlocked, teamId: string, st: TeamState, edit: Qu
     }
   }
   const { header, value } = decryptRecord((v, g) => u.keyring.vaultKey(v, g), teamId, { ...edit, id: edit.item }, true);
-  const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ');
-  const name = `${header.name} (conflict ${u.email} ${stamp})`;
+  const stamp = new Date().toISOString().slice(0, 19).replace('T', ' ');
   const copyId = crypto.randomUUID();
+  // The id's first characters keep two copies made in the same second apart.
+  const name = `${header.name} (conflict ${u.email} ${stamp} ${copyId.slice(0, 4)})`;
   const key = u.keyring.vaultKey(edit.vault, edit.generation)!;
   const plain = encodeItem({ ...header, name, conflictOf: edit.item }, value!);
   st.queue.unshift({

@@ -6,7 +6,7 @@
 import type { ItemRecord } from '../../../shared/api.ts';
 import { ad } from '../../../shared/formats.ts';
 import { TesseraError } from '../../../shared/errors.ts';
-import { openEnvelope } from '../crypto/index.ts';
+import { contentDigest, openEnvelope, wipe } from '../crypto/index.ts';
 import { decodeItem, type ItemHeader } from './item-payload.ts';
 import type { Keyring } from './keyring.ts';
 import type { QueuedEdit, TeamState } from './state.ts';
@@ -69,4 +69,17 @@ export function indexOne(index: Map<string, IndexedItem>, keyring: Keyring, team
   }
   const { header } = decryptRecord((v, g) => keyring.vaultKey(v, g), teamId, rec, false);
   index.set(id, { id, vault: rec.vault, version: rec.version, header, pending: 'pending' in rec });
+}
+
+/** The keyed digest of a stored item's plaintext, used to rebase an edit across a re-key. */
+export function digestOf(keyring: Keyring, teamId: string, rec: ItemRecord | undefined): string | undefined {
+  if (!rec) return undefined;
+  const key = keyring.vaultKey(rec.vault, rec.generation);
+  if (!key) return undefined;
+  const plain = openEnvelope(key, rec.envelope, ad.item(teamId, rec.vault, rec.id, rec.generation, rec.version));
+  try {
+    return contentDigest(plain, keyring.cacheKey);
+  } finally {
+    wipe(plain);
+  }
 }

@@ -16,6 +16,10 @@ export interface QueuedEdit {
   envelope: Envelope;
   deleted: boolean;
   queuedAt: string;
+  /** contentDigest of the plaintext this edit started from (absent for a new item). */
+  baseDigest?: string;
+  /** How many times this edit was moved onto a newer, content-identical version. */
+  rebases?: number;
 }
 
 export interface TeamState {
