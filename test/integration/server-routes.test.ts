@@ -165,7 +165,7 @@ const ROUTES: Route[] = [
     call: async (u) => {
       const stop = new AbortController();
       const res = await fetch(`${srv.url}${T()}/events`, { headers: { authorization: `Bearer ${u.token}` }, signal: stop.signal });
-      const body = res.headers.get('content-type')?.includes('json') ? await res.json() : {};
+      const body = (res.headers.get('content-type')?.includes('json') ? await res.json() : {}) as Reply['body'];
       stop.abort();
       return { status: res.status, body, headers: res.headers };
     },

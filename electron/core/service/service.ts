@@ -195,6 +195,14 @@ export class TesseraService {
   members(team?: string) {
     return teams.listMembers(this.u, this.u.teamId(team));
   }
+  /** Teams this profile belongs to, and which one is current. */
+  teams() {
+    const current = this.profile.data.currentTeam;
+    return Object.entries(this.u.cache.teams).map(([id, t]) => ({ id, name: t.pinned.name, current: id === current }));
+  }
+  invitations() {
+    return teams.pendingInvitations(this.u);
+  }
   useTeam(team: string): void {
     this.profile.update({ currentTeam: this.u.teamId(team) });
   }
@@ -228,6 +236,10 @@ export class TesseraService {
   }
   listVaults(team?: string) {
     return vaults.listVaults(this.u, this.u.teamId(team));
+  }
+  vaultAccess(vault: string, team?: string) {
+    const teamId = this.u.teamId(team);
+    return vaults.vaultAccess(this.u, teamId, vaults.resolveVault(this.u, teamId, vault).id);
   }
   async shareVault(vault: string, target: string, role: VaultRole, team?: string) {
     const teamId = this.u.teamId(team);

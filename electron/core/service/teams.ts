@@ -105,3 +105,9 @@ export function myRole(u: Unlocked, teamId: string): TeamRole | null {
   if (st?.pinned.rootUserId === u.userId) return 'owner';
   return st?.directory.find((d) => d.userId === u.userId)?.role ?? null;
 }
+
+export async function pendingInvitations(u: Unlocked) {
+  u.requireSession();
+  const me = await u.http.request('GET', paths.me, undefined, meReply);
+  return me.invitations;
+}

@@ -134,6 +134,12 @@ export async function shareVault(u: Unlocked, teamId: string, vaultRef: string, 
   return { vault: v.name, principal, sealedTo: keyGrants.length, pending: members.length - keyGrants.length };
 }
 
+export async function vaultAccess(u: Unlocked, teamId: string, vaultId: string) {
+  u.requireSession();
+  const { access } = await u.http.request('GET', paths.vaultAccess(teamId, vaultId), undefined, vaultAccessReply);
+  return access;
+}
+
 /** Everyone who can read the vault, with their effective role, per the server's access list. */
 async function readersOf(u: Unlocked, teamId: string, vaultId: string, without?: Principal) {
   const [{ access }, { groups }] = await Promise.all([

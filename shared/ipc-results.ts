@@ -1,0 +1,136 @@
+// Process: shared. What each IPC call answers. Plain data only: no keys, and plaintext only
+// in `secret.reveal` (and `secret.generate`, a fresh password the user is about to save).
+import type { IpcChannel } from './ipc.ts';
+import type { TeamRole, VaultRole } from './roles.ts';
+
+export interface AppState {
+  /** A profile exists (an account was set up on this machine). */
+  hasAccount: boolean;
+  unlocked: boolean;
+  email: string | null;
+  server: string | null;
+  team: { id: string; name: string; role: TeamRole | null } | null;
+  fingerprint: string | null;
+  /** A team server this app started itself for a solo try-out. */
+  embeddedServer: string | null;
+}
+
+export interface TeamSummary {
+  id: string;
+  name: string;
+  current: boolean;
+}
+
+export interface Invitation {
+  teamId: string;
+  teamName: string;
+  role: TeamRole;
+}
+
+export interface MemberView {
+  userId: string | null;
+  email: string;
+  name: string | null;
+  role: TeamRole;
+  status: 'invited' | 'accepted' | 'confirmed' | 'suspended';
+  fingerprint: string | null;
+}
+
+export interface GroupView {
+  id: string;
+  name: string;
+  emails: string[];
+}
+
+export interface VaultView {
+  id: string;
+  name: string;
+  role: VaultRole;
+  generation: number;
+  breakGlass: boolean;
+  readable: boolean;
+}
+
+export interface AccessView {
+  principal: { type: 'user' | 'group'; id: string };
+  name: string;
+  role: VaultRole;
+}
+
+export interface SecretView {
+  id: string;
+  vault: string;
+  vaultId: string;
+  name: string;
+  version: number;
+  /** A local edit the server has not acknowledged yet. */
+  pending: boolean;
+  /** Set on a conflict copy: the id of the item it conflicted with. */
+  conflictOf?: string;
+}
+
+export interface VersionView {
+  version: number;
+  generation: number;
+  deleted: boolean;
+  updatedAt: string;
+  updatedBy: string;
+  readable: boolean;
+}
+
+export interface SyncView {
+  offline: boolean;
+  revision: number;
+  pushed: number;
+  remaining: number;
+  conflicts: { item: string; name: string; keptAs: string }[];
+}
+
+export interface SettingsView {
+  autoLockMinutes: number;
+  clipboardClearSeconds: number;
+  theme: 'system' | 'light' | 'dark';
+}
+
+export interface IpcReturns {
+  'app.state': AppState;
+  'account.signup': AppState;
+  'account.login': AppState;
+  'account.unlock': AppState;
+  'account.lock': AppState;
+  'account.logout': AppState;
+  'server.startEmbedded': { url: string };
+  'team.list': TeamSummary[];
+  'team.create': TeamSummary;
+  'team.use': AppState;
+  'team.invitations': Invitation[];
+  'team.accept': TeamSummary;
+  'team.invite': { email: string; role: TeamRole };
+  'team.members': MemberView[];
+  'team.confirm': MemberView;
+  'group.list': GroupView[];
+  'group.create': { name: string };
+  'group.add': { group: string; email: string };
+  'group.remove': { group: string; email: string };
+  'vault.list': VaultView[];
+  'vault.create': { id: string; name: string };
+  'vault.access': AccessView[];
+  'vault.share': { vault: string };
+  'vault.unshare': { vault: string; generation: number };
+  'secret.list': SecretView[];
+  'secret.reveal': { value: string };
+  'secret.copy': { clearsInSeconds: number };
+  'secret.set': SyncView;
+  'secret.generate': { value: string };
+  'secret.remove': SyncView;
+  'secret.history': VersionView[];
+  'conflict.resolve': SyncView;
+  'sync.now': SyncView;
+  'settings.get': SettingsView;
+  'settings.set': SettingsView;
+  'activity.ping': { ok: true };
+}
+
+// Every channel has an answer type, checked at compile time.
+type Missing = Exclude<IpcChannel, keyof IpcReturns>;
+export const _everyChannelAnswered: Missing extends never ? true : never = true;

@@ -1,0 +1,89 @@
+// Process: shared. The contract between the renderer and the trusted core: every call the
+// window may make, with a zod schema for its arguments. The preload exposes exactly these
+// names and nothing else; main (and the test bridge) validate every call against the same
+// schemas before the core service sees it. A renderer compromised by XSS can therefore only
+// ask for what a user could ask for by clicking, and never receives a key.
+import { z } from 'zod';
+import { TEAM_ROLES, VAULT_ROLES } from './roles.ts';
+
+const text = (max = 200) => z.string().trim().min(1).max(max);
+const ref = z.string().min(3).max(400).regex(/^[^/]+\/.+$/, 'expected VAULT/NAME');
+/** Passwords and secret values cross the bridge as strings because that is what an <input>
+ *  holds; the core turns them into bytes at once and the renderer drops its copy. */
+const secretText = z.string().min(1).max(64 * 1024);
+const empty = z.object({}).strict();
+
+export const ipcCalls = {
+  'app.state': empty,
+  'account.signup': z.object({ server: z.string().url(), email: z.email(), name: text(), password: secretText }).strict(),
+  'account.login': z.object({ server: z.string().url(), email: z.email(), password: secretText }).strict(),
+  'account.unlock': z.object({ password: secretText }).strict(),
+  'account.lock': empty,
+  'account.logout': empty,
+  'server.startEmbedded': empty,
+  'team.list': empty,
+  'team.create': z.object({ name: text(100) }).strict(),
+  'team.use': z.object({ team: text() }).strict(),
+  'team.invitations': empty,
+  'team.accept': z.object({ team: text() }).strict(),
+  'team.invite': z.object({ email: z.email(), role: z.enum(TEAM_ROLES) }).strict(),
+  'team.members': empty,
+  'team.confirm': z.object({ email: z.email(), fingerprint: text(100) }).strict(),
+  'group.list': empty,
+  'group.create': z.object({ name: text(100) }).strict(),
+  'group.add': z.object({ group: text(), email: z.email() }).strict(),
+  'group.remove': z.object({ group: text(), email: z.email() }).strict(),
+  'vault.list': empty,
+  'vault.create': z.object({ name: text(100) }).strict(),
+  'vault.access': z.object({ vault: text() }).strict(),
+  'vault.share': z.object({ vault: text(), with: text(), role: z.enum(VAULT_ROLES) }).strict(),
+  'vault.unshare': z.object({ vault: text(), with: text() }).strict(),
+  'secret.list': z.object({ vault: text().optional() }).strict(),
+  /** The one call that hands plaintext to the renderer, for the component that shows it. */
+  'secret.reveal': z.object({ ref, version: z.number().int().positive().optional() }).strict(),
+  /** The value goes from the core to the clipboard directly; the renderer never sees it. */
+  'secret.copy': z.object({ ref }).strict(),
+  'secret.set': z
+    .object({ ref, value: secretText, rotateEveryDays: z.number().int().min(1).max(3650).optional() })
+    .strict(),
+  'secret.generate': z.object({ length: z.number().int().min(8).max(128) }).strict(),
+  'secret.remove': z.object({ ref }).strict(),
+  'secret.history': z.object({ ref }).strict(),
+  'conflict.resolve': z.object({ ref, keep: z.enum(['mine', 'theirs']) }).strict(),
+  'sync.now': empty,
+  'settings.get': empty,
+  'settings.set': z
+    .object({
+      autoLockMinutes: z.number().int().min(1).max(240).optional(),
+      clipboardClearSeconds: z.number().int().min(5).max(600).optional(),
+      theme: z.enum(['system', 'light', 'dark']).optional(),
+    })
+    .strict(),
+  /** The renderer reports user activity so the idle auto-lock timer restarts. */
+  'activity.ping': empty,
+} as const;
+
+export type IpcChannel = keyof typeof ipcCalls;
+export type IpcArgs<C extends IpcChannel> = z.input<(typeof ipcCalls)[C]>;
+
+export function isIpcChannel(x: unknown): x is IpcChannel {
+  return typeof x === 'string' && Object.hasOwn(ipcCalls, x);
+}
+
+/** Every answer crosses the bridge as data, never as a thrown object (Electron strips error
+ *  fields), so the renderer can show the code and the message. */
+export type IpcResult<T = unknown> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+
+/** Events the core pushes to the window. */
+export const IPC_EVENTS = ['locked', 'unlocked', 'synced', 'online', 'clipboard-cleared', 'due'] as const;
+export type IpcEvent = (typeof IPC_EVENTS)[number];
+
+/** Electron channel names: one for calls, one for events. */
+export const IPC_INVOKE = 'tessera:invoke';
+export const IPC_EVENT = 'tessera:event';
+
+/** What the preload puts on window.tessera. */
+export interface TesseraBridge {
+  invoke<C extends IpcChannel>(channel: C, args: IpcArgs<C>): Promise<IpcResult>;
+  on(listener: (event: IpcEvent, payload: unknown) => void): () => void;
+}
