@@ -29,23 +29,7 @@ export async function readPassword(fromStdin: boolean): Promise<Uint8Array> {
   throw new TesseraError('usage', 'no password: set TESSERA_PASSWORD or pass --password-stdin');
 }
 
-const CHARSET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_.!@#%+=';
-
-/** A random password of `length` characters, drawn without modulo bias. */
-export function generatePassword(length: number): Uint8Array {
-  if (!Number.isInteger(length) || length < 8 || length > 1024) {
-    throw new TesseraError('usage', '--generate takes a length from 8 to 1024');
-  }
-  const out = new Uint8Array(length);
-  const limit = 256 - (256 % CHARSET.length);
-  const buf = new Uint8Array(1);
-  for (let i = 0; i < length; ) {
-    crypto.getRandomValues(buf);
-    if (buf[0]! < limit) out[i++] = CHARSET.charCodeAt(buf[0]! % CHARSET.length);
-  }
-  buf.fill(0);
-  return out;
-}
+export { generatePassword } from '../core/vault/password.ts';
 
 export function parseDays(text: string): number {
   const m = /^(\d+)d$/.exec(text.trim());

@@ -15,6 +15,7 @@ import { readFileIfExists, writeFileAtomic } from './atomic-file.ts';
 export interface ProfileSettings {
   autoLockMinutes: number;
   clipboardClearSeconds: number;
+  theme?: 'system' | 'light' | 'dark';
 }
 
 export interface ProfileData {

@@ -1,0 +1,88 @@
+// Process: core (trusted Node side; never imports electron).
+// The desktop application behind the window: one TesseraService plus what a desktop needs
+// around it (auto-lock, clipboard clearing, live sync, events). Every IPC call enters through
+// `dispatch`, which validates the channel and its arguments against shared/ipc.ts before
+// anything else runs. Electron's main process and the browser test bridge both hold one of
+// these and pass their platform pieces in, so the window is tested against the real core.
+import { type IpcEvent, type IpcResult, ipcCalls, isIpcChannel } from '../../../shared/ipc.ts';
+import { TesseraError } from '../../../shared/errors.ts';
+import { TesseraService } from '../service/service.ts';
+import { AutoLock, realTimers, type Timers } from './auto-lock.ts';
+import { type ClipboardPort, ClipboardGuard } from './clipboard-guard.ts';
+import { handlers } from './handlers.ts';
+
+export interface DesktopPorts {
+  profileDir: string;
+  clipboard: ClipboardPort;
+  emit(event: IpcEvent, payload?: unknown): void;
+  notify?(title: string, body: string): void;
+  /** Starts a team server inside this process for a solo try-out; returns its URL. */
+  startEmbeddedServer?(): Promise<string>;
+  fetch?: typeof fetch;
+  timers?: Timers;
+}
+
+export class DesktopCore {
+  readonly service: TesseraService;
+  readonly autoLock: AutoLock;
+  readonly clipboard: ClipboardGuard;
+  embeddedServer: string | null = null;
+  private stopWatch: (() => void) | null = null;
+
+  constructor(readonly ports: DesktopPorts) {
+    this.service = new TesseraService({ profileDir: ports.profileDir, fetch: ports.fetch });
+    const timers = ports.timers ?? realTimers;
+    this.autoLock = new AutoLock(() => this.lock('idle'), this.settings().autoLockMinutes, timers);
+    this.clipboard = new ClipboardGuard(ports.clipboard, () => ports.emit('clipboard-cleared'), timers);
+  }
+
+  settings() {
+    const s = this.service.profile.data.settings;
+    return { autoLockMinutes: s.autoLockMinutes, clipboardClearSeconds: s.clipboardClearSeconds, theme: s.theme ?? 'system' };
+  }
+
+  /** The one entry point for the window. Never throws: failures come back as data. */
+  async dispatch(channel: unknown, args: unknown): Promise<IpcResult> {
+    if (!isIpcChannel(channel)) return { ok: false, error: { code: 'bad_request', message: 'unknown call' } };
+    const parsed = ipcCalls[channel].safeParse(args ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return { ok: false, error: { code: 'bad_request', message: `${issue?.path.join('.') || 'arguments'}: ${issue?.message}` } };
+    }
+    try {
+      if (channel !== 'activity.ping' && this.service.isUnlocked) this.autoLock.touch();
+      const handler = handlers[channel] as (core: DesktopCore, a: unknown) => Promise<unknown>;
+      return { ok: true, value: await handler(this, parsed.data) };
+    } catch (e) {
+      if (e instanceof TesseraError) return { ok: false, error: { code: e.code, message: e.message } };
+      // Unknown failures are reported without their text, which might quote data.
+      return { ok: false, error: { code: 'internal', message: 'something went wrong in the core; see the log' } };
+    }
+  }
+
+  /** After unlock or login: start the idle timer and the push channel. */
+  afterUnlock(): void {
+    this.autoLock.touch();
+    this.stopWatch?.();
+    this.stopWatch = null;
+    if (this.service.whoami().team) {
+      this.stopWatch = this.service.watch(
+        undefined,
+        (r) => this.ports.emit('synced', { revision: r.revision, conflicts: r.conflicts.length }),
+        () => this.ports.emit('online', false),
+      );
+    }
+    this.ports.emit('unlocked');
+  }
+
+  /** Locks: stops live sync, clears our clipboard value, zeroes every key. */
+  lock(reason: 'user' | 'idle' | 'suspend' | 'screen-lock' | 'quit' = 'user'): void {
+    this.stopWatch?.();
+    this.stopWatch = null;
+    this.autoLock.stop();
+    this.clipboard.clearIfUnchanged();
+    const was = this.service.isUnlocked;
+    this.service.lock();
+    if (was) this.ports.emit('locked', { reason });
+  }
+}

@@ -1,0 +1,198 @@
+// Process: core (trusted Node side; never imports electron).
+// One small function per IPC call, each a thin translation to the core service. Secret
+// values arrive as strings (from an <input>) and are turned into bytes at once; the bytes
+// are wiped as soon as the service is done with them.
+import type { IpcArgs, IpcChannel } from '../../../shared/ipc.ts';
+import type { AppState, IpcReturns } from '../../../shared/ipc-results.ts';
+import { TesseraError } from '../../../shared/errors.ts';
+import { wipe } from '../crypto/index.ts';
+import { generatePassword } from '../vault/password.ts';
+import type { DesktopCore } from './desktop-core.ts';
+
+type Handler<C extends IpcChannel> = (core: DesktopCore, args: IpcArgs<C>) => Promise<IpcReturns[C]>;
+type Handlers = { [C in IpcChannel]: Handler<C> };
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+async function withBytes<T>(s: string, fn: (b: Uint8Array) => Promise<T>): Promise<T> {
+  const b = bytes(s);
+  try {
+    return await fn(b);
+  } finally {
+    wipe(b);
+  }
+}
+
+export function appState(core: DesktopCore): AppState {
+  const s = core.service;
+  const data = s.profile.data;
+  const base: AppState = {
+    hasAccount: !!data.userId,
+    unlocked: s.isUnlocked,
+    email: data.email ?? null,
+    server: data.server ?? null,
+    team: null,
+    fingerprint: null,
+    embeddedServer: core.embeddedServer,
+  };
+  if (!s.isUnlocked) return base;
+  const me = s.whoami();
+  const current = s.teams().find((t) => t.current);
+  return { ...base, fingerprint: me.fingerprint, team: current ? { id: current.id, name: current.name, role: me.role } : null };
+}
+
+function refOf(vault: string, name: string) {
+  return `${vault}/${name}`;
+}
+
+export const handlers: Handlers = {
+  'app.state': async (core) => appState(core),
+  'account.signup': async (core, a) => {
+    await withBytes(a.password, (password) => core.service.signup({ server: a.server, email: a.email, name: a.name, password }));
+    core.afterUnlock();
+    return appState(core);
+  },
+  'account.login': async (core, a) => {
+    await withBytes(a.password, (password) => core.service.login({ server: a.server, email: a.email, password }));
+    core.afterUnlock();
+    return appState(core);
+  },
+  'account.unlock': async (core, a) => {
+    await withBytes(a.password, (password) => core.service.unlock(password));
+    if (core.service.whoami().team) await core.service.sync().catch(() => undefined);
+    core.afterUnlock();
+    return appState(core);
+  },
+  'account.lock': async (core) => {
+    core.lock('user');
+    return appState(core);
+  },
+  'account.logout': async (core) => {
+    await core.service.logout();
+    core.lock('user');
+    return appState(core);
+  },
+  'server.startEmbedded': async (core) => {
+    if (!core.ports.startEmbeddedServer) throw new TesseraError('usage', 'this build cannot start an embedded server');
+    core.embeddedServer ??= await core.ports.startEmbeddedServer();
+    return { url: core.embeddedServer };
+  },
+  'team.list': async (core) => core.service.teams(),
+  'team.create': async (core, a) => {
+    const t = await core.service.createTeam(a.name);
+    core.afterUnlock();
+    return { id: t.id, name: t.name, current: true };
+  },
+  'team.use': async (core, a) => {
+    core.service.useTeam(a.team);
+    await core.service.sync();
+    core.afterUnlock();
+    return appState(core);
+  },
+  'team.invitations': async (core) => core.service.invitations(),
+  'team.accept': async (core, a) => {
+    const t = await core.service.accept(a.team);
+    return { id: t.id, name: t.name, current: core.service.teams().some((x) => x.id === t.id && x.current) };
+  },
+  'team.invite': async (core, a) => {
+    await core.service.invite(a.email, a.role);
+    return { email: a.email, role: a.role };
+  },
+  'team.members': async (core) =>
+    (await core.service.members()).map((m) => ({
+      userId: m.userId,
+      email: m.email,
+      name: m.name,
+      role: m.role,
+      status: m.status,
+      fingerprint: m.fingerprint,
+    })),
+  'team.confirm': async (core, a) => {
+    const m = await core.service.confirm(a.email, a.fingerprint);
+    await core.service.sync();
+    return { userId: m.userId, email: m.email, name: m.name, role: m.role, status: m.status, fingerprint: m.fingerprint };
+  },
+  'group.list': async (core) => (await core.service.listGroups()).map((g) => ({ id: g.id, name: g.name, emails: g.emails })),
+  'group.create': async (core, a) => {
+    await core.service.createGroup(a.name);
+    return { name: a.name };
+  },
+  'group.add': async (core, a) => {
+    await core.service.addToGroup(a.group, a.email);
+    return { group: a.group, email: a.email };
+  },
+  'group.remove': async (core, a) => {
+    await core.service.removeFromGroup(a.group, a.email);
+    return { group: a.group, email: a.email };
+  },
+  'vault.list': async (core) => core.service.listVaults(),
+  'vault.create': async (core, a) => core.service.createVault(a.name),
+  'vault.access': async (core, a) => core.service.vaultAccess(a.vault),
+  'vault.share': async (core, a) => {
+    const r = await core.service.shareVault(a.vault, a.with, a.role);
+    return { vault: r.vault };
+  },
+  'vault.unshare': async (core, a) => {
+    const r = await core.service.unshareVault(a.vault, a.with);
+    return { vault: r.vault, generation: r.generation };
+  },
+  'secret.list': async (core, a) => core.service.listSecrets(a.vault),
+  'secret.reveal': async (core, a) => {
+    const value = core.service.getSecret(a.ref);
+    try {
+      return { value: new TextDecoder().decode(value) };
+    } finally {
+      wipe(value);
+    }
+  },
+  'secret.copy': async (core, a) => {
+    const value = core.service.getSecret(a.ref);
+    const seconds = core.settings().clipboardClearSeconds;
+    try {
+      core.clipboard.copy(value, seconds);
+    } finally {
+      wipe(value);
+    }
+    return { clearsInSeconds: seconds };
+  },
+  'secret.set': async (core, a) =>
+    withBytes(a.value, (value) => core.service.setSecret(a.ref, value, a.rotateEveryDays ? { rotateEveryDays: a.rotateEveryDays } : {})),
+  'secret.generate': async (_core, a) => {
+    const value = generatePassword(a.length);
+    try {
+      return { value: new TextDecoder().decode(value) };
+    } finally {
+      wipe(value);
+    }
+  },
+  'secret.remove': async (core, a) => core.service.removeSecret(a.ref),
+  'secret.history': async (core, a) => core.service.history(a.ref),
+  'conflict.resolve': async (core, a) => {
+    const all = core.service.listSecrets();
+    const [vault] = a.ref.split('/');
+    const copy = all.find((s) => refOf(s.vault, s.name) === a.ref && s.conflictOf);
+    if (!copy) throw new TesseraError('not_found', `${a.ref} is not a conflict copy`);
+    const original = all.find((s) => s.id === copy.conflictOf);
+    if (a.keep === 'mine' && original) {
+      const value = core.service.getSecret(a.ref);
+      try {
+        await core.service.setSecret(refOf(vault!, original.name), value);
+      } finally {
+        wipe(value);
+      }
+    }
+    return core.service.removeSecret(a.ref);
+  },
+  'sync.now': async (core) => core.service.sync(undefined, { fulfilKeys: true }),
+  'settings.get': async (core) => core.settings(),
+  'settings.set': async (core, a) => {
+    const current = core.service.profile.data.settings;
+    core.service.profile.update({ settings: { ...current, ...a } });
+    if (a.autoLockMinutes) core.autoLock.setMinutes(a.autoLockMinutes);
+    return core.settings();
+  },
+  'activity.ping': async (core) => {
+    if (core.service.isUnlocked) core.autoLock.touch();
+    return { ok: true };
+  },
+};
