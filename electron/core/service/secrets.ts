@@ -3,6 +3,7 @@
 // server cannot be reached the edit stays, encrypted, in the profile cache and goes out on
 // the next sync. Values are Uint8Arrays from end to end; callers wipe what they get.
 import { itemVersionsReply, paths } from '../../../shared/api.ts';
+import type { SecretView } from '../../../shared/ipc-results.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import { ad } from '../../../shared/formats.ts';
 import { mayInVault } from '../../../shared/roles.ts';
@@ -13,15 +14,8 @@ import type { QueuedEdit } from '../vault/state.ts';
 import type { Unlocked } from './unlocked.ts';
 import { resolveVault, type VaultSummary } from './vaults.ts';
 
-export interface SecretSummary {
-  id: string;
-  vault: string;
-  vaultId: string;
-  name: string;
-  version: number;
-  pending: boolean;
-  conflictOf?: string;
-}
+/** What the window and the CLI list: names and metadata, never a value. */
+export type SecretSummary = SecretView;
 
 export function findItem(index: Map<string, IndexedItem>, vaultId: string, name: string): IndexedItem | undefined {
   for (const it of index.values()) if (it.vault === vaultId && it.header.name === name && !it.header.deleted) return it;

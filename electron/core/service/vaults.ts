@@ -12,6 +12,7 @@ import {
   vaultAccessReply,
 } from '../../../shared/api.ts';
 import { fromUtf8, utf8 } from '../../../shared/encoding.ts';
+import type { VaultView } from '../../../shared/ipc-results.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import { ad } from '../../../shared/formats.ts';
 import { effectiveVaultRole, mayInVault, type VaultRole } from '../../../shared/roles.ts';
@@ -30,14 +31,7 @@ import type { Unlocked } from './unlocked.ts';
 
 const ok = z.unknown();
 
-export interface VaultSummary {
-  id: string;
-  name: string;
-  role: VaultRole;
-  generation: number;
-  breakGlass: boolean;
-  readable: boolean;
-}
+export type VaultSummary = VaultView;
 
 export function makeGrant(
   u: Unlocked,
