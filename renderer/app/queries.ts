@@ -1,0 +1,39 @@
+// Process: renderer (sandboxed window; talks to the core only through window.tessera).
+// The lists the window shows, cached with react-query. Only names, roles and metadata live
+// here: a plaintext value or a password never enters a query key, a query result or a
+// mutation variable (secret.reveal, secret.set and account.* go through `call` directly).
+import { type QueryClient, useQuery } from '@tanstack/react-query';
+import { call } from '../bridge.ts';
+
+export const keys = {
+  vaults: ['vault.list'] as const,
+  secrets: ['secret.list'] as const,
+  members: ['team.members'] as const,
+  groups: ['group.list'] as const,
+  invitations: ['team.invitations'] as const,
+  teams: ['team.list'] as const,
+  settings: ['settings'] as const,
+  access: (vault: string) => ['vault.access', vault] as const,
+};
+
+export const useVaults = () => useQuery({ queryKey: keys.vaults, queryFn: () => call('vault.list', {}) });
+export const useSecrets = () => useQuery({ queryKey: keys.secrets, queryFn: () => call('secret.list', {}) });
+export const useMembers = () => useQuery({ queryKey: keys.members, queryFn: () => call('team.members', {}) });
+export const useGroups = (enabled = true) =>
+  useQuery({ queryKey: keys.groups, queryFn: () => call('group.list', {}), enabled });
+export const useInvitations = () =>
+  useQuery({ queryKey: keys.invitations, queryFn: () => call('team.invitations', {}) });
+export const useTeams = () => useQuery({ queryKey: keys.teams, queryFn: () => call('team.list', {}) });
+export const useSettings = () =>
+  useQuery({
+    queryKey: keys.settings,
+    queryFn: () => call('settings.get', {}),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+export const useAccess = (vault: string) =>
+  useQuery({ queryKey: keys.access(vault), queryFn: () => call('vault.access', { vault }) });
+
+/** After a change here or a sync from elsewhere: refetch every list that might differ. */
+export function invalidateLists(qc: QueryClient): Promise<void> {
+  return qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'settings' });
+}

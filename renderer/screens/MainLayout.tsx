@@ -1,0 +1,74 @@
+// Process: renderer (sandboxed window; talks to the core only through window.tessera).
+// The unlocked window: a header that always shows the team, the account and the Lock button,
+// a nav between the four screens, and the current screen.
+import { useState } from 'react';
+import { useBridgeEvent } from '../app/events.ts';
+import { useSession } from '../app/session.tsx';
+import { SyncStatusProvider } from '../app/sync-status.tsx';
+import { LockButton } from '../components/LockButton.tsx';
+import { SecretsScreen } from './secrets/SecretsScreen.tsx';
+import { SettingsScreen } from './settings/SettingsScreen.tsx';
+import { SyncScreen } from './sync/SyncScreen.tsx';
+import { TeamScreen } from './team/TeamScreen.tsx';
+import { TeamSwitcher } from './TeamSwitcher.tsx';
+
+const SCREENS = ['Secrets', 'Team', 'Sync', 'Settings'] as const;
+type ScreenName = (typeof SCREENS)[number];
+
+export function MainLayout() {
+  const { state } = useSession();
+  const [screen, setScreen] = useState<ScreenName>('Secrets');
+  const [due, setDue] = useState(false);
+
+  useBridgeEvent((event) => {
+    if (event === 'focus-search') setScreen('Secrets');
+    if (event === 'due') setDue(true);
+  });
+
+  return (
+    <SyncStatusProvider>
+      <div className="layout">
+        <header className="topbar">
+          <span className="brand">Tessera</span>
+          <TeamSwitcher />
+          <span className="account" title="Signed in as">
+            {state.email}
+          </span>
+          <LockButton />
+        </header>
+        <nav className="sidenav" aria-label="Main">
+          <ul>
+            {SCREENS.map((name) => (
+              <li key={name}>
+                <a
+                  href={`#${name.toLowerCase()}`}
+                  aria-current={screen === name ? 'page' : undefined}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    setScreen(name);
+                  }}
+                >
+                  {name}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main className="content">
+          {due && (
+            <div className="banner" role="status">
+              Some secrets are due for rotation.{' '}
+              <button type="button" className="link" onClick={() => setDue(false)}>
+                Dismiss
+              </button>
+            </div>
+          )}
+          {screen === 'Secrets' && <SecretsScreen />}
+          {screen === 'Team' && <TeamScreen />}
+          {screen === 'Sync' && <SyncScreen />}
+          {screen === 'Settings' && <SettingsScreen />}
+        </main>
+      </div>
+    </SyncStatusProvider>
+  );
+}

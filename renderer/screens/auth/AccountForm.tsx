@@ -1,0 +1,102 @@
+// Process: renderer (sandboxed window; talks to the core only through window.tessera).
+// Create an account or log in. The password lives in this form's state only while typed and
+// is dropped the moment the core has it; it never goes near the query cache.
+import { type FormEvent, useState } from 'react';
+import { call } from '../../bridge.ts';
+import { useSession } from '../../app/session.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { Field } from '../../components/Field.tsx';
+import { StrengthMeter } from '../../components/StrengthMeter.tsx';
+import { useAction } from '../../components/useAction.ts';
+
+interface Props {
+  mode: 'create' | 'login';
+  initialServer: string;
+  onBack(): void;
+}
+
+export function AccountForm({ mode, initialServer, onBack }: Props) {
+  const { setState } = useSession();
+  const [server, setServer] = useState(initialServer);
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const action = useAction();
+  const creating = mode === 'create';
+  const title = creating ? 'Create account' : 'Log in';
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const pw = password;
+    setPassword('');
+    void action.run(async () => {
+      const s = creating
+        ? await call('account.signup', {
+            server: server.trim(),
+            email: email.trim(),
+            name: name.trim(),
+            password: pw,
+          })
+        : await call('account.login', { server: server.trim(), email: email.trim(), password: pw });
+      setState(s);
+    });
+  };
+
+  return (
+    <main className="centered">
+      <form className="card" onSubmit={submit} noValidate aria-busy={action.busy}>
+        <h1>{title}</h1>
+        <Field
+          label="Server URL"
+          type="url"
+          value={server}
+          onChange={(e) => setServer(e.target.value)}
+          placeholder="https://tessera.example.com"
+          autoComplete="url"
+          required
+        />
+        <Field
+          label="Email"
+          type="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          autoComplete="username"
+          required
+          autoFocus
+        />
+        {creating && (
+          <Field
+            label="Name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            autoComplete="name"
+            required
+          />
+        )}
+        <Field
+          label="Password"
+          type="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          autoComplete={creating ? 'new-password' : 'current-password'}
+          required
+        />
+        {creating && <StrengthMeter value={password} />}
+        {creating && (
+          <p className="hint">
+            Your password encrypts your keys on this computer. Nobody, including the server, can reset it.
+          </p>
+        )}
+        <ErrorAlert error={action.error} />
+        <div className="actions">
+          <button type="button" onClick={onBack}>
+            Back
+          </button>
+          <button type="submit" className="primary" disabled={action.busy}>
+            {title}
+          </button>
+        </div>
+      </form>
+    </main>
+  );
+}
