@@ -1,0 +1,452 @@
+// Process: test (browser end-to-end).
+// Why this exists: the unit and integration suites prove the core and the server; this one
+// proves the window a person actually uses. Two people (alice, bob) in two browser contexts,
+// each with the real renderer build and a real DesktopCore on its own profile, against one
+// real team server: sign up, form a team with a fingerprint check, share a vault as 'view',
+// see a teammate's edit arrive through the push channel in under a second without a
+// reload, lock without leaving plaintext in the page, and a clipboard that clears itself.
+// Steps share state and run in order; after a failed step the rest are skipped, so the
+// first failure is the one reported. TESSERA_SCREENSHOTS=1 also rewrites docs/screenshots.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bodyText,
+  domDump,
+  type E2EEnv,
+  type E2EUser,
+  e2eRequired,
+  e2eUnavailable,
+  eventually,
+  now,
+  pageEvents,
+  screenshot,
+  screenshotsEnabled,
+  setField,
+  watchFor,
+  writeScreenshotIndex,
+  startE2E,
+} from './harness.ts';
+import {
+  alert,
+  button,
+  closeDialog,
+  dialog,
+  field,
+  fillSecretDialog,
+  gone,
+  hasFocus,
+  heading,
+  navItem,
+  NORMAL,
+  openScreen,
+  openSecret,
+  reveal,
+  SLOW,
+  searchBox,
+  secretOption,
+  secretsList,
+  signUpThroughUi,
+  visible,
+  waitWithNudges,
+} from './ui.ts';
+
+const unavailable = e2eUnavailable();
+if (unavailable && e2eRequired()) throw new Error(`desktop e2e required but cannot run: ${unavailable}`);
+if (unavailable) console.warn(`desktop e2e skipped: ${unavailable}`);
+
+/** The push-channel promise from DESIGN §5: every open client shows a change within a second. */
+const PUSH_BUDGET_MS = 1000;
+const TEAM = 'Acme';
+const VAULT = 'prod';
+const SECRET = 'db-password';
+const VALUE_1 = 'hunter2-first-4f9c';
+const VALUE_2 = 'rotated-second-7b21';
+
+let env: E2EEnv;
+let alice: E2EUser;
+let bob: E2EUser;
+let failed: string | null = null;
+/** Things the run noticed that are not failures but belong in the report. */
+const notes: string[] = [];
+const timings: Record<string, string> = {};
+const shots: [string, string][] = [];
+
+/** One ordered step: skipped once an earlier step failed, so failures do not cascade. */
+function step(name: string, fn: () => Promise<void>, timeout = 180_000) {
+  it(
+    name,
+    async (ctx) => {
+      if (failed) ctx.skip(`an earlier step failed: ${failed}`);
+      try {
+        await fn();
+      } catch (e) {
+        failed = name;
+        throw e;
+      }
+    },
+    timeout,
+  );
+}
+
+const revisionOf = (payload: unknown) => (payload as { revision?: number } | null)?.revision ?? -1;
+
+async function shot(u: E2EUser, file: string, caption: string) {
+  await screenshot(u.page, file);
+  shots.push([file, caption]);
+}
+
+describe.skipIf(!!unavailable)('desktop window: two people, the real core, a real team server', () => {
+  beforeAll(async () => {
+    env = await startE2E();
+    // A long auto-lock: a slow run must not be locked underneath by the idle timer.
+    alice = await env.openUser('alice', { settings: { autoLockMinutes: 60 } });
+    bob = await env.openUser('bob', { settings: { autoLockMinutes: 60 } });
+  }, 600_000);
+
+  afterAll(async () => {
+    if (notes.length) console.log(`desktop e2e notes:\n  - ${notes.join('\n  - ')}`);
+    if (Object.keys(timings).length) {
+      console.log(
+        `desktop e2e timings:\n${Object.entries(timings)
+          .map(([k, v]) => `  ${k}: ${v}`)
+          .join('\n')}`,
+      );
+    }
+    if (screenshotsEnabled() && !failed) writeScreenshotIndex(shots);
+    await env?.close();
+  }, 60_000);
+
+  step('first run: both people create an account through the window', async () => {
+    await visible(heading(alice.page, 'Welcome to Tessera'));
+    for (const name of ['Create account', 'Log in', 'Start a local server'])
+      await visible(button(alice.page, name));
+    await shot(alice, 'first-run', 'First run');
+    const t0 = now();
+    await Promise.all(
+      [alice, bob].map((u) =>
+        signUpThroughUi(u.page, {
+          server: env.serverUrl,
+          email: u.email,
+          name: u.name,
+          password: u.password,
+        }),
+      ),
+    );
+    timings['sign up (two people at once, Argon2id + OPAQUE)'] = `${Math.round(now() - t0)} ms`;
+    const st = await alice.dispatch('app.state', {});
+    expect(st).toMatchObject({ hasAccount: true, unlocked: true, email: alice.email, team: null });
+    // The password went to the core and left the page: no input still holds it.
+    expect(await domDump(alice.page)).not.toContain(alice.password);
+  });
+
+  step('alice creates a team and invites bob; bob joins and waits, showing his fingerprint', async () => {
+    await field(alice.page, 'Team name').fill(TEAM);
+    await button(alice.page, 'Create team').click();
+    await visible(navItem(alice.page, 'Secrets'), SLOW);
+
+    await openScreen(alice.page, 'Team');
+    await visible(field(alice.page, 'Your fingerprint'));
+    await field(alice.page, 'Invite email').fill(bob.email);
+    await setField(field(alice.page, 'Invite role'), 'member');
+    await button(alice.page, 'Invite').click();
+    await eventually('bob invited', async () =>
+      (await alice.dispatch('team.members', {})).some((m) => m.email === bob.email && m.status === 'invited'),
+    );
+
+    const join = button(bob.page, `Join ${TEAM}`);
+    const nudge = await waitWithNudges(
+      join,
+      [
+        { what: "'Check again'", run: () => button(bob.page, 'Check again').click() },
+        { what: 'a page reload', run: async () => void (await bob.page.reload()) },
+      ],
+      5_000,
+    );
+    if (nudge) notes.push(`bob's invitation list did not refresh by itself; needed ${nudge}`);
+    await join.click();
+    await visible(bob.page.getByText('Waiting for an admin to confirm you'), SLOW);
+    const bobState = await bob.dispatch('app.state', {});
+    expect(bobState.fingerprint).toMatch(/^[0-9A-F]{4}( [0-9A-F]{4}){7}$/);
+    await visible(bob.page.getByText('Your fingerprint'));
+    expect(await bodyText(bob.page)).toContain(bobState.fingerprint!);
+  });
+
+  step('confirm dialog: a wrong fingerprint is refused, the one bob reads confirms him', async () => {
+    const bobFingerprint = (await bob.dispatch('app.state', {})).fingerprint!;
+    await openScreen(alice.page, 'Team');
+    const confirm = button(alice.page, `Confirm ${bob.email}`);
+    const nudge = await waitWithNudges(
+      confirm,
+      [
+        {
+          what: 'switching screens',
+          run: async () => {
+            await openScreen(alice.page, 'Secrets');
+            await openScreen(alice.page, 'Team');
+          },
+        },
+      ],
+      10_000,
+    );
+    if (nudge) notes.push(`alice's member list did not show bob's acceptance by itself; needed ${nudge}`);
+    await confirm.click();
+    const d = await visible(dialog(alice.page));
+    // Side by side: what the server claims for bob, next to what bob reads out.
+    expect(await d.textContent()).toContain(bobFingerprint);
+    const wrong = bobFingerprint.replace(/^[0-9A-F]/, (c) => (c === 'A' ? 'B' : 'A'));
+    await field(d, 'Fingerprint they read to you').fill(wrong);
+    await shot(alice, 'team-confirm', 'Team screen: confirming a member by fingerprint');
+    await button(d, 'Confirm member').click();
+    await visible(alert(d).or(alert(alice.page)));
+    expect(await alert(alice.page).first().textContent()).toMatch(/fingerprint/i);
+    expect((await alice.dispatch('team.members', {})).find((m) => m.email === bob.email)?.status).toBe(
+      'accepted',
+    );
+
+    await field(d, 'Fingerprint they read to you').fill(bobFingerprint.toLowerCase());
+    await button(d, 'Confirm member').click();
+    await gone(dialog(alice.page), SLOW);
+    expect((await alice.dispatch('team.members', {})).find((m) => m.email === bob.email)?.status).toBe(
+      'confirmed',
+    );
+
+    // Bob's window moves on by itself once the directory says he is in.
+    const t0 = now();
+    await visible(navItem(bob.page, 'Secrets'), 30_000);
+    timings['bob leaves the waiting screen after confirmation'] = `${Math.round(now() - t0)} ms`;
+  });
+
+  step('alice creates a vault and a secret and shares the vault with bob as view', async () => {
+    const p = alice.page;
+    await openScreen(p, 'Secrets');
+    await button(p, 'New vault').click();
+    const vd = await visible(dialog(p));
+    await field(vd, 'Vault name').fill(VAULT);
+    await button(vd, 'Create vault').click();
+    await gone(dialog(p), SLOW);
+
+    await button(p, 'New secret').click();
+    const sd = await visible(dialog(p));
+    await visible(field(sd, 'Value'));
+    // The generator and the strength meter are there; the saved value is ours.
+    await button(sd, 'Generate').click();
+    await eventually('a generated value', async () => (await field(sd, 'Value').inputValue()).length >= 8);
+    await visible(sd.getByText(/^Strength: /));
+    await fillSecretDialog(p, { vault: VAULT, name: SECRET, value: VALUE_1, rotateEveryDays: 30 });
+    await visible(secretOption(p, SECRET), SLOW);
+
+    await setField(field(p, 'Vault'), VAULT);
+    await button(p, 'Share').click();
+    const share = await visible(dialog(p));
+    await setField(field(share, 'Member or group'), bob.email);
+    await setField(field(share, 'Role'), 'view');
+    await button(share, 'Share vault').click();
+    await eventually(
+      'bob has view on the vault',
+      async () =>
+        (await alice.dispatch('vault.access', { vault: VAULT })).some(
+          (a) => a.role === 'view' && a.name.includes('bob'),
+        ),
+      SLOW,
+    );
+    await visible(share.getByText(bob.email).or(share.getByText('bob', { exact: true })));
+    await visible(button(share, 'Remove'));
+    await shot(alice, 'share-dialog', 'Sharing a vault');
+    await closeDialog(p);
+    await setField(field(p, 'Vault'), 'All vaults');
+
+    await openSecret(p, SECRET);
+    expect(await reveal(p)).toBe(VALUE_1);
+    await shot(alice, 'secrets-revealed', 'Secrets list with one value revealed');
+  });
+
+  step('bob sees the shared secret, reveals it, and has no Edit or Delete', async () => {
+    const p = bob.page;
+    await openScreen(p, 'Secrets');
+    // The share reaches bob through the push channel; no reload.
+    await visible(secretOption(p, SECRET), NORMAL);
+    await openSecret(p, SECRET);
+    expect(await reveal(p)).toBe(VALUE_1);
+    expect(await button(p, 'Edit').count()).toBe(0);
+    expect(await button(p, 'Delete').count()).toBe(0);
+    await visible(button(p, 'Copy'));
+    await visible(button(p, 'History'));
+  });
+
+  step(`an edit by alice shows in bob's window within ${PUSH_BUDGET_MS} ms, without a reload`, async () => {
+    const bp = bob.page;
+    const navigations: string[] = [];
+    bp.on('framenavigated', (f) => navigations.push(f.url()));
+    const seen = await watchFor(bp, VALUE_2);
+
+    // Alice edits the value she has open.
+    await button(alice.page, 'Edit').click();
+    await fillSecretDialog(alice.page, { value: VALUE_2 });
+    const saved = alice.calls.filter((c) => c.channel === 'secret.set' && c.ok).at(-1);
+    expect(saved).toBeDefined();
+    const savedAt = saved!.end;
+    const revision = (await alice.dispatch('sync.now', {})).revision;
+
+    // Either bob's revealed value refreshes itself, or bob re-reveals once the push has
+    // landed (DESIGN §5: a revealed value need not be live). Both are measured from the
+    // moment alice's save resolved to the first frame in bob's window showing the new value.
+    const syncedInPage = async () =>
+      (await pageEvents(bp)).find(
+        (e) => e.event === 'synced' && revisionOf(e.payload) >= revision && e.at >= savedAt - 5_000,
+      );
+    await eventually(
+      'the new value or the push to reach bob',
+      async () => (await seen.seenAt()) ?? (await syncedInPage()),
+      10_000,
+      10,
+    );
+    let shownAt = await seen.seenAt();
+    let how = 'the revealed value refreshed itself';
+    if (shownAt === null) {
+      const synced = (await syncedInPage())!;
+      timings["alice save → 'synced' event in bob's page"] = `${Math.round(synced.at - savedAt)} ms`;
+      shownAt = await eventually('bob value auto-refresh', () => seen.seenAt(), 300, 10).catch(() => null);
+      if (shownAt === null) {
+        how = 'bob re-revealed after the push arrived';
+        notes.push(
+          "bob's revealed value did not refresh itself after a push; the test re-reveals (the brief allows it)",
+        );
+        expect(await reveal(bp)).toBe(VALUE_2);
+        shownAt = await eventually('a frame with the new value', () => seen.seenAt(), 5_000, 10);
+      }
+    }
+    const latency = shownAt - savedAt;
+    timings[`alice save → new value on bob's screen (${how})`] = `${Math.round(latency)} ms`;
+    expect(navigations).toEqual([]);
+    expect(latency).toBeLessThan(PUSH_BUDGET_MS);
+    if (await secretOption(bp, SECRET).isVisible()) expect(await reveal(bp)).toBe(VALUE_2);
+  });
+
+  step(`a secret alice adds appears in bob's list within ${PUSH_BUDGET_MS} ms, untouched`, async () => {
+    const seen = await watchFor(bob.page, 'api-key');
+    await button(alice.page, 'New secret').click();
+    await fillSecretDialog(alice.page, { vault: VAULT, name: 'api-key', value: 'ak-live-0c0ffee' });
+    const savedAt = alice.calls.filter((c) => c.channel === 'secret.set' && c.ok).at(-1)!.end;
+    const shownAt = await eventually("'api-key' in bob's list", () => seen.seenAt(), 10_000, 10);
+    await visible(secretOption(bob.page, 'api-key'));
+    const latency = shownAt - savedAt;
+    timings["alice save → new list entry on bob's screen"] = `${Math.round(latency)} ms`;
+    expect(latency).toBeLessThan(PUSH_BUDGET_MS);
+  });
+
+  step('keyboard: Tab reaches the search box and then the secrets list', async () => {
+    const p = alice.page;
+    await openScreen(p, 'Secrets');
+    await p.evaluate(() => {
+      const d = (globalThis as unknown as { document: { activeElement: { blur?(): void } | null } }).document;
+      d.activeElement?.blur?.();
+    });
+    await p.mouse.click(1, 1);
+    let search = -1;
+    let list = -1;
+    for (let i = 1; i <= 60 && list < 0; i++) {
+      await p.keyboard.press('Tab');
+      if (search < 0 && (await hasFocus(searchBox(p)))) search = i;
+      else if (search >= 0 && (await hasFocus(secretsList(p)))) list = i;
+    }
+    expect(search, 'Tab presses to reach Search secrets').toBeGreaterThan(0);
+    expect(list, 'Tab presses to reach the Secrets list').toBeGreaterThan(search);
+    timings['Tab presses to Search secrets / to the list'] = `${search} / ${list}`;
+    // From the list, the keyboard alone opens a secret.
+    await p.keyboard.press('ArrowDown');
+    await p.keyboard.press('Enter');
+    await visible(button(p, 'Reveal').or(button(p, 'Hide')));
+    // And search filters the list.
+    await searchBox(p).fill('api');
+    await visible(secretOption(p, 'api-key'));
+    await gone(secretOption(p, SECRET));
+    await searchBox(p).fill('');
+    await visible(secretOption(p, SECRET));
+  });
+
+  step('sync and settings screens; the dark theme', async () => {
+    const p = alice.page;
+    await openScreen(p, 'Sync');
+    await visible(p.getByText('Online', { exact: true }));
+    await visible(p.getByText(/Queued edits: 0/));
+    await button(p, 'Sync now').click();
+    await p.waitForTimeout(300);
+    expect(await alert(p).count()).toBe(0);
+    await visible(p.getByText('Conflicts'));
+    await shot(alice, 'sync', 'Sync status');
+
+    await openScreen(p, 'Settings');
+    await visible(field(p, 'Auto-lock after (minutes)'));
+    await visible(field(p, 'Clear clipboard after (seconds)'));
+    await shot(alice, 'settings', 'Settings');
+    await setField(field(p, 'Theme'), 'dark');
+    await button(p, 'Save settings').click();
+    await eventually('theme saved', async () => (await alice.dispatch('settings.get', {})).theme === 'dark');
+    await openScreen(p, 'Secrets');
+    await openSecret(p, SECRET);
+    await shot(alice, 'secrets-dark', 'Secrets, dark theme');
+    await openScreen(p, 'Settings');
+    await setField(field(p, 'Theme'), 'light');
+    await button(p, 'Save settings').click();
+    await eventually('theme saved', async () => (await alice.dispatch('settings.get', {})).theme === 'light');
+  });
+
+  step('clipboard: Copy puts the value on the clipboard and it clears itself', async () => {
+    const p = bob.page;
+    await openScreen(p, 'Settings');
+    await field(p, 'Clear clipboard after (seconds)').fill('5');
+    await button(p, 'Save settings').click();
+    await eventually(
+      'setting saved',
+      async () => (await bob.dispatch('settings.get', {})).clipboardClearSeconds === 5,
+    );
+
+    await openScreen(p, 'Secrets');
+    await openSecret(p, SECRET);
+    const before = bob.clipboard.writes;
+    const t0 = now();
+    await button(p, 'Copy').click();
+    await eventually(
+      'the value on the clipboard',
+      async () => bob.clipboard.writes > before && bob.clipboard.text === VALUE_2,
+    );
+    await visible(p.getByText(/Clipboard clears in \d+\s?s/));
+    // The value went core → clipboard; the copy answer carried no plaintext into the page.
+    const copyCall = bob.calls.filter((c) => c.channel === 'secret.copy').at(-1);
+    expect(copyCall?.ok).toBe(true);
+    await eventually('the clipboard cleared', async () => bob.clipboard.text === '', 15_000);
+    const clearedAfter = now() - t0;
+    await visible(p.getByText('Clipboard cleared'), 5_000);
+    timings['copy → clipboard cleared (setting 5 s)'] = `${(clearedAfter / 1000).toFixed(2)} s`;
+    expect(clearedAfter).toBeGreaterThanOrEqual(4_500);
+    expect(bob.events.some((e) => e.event === 'clipboard-cleared')).toBe(true);
+  });
+
+  step('lock leaves no secret in the page; unlock brings the list back', async () => {
+    const p = alice.page;
+    await openScreen(p, 'Secrets');
+    await openSecret(p, SECRET);
+    expect(await reveal(p)).toBe(VALUE_2);
+    await button(p, 'Lock').first().click();
+    await visible(heading(p, 'Unlock Tessera'));
+    expect(await alice.dispatch('app.state', {})).toMatchObject({ unlocked: false });
+    await visible(field(p, 'Password'));
+    const text = await bodyText(p);
+    const dom = await domDump(p);
+    for (const secret of [VALUE_1, VALUE_2, 'ak-live-0c0ffee']) {
+      expect(text).not.toContain(secret);
+      expect(dom).not.toContain(secret);
+    }
+    expect(dom).not.toContain(SECRET); // not even a secret's name survives the lock
+    await shot(alice, 'unlock', 'Locked');
+
+    await field(p, 'Password').fill('not the password');
+    await button(p, 'Unlock').click();
+    await visible(alert(p), SLOW);
+    await field(p, 'Password').fill(alice.password);
+    const t0 = now();
+    await button(p, 'Unlock').click();
+    await visible(secretOption(p, SECRET), SLOW);
+    timings['unlock (Argon2id) → list shown'] = `${Math.round(now() - t0)} ms`;
+    expect(await domDump(p)).not.toContain(alice.password);
+  });
+});
