@@ -144,7 +144,7 @@ describe.skipIf(!!unavailable)('desktop window: two people, the real core, a rea
     await visible(navItem(alice.page, 'Secrets'), SLOW);
 
     await openScreen(alice.page, 'Team');
-    await visible(field(alice.page, 'Your fingerprint'));
+    await visible(alice.page.getByText('Your fingerprint', { exact: true }));
     await field(alice.page, 'Invite email').fill(bob.email);
     await setField(field(alice.page, 'Invite role'), 'member');
     await button(alice.page, 'Invite').click();

@@ -179,6 +179,11 @@ export async function serveStatic(dir: string): Promise<StaticServer> {
     }
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     if (!existsSync(file)) {
+      // Chromium asks for a favicon on its own; Electron does not. Answer quietly.
+      if (path === '/favicon.ico') {
+        res.writeHead(204).end();
+        return;
+      }
       if (extname(path)) {
         res.writeHead(404).end();
         return;
@@ -528,10 +533,7 @@ export async function setField(field: Locator, value: string): Promise<void> {
 
 /** The page's visible text (what a person or a shoulder-surfer sees, hence innerText). */
 export function bodyText(page: Page): Promise<string> {
-  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point here
-  return page.evaluate(
-    () => (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText,
-  );
+  return page.evaluate('document.body.innerText') as Promise<string>;
 }
 
 /** Everything the page holds in its DOM: markup plus the live values of form controls,
