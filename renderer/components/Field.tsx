@@ -1,9 +1,9 @@
 // Process: renderer (sandboxed window; talks to the core only through window.tessera).
 // Labelled form controls. Labels are tied by id (not by wrapping) so every control's
 // accessible name is exactly its label text, whatever it currently holds.
-import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from 'react';
+import { type ComponentProps, type ReactNode, useId } from 'react';
 
-type InputProps = InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: ReactNode };
+type InputProps = ComponentProps<'input'> & { label: string; hint?: ReactNode };
 
 export function Field({ label, hint, className, ...rest }: InputProps) {
   const id = useId();
@@ -21,7 +21,7 @@ export function Field({ label, hint, className, ...rest }: InputProps) {
   );
 }
 
-type SelectProps = SelectHTMLAttributes<HTMLSelectElement> & { label: string; children: ReactNode };
+type SelectProps = ComponentProps<'select'> & { label: string; children: ReactNode };
 
 export function SelectField({ label, children, className, ...rest }: SelectProps) {
   const id = useId();

@@ -1,7 +1,7 @@
 // Process: renderer (sandboxed window; talks to the core only through window.tessera).
 // The unlocked window: a header that always shows the team, the account and the Lock button,
 // a nav between the four screens, and the current screen.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useBridgeEvent } from '../app/events.ts';
 import { useSession } from '../app/session.tsx';
 import { SyncStatusProvider } from '../app/sync-status.tsx';
@@ -19,9 +19,14 @@ export function MainLayout() {
   const { state } = useSession();
   const [screen, setScreen] = useState<ScreenName>('Secrets');
   const [due, setDue] = useState(false);
+  // Set when the menu asks for the search box while another screen is showing.
+  const focusSearch = useRef(false);
 
   useBridgeEvent((event) => {
-    if (event === 'focus-search') setScreen('Secrets');
+    if (event === 'focus-search' && screen !== 'Secrets') {
+      focusSearch.current = true;
+      setScreen('Secrets');
+    }
     if (event === 'due') setDue(true);
   });
 
@@ -63,7 +68,7 @@ export function MainLayout() {
               </button>
             </div>
           )}
-          {screen === 'Secrets' && <SecretsScreen />}
+          {screen === 'Secrets' && <SecretsScreen focusSearchOnMount={focusSearch} />}
           {screen === 'Team' && <TeamScreen />}
           {screen === 'Sync' && <SyncScreen />}
           {screen === 'Settings' && <SettingsScreen />}

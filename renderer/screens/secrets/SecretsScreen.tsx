@@ -1,5 +1,202 @@
 // Process: renderer (sandboxed window; talks to the core only through window.tessera).
-// Placeholder while the screen is built.
-export function SecretsScreen() {
-  return <h1>Secrets</h1>;
+// Find a credential fast: an instant filter over every secret the user can read, a
+// virtualized list, and the selected secret's actions beside it. What is offered (new
+// secret, new vault, share) follows the role table in shared/roles.ts.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { SecretView, SyncView, VaultView } from '../../../shared/ipc-results.ts';
+import { mayInTeam, mayInVault } from '../../../shared/roles.ts';
+import { useSecrets, useVaults } from '../../app/queries.ts';
+import { useSession } from '../../app/session.tsx';
+import { useSyncStatus } from '../../app/sync-status.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { Field, SelectField } from '../../components/Field.tsx';
+import { useCopyState } from './CopyStatus.tsx';
+import { DeleteDialog } from './DeleteDialog.tsx';
+import { writableVaults } from './refs.ts';
+import { SecretDetail } from './SecretDetail.tsx';
+import { SecretDialog } from './SecretDialog.tsx';
+import { SecretList } from './SecretList.tsx';
+import { ShareDialog } from './ShareDialog.tsx';
+import { ALL_VAULTS, useFilteredSecrets } from './useFilteredSecrets.ts';
+import { useSearchShortcuts } from './useSearchShortcuts.ts';
+import { VaultDialog } from './VaultDialog.tsx';
+
+type Open =
+  | { kind: 'new' }
+  | { kind: 'edit'; secret: SecretView }
+  | { kind: 'delete'; secret: SecretView }
+  | { kind: 'vault' }
+  | { kind: 'share'; vault: VaultView }
+  | null;
+
+export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { current: boolean } }) {
+  const { state } = useSession();
+  const vaults = useVaults();
+  const secrets = useSecrets();
+  const sync = useSyncStatus();
+  const copy = useCopyState();
+  const [query, setQuery] = useState('');
+  const [vaultId, setVaultId] = useState(ALL_VAULTS);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [open, setOpen] = useState<Open>(null);
+  const [selectWhenListed, setSelectWhenListed] = useState<{ vaultId: string; name: string } | null>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const detailHeading = useRef<HTMLHeadingElement>(null);
+  const focusSearch = useSearchShortcuts(searchRef);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only on mount
+  useEffect(() => {
+    if (focusSearchOnMount?.current) {
+      focusSearchOnMount.current = false;
+      focusSearch();
+    }
+  }, []);
+
+  const role = state.team?.role ?? null;
+  const allVaults = vaults.data ?? [];
+  const writable = useMemo(() => writableVaults(vaults.data), [vaults.data]);
+  const filterVault = allVaults.find((v) => v.id === vaultId);
+  const items = useFilteredSecrets(secrets.data, query, vaultId);
+  const selected = useMemo(
+    () => secrets.data?.find((s) => s.id === selectedId) ?? null,
+    [secrets.data, selectedId],
+  );
+  const selectedVault = selected ? allVaults.find((v) => v.id === selected.vaultId) : undefined;
+
+  // After saving a new secret, select it once the refreshed list contains it.
+  useEffect(() => {
+    if (!selectWhenListed || !secrets.data) return;
+    const hit = secrets.data.find(
+      (s) => s.vaultId === selectWhenListed.vaultId && s.name === selectWhenListed.name,
+    );
+    if (hit) {
+      setSelectedId(hit.id);
+      setSelectWhenListed(null);
+    }
+  }, [secrets.data, selectWhenListed]);
+
+  const onSelect = useCallback((id: string) => setSelectedId(id), []);
+  const onOpen = useCallback(() => detailHeading.current?.focus(), []);
+  const close = useCallback(() => setOpen(null), []);
+  const saved = (result: SyncView, s: { vaultId: string; name: string }) => {
+    sync.report(result);
+    setSelectWhenListed(s);
+    setOpen(null);
+  };
+
+  return (
+    <>
+      <div className="screen-head">
+        <h1>Secrets</h1>
+        {writable.length > 0 && (
+          <button type="button" className="primary" onClick={() => setOpen({ kind: 'new' })}>
+            New secret
+          </button>
+        )}
+        {mayInTeam(role, 'vault.create') && (
+          <button type="button" onClick={() => setOpen({ kind: 'vault' })}>
+            New vault
+          </button>
+        )}
+        {filterVault && mayInVault(filterVault.role, 'vault.share') && (
+          <button type="button" onClick={() => setOpen({ kind: 'share', vault: filterVault })}>
+            Share
+          </button>
+        )}
+      </div>
+      <div className="toolbar">
+        <Field
+          ref={searchRef}
+          className="search"
+          label="Search secrets"
+          type="search"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && query) {
+              e.preventDefault();
+              setQuery('');
+            }
+          }}
+          placeholder="Type / to search"
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <SelectField label="Vault" value={vaultId} onChange={(e) => setVaultId(e.target.value)}>
+          <option value={ALL_VAULTS}>All vaults</option>
+          {allVaults.map((v) => (
+            <option key={v.id} value={v.id}>
+              {v.name}
+            </option>
+          ))}
+        </SelectField>
+      </div>
+      <ErrorAlert error={secrets.error?.message ?? vaults.error?.message} />
+      <p className="muted count">
+        {secrets.isPending
+          ? 'Loading secrets…'
+          : items.length === (secrets.data?.length ?? 0)
+            ? `${items.length} secrets`
+            : `${items.length} of ${secrets.data?.length ?? 0} secrets`}
+      </p>
+      <div className="secrets">
+        <div className="list-pane">
+          <SecretList items={items} selectedId={selectedId} onSelect={onSelect} onOpen={onOpen} />
+          {!secrets.isPending && items.length === 0 && (
+            <p className="empty">
+              {allVaults.length === 0
+                ? 'No vaults yet.'
+                : query
+                  ? `Nothing matches "${query}".`
+                  : 'No secrets here yet.'}
+            </p>
+          )}
+        </div>
+        {selected ? (
+          <SecretDetail
+            key={selected.id}
+            secret={selected}
+            vault={selectedVault}
+            copyState={copy.state}
+            onCopied={copy.copied}
+            onEdit={() => setOpen({ kind: 'edit', secret: selected })}
+            onDelete={() => setOpen({ kind: 'delete', secret: selected })}
+            headingRef={detailHeading}
+          />
+        ) : (
+          <div className="detail muted">Select a secret to see what you can do with it.</div>
+        )}
+      </div>
+      {(open?.kind === 'new' || open?.kind === 'edit') && (
+        <SecretDialog
+          editing={open.kind === 'edit' ? open.secret : null}
+          vaults={writable}
+          defaultVaultId={writable.some((v) => v.id === vaultId) ? vaultId : null}
+          onClose={close}
+          onSaved={saved}
+        />
+      )}
+      {open?.kind === 'delete' && (
+        <DeleteDialog
+          secret={open.secret}
+          onClose={close}
+          onDeleted={(r) => {
+            sync.report(r);
+            setSelectedId(null);
+            setOpen(null);
+          }}
+        />
+      )}
+      {open?.kind === 'vault' && (
+        <VaultDialog
+          onClose={close}
+          onCreated={(id) => {
+            setVaultId(id);
+            setOpen(null);
+          }}
+        />
+      )}
+      {open?.kind === 'share' && <ShareDialog vault={open.vault} onClose={close} />}
+    </>
+  );
 }

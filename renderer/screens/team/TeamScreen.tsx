@@ -1,5 +1,32 @@
 // Process: renderer (sandboxed window; talks to the core only through window.tessera).
-// Placeholder while the screen is built.
+// The team: our own fingerprint (to read to an admin), the members with their status, and,
+// for those whose role allows it, inviting, confirming and managing groups. Every "allowed?"
+// question goes to shared/roles.ts.
+import { mayInTeam } from '../../../shared/roles.ts';
+import { useSession } from '../../app/session.tsx';
+import { Fingerprint } from '../../components/Fingerprint.tsx';
+import { Groups } from './Groups.tsx';
+import { InviteForm, invitableRoles } from './InviteForm.tsx';
+import { MembersTable } from './MembersTable.tsx';
+
 export function TeamScreen() {
-  return <h1>Team</h1>;
+  const { state } = useSession();
+  const role = state.team?.role ?? null;
+  return (
+    <>
+      <div className="screen-head">
+        <h1>Team</h1>
+        <span className="muted">
+          {state.team?.name} · you are {role ?? 'not confirmed yet'}
+        </span>
+      </div>
+      <Fingerprint label="Your fingerprint" value={state.fingerprint} />
+      <p className="hint">
+        When an admin confirms you, read this to them so they can check it matches their screen.
+      </p>
+      <MembersTable />
+      {invitableRoles(role).length > 0 && <InviteForm />}
+      {mayInTeam(role, 'group.read') && <Groups />}
+    </>
+  );
 }

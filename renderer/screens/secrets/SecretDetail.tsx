@@ -1,0 +1,103 @@
+// Process: renderer (sandboxed window; talks to the core only through window.tessera).
+// One secret: reveal (for 30 s), copy (straight from the core to the clipboard), history,
+// and, only for those who may write in its vault, edit and delete. A viewer never sees the
+// write buttons at all; the role table in shared/roles.ts decides.
+import { type Ref, useState } from 'react';
+import type { SecretView, VaultView } from '../../../shared/ipc-results.ts';
+import { mayInVault } from '../../../shared/roles.ts';
+import { call, errorText } from '../../bridge.ts';
+import { type CopyState, CopyStatus } from './CopyStatus.tsx';
+import { History } from './History.tsx';
+import { refOf } from './refs.ts';
+import { useReveal } from './useReveal.ts';
+
+interface Props {
+  secret: SecretView;
+  vault: VaultView | undefined;
+  copyState: CopyState;
+  onCopied(name: string, seconds: number): void;
+  onEdit(): void;
+  onDelete(): void;
+  headingRef?: Ref<HTMLHeadingElement>;
+}
+
+export function SecretDetail({ secret, vault, copyState, onCopied, onEdit, onDelete, headingRef }: Props) {
+  const ref = refOf(secret);
+  const reveal = useReveal(ref);
+  const [showHistory, setShowHistory] = useState(false);
+  const [copyError, setCopyError] = useState<string | null>(null);
+  const canWrite = mayInVault(vault?.role, 'item.write');
+
+  const copy = async () => {
+    setCopyError(null);
+    try {
+      const r = await call('secret.copy', { ref });
+      onCopied(secret.name, r.clearsInSeconds);
+    } catch (e) {
+      setCopyError(errorText(e));
+    }
+  };
+
+  return (
+    <section className="detail" aria-labelledby="secret-detail-h">
+      <h2 id="secret-detail-h" ref={headingRef} tabIndex={-1}>
+        {secret.name}
+      </h2>
+      <p className="muted">
+        {secret.vault} · v{secret.version}{' '}
+        {secret.pending && <span className="badge pending">not synced</span>}{' '}
+        {secret.conflictOf && <span className="badge conflict">conflict</span>}
+      </p>
+      {secret.conflictOf && (
+        <p className="notice">
+          This is a conflict copy: two edits crossed. Choose which value to keep on the Sync screen.
+        </p>
+      )}
+      <div className="button-row">
+        <button type="button" className="primary" onClick={() => void reveal.toggle()}>
+          {reveal.value === null ? 'Reveal' : 'Hide'}
+        </button>
+        <button type="button" onClick={() => void copy()}>
+          Copy
+        </button>
+        <button type="button" aria-expanded={showHistory} onClick={() => setShowHistory((s) => !s)}>
+          History
+        </button>
+        {canWrite && (
+          <>
+            <button
+              type="button"
+              onClick={() => {
+                reveal.hide();
+                onEdit();
+              }}
+            >
+              Edit
+            </button>
+            <button type="button" className="danger" onClick={onDelete}>
+              Delete
+            </button>
+          </>
+        )}
+      </div>
+      {reveal.value !== null && (
+        <output className="value" aria-label="Secret value" aria-live="off">
+          {reveal.value}
+        </output>
+      )}
+      {reveal.value !== null && <p className="hint">Hidden again after 30 seconds.</p>}
+      {reveal.error && (
+        <p role="alert" className="alert">
+          {reveal.error}
+        </p>
+      )}
+      {copyError && (
+        <p role="alert" className="alert">
+          {copyError}
+        </p>
+      )}
+      <CopyStatus state={copyState} />
+      {showHistory && <History secretRef={ref} version={secret.version} />}
+    </section>
+  );
+}
