@@ -7,7 +7,13 @@ import { buildProgram } from './cli/program.ts';
 import { startServer } from '../server/main.ts';
 
 const program = buildProgram(async (o) => {
-  const server = await startServer({ dataDir: o.data, databaseUrl: o.databaseUrl, port: o.port, host: o.host, logger: true });
+  const server = await startServer({
+    dataDir: o.data,
+    databaseUrl: o.databaseUrl,
+    port: o.port,
+    host: o.host,
+    logger: true,
+  });
   process.stdout.write(`tessera server listening on ${server.url}\n`);
   const stop = async () => {
     await server.close();

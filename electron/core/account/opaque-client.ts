@@ -24,8 +24,15 @@ export async function opaqueSignup(
   keyset: EncryptedKeyset,
 ): Promise<string> {
   await opaque.ready;
-  const { clientRegistrationState, registrationRequest } = opaque.client.startRegistration({ password: fromUtf8(password) });
-  const { registrationResponse } = await http.request('POST', paths.signupStart, { email, registrationRequest }, signupStartReply);
+  const { clientRegistrationState, registrationRequest } = opaque.client.startRegistration({
+    password: fromUtf8(password),
+  });
+  const { registrationResponse } = await http.request(
+    'POST',
+    paths.signupStart,
+    { email, registrationRequest },
+    signupStartReply,
+  );
   const { registrationRecord } = opaque.client.finishRegistration({
     clientRegistrationState,
     registrationResponse,
@@ -43,8 +50,22 @@ export async function opaqueSignup(
 export async function opaqueLogin(http: HttpClient, email: string, password: Uint8Array) {
   await opaque.ready;
   const { clientLoginState, startLoginRequest } = opaque.client.startLogin({ password: fromUtf8(password) });
-  const { loginId, loginResponse } = await http.request('POST', paths.loginStart, { email, startLoginRequest }, loginStartReply);
-  const finished = opaque.client.finishLogin({ clientLoginState, loginResponse, password: fromUtf8(password) });
+  const { loginId, loginResponse } = await http.request(
+    'POST',
+    paths.loginStart,
+    { email, startLoginRequest },
+    loginStartReply,
+  );
+  const finished = opaque.client.finishLogin({
+    clientLoginState,
+    loginResponse,
+    password: fromUtf8(password),
+  });
   if (!finished) throw new TesseraError('wrong_password', 'wrong email or password');
-  return http.request('POST', paths.loginFinish, { loginId, finishLoginRequest: finished.finishLoginRequest }, loginFinishReply);
+  return http.request(
+    'POST',
+    paths.loginFinish,
+    { loginId, finishLoginRequest: finished.finishLoginRequest },
+    loginFinishReply,
+  );
 }

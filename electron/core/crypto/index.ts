@@ -27,3 +27,4 @@ export {
 export { hashSealedKey, signDirectory, signGrant, verifyDirectory, verifyGrant } from './signing.ts';
 export { contentDigest } from './digest.ts';
 export { newVaultKey, openVaultKey, sealVaultKey } from './vault-key.ts';
+export { openFrame, sealFrame } from './frame.ts';

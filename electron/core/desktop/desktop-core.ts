@@ -38,7 +38,11 @@ export class DesktopCore {
 
   settings() {
     const s = this.service.profile.data.settings;
-    return { autoLockMinutes: s.autoLockMinutes, clipboardClearSeconds: s.clipboardClearSeconds, theme: s.theme ?? 'system' };
+    return {
+      autoLockMinutes: s.autoLockMinutes,
+      clipboardClearSeconds: s.clipboardClearSeconds,
+      theme: s.theme ?? 'system',
+    };
   }
 
   /** The one entry point for the window. Never throws: failures come back as data. */
@@ -47,7 +51,10 @@ export class DesktopCore {
     const parsed = ipcCalls[channel].safeParse(args ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return { ok: false, error: { code: 'bad_request', message: `${issue?.path.join('.') || 'arguments'}: ${issue?.message}` } };
+      return {
+        ok: false,
+        error: { code: 'bad_request', message: `${issue?.path.join('.') || 'arguments'}: ${issue?.message}` },
+      };
     }
     try {
       if (channel !== 'activity.ping' && this.service.isUnlocked) this.autoLock.touch();
@@ -56,7 +63,10 @@ export class DesktopCore {
     } catch (e) {
       if (e instanceof TesseraError) return { ok: false, error: { code: e.code, message: e.message } };
       // Unknown failures are reported without their text, which might quote data.
-      return { ok: false, error: { code: 'internal', message: 'something went wrong in the core; see the log' } };
+      return {
+        ok: false,
+        error: { code: 'internal', message: 'something went wrong in the core; see the log' },
+      };
     }
   }
 

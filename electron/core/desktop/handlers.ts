@@ -38,7 +38,11 @@ export function appState(core: DesktopCore): AppState {
   if (!s.isUnlocked) return base;
   const me = s.whoami();
   const current = s.teams().find((t) => t.current);
-  return { ...base, fingerprint: me.fingerprint, team: current ? { id: current.id, name: current.name, role: me.role } : null };
+  return {
+    ...base,
+    fingerprint: me.fingerprint,
+    team: current ? { id: current.id, name: current.name, role: me.role } : null,
+  };
 }
 
 function refOf(vault: string, name: string) {
@@ -48,12 +52,16 @@ function refOf(vault: string, name: string) {
 export const handlers: Handlers = {
   'app.state': async (core) => appState(core),
   'account.signup': async (core, a) => {
-    await withBytes(a.password, (password) => core.service.signup({ server: a.server, email: a.email, name: a.name, password }));
+    await withBytes(a.password, (password) =>
+      core.service.signup({ server: a.server, email: a.email, name: a.name, password }),
+    );
     core.afterUnlock();
     return appState(core);
   },
   'account.login': async (core, a) => {
-    await withBytes(a.password, (password) => core.service.login({ server: a.server, email: a.email, password }));
+    await withBytes(a.password, (password) =>
+      core.service.login({ server: a.server, email: a.email, password }),
+    );
     core.afterUnlock();
     return appState(core);
   },
@@ -73,7 +81,8 @@ export const handlers: Handlers = {
     return appState(core);
   },
   'server.startEmbedded': async (core) => {
-    if (!core.ports.startEmbeddedServer) throw new TesseraError('usage', 'this build cannot start an embedded server');
+    if (!core.ports.startEmbeddedServer)
+      throw new TesseraError('usage', 'this build cannot start an embedded server');
     core.embeddedServer ??= await core.ports.startEmbeddedServer();
     return { url: core.embeddedServer };
   },
@@ -110,9 +119,17 @@ export const handlers: Handlers = {
   'team.confirm': async (core, a) => {
     const m = await core.service.confirm(a.email, a.fingerprint);
     await core.service.sync();
-    return { userId: m.userId, email: m.email, name: m.name, role: m.role, status: m.status, fingerprint: m.fingerprint };
+    return {
+      userId: m.userId,
+      email: m.email,
+      name: m.name,
+      role: m.role,
+      status: m.status,
+      fingerprint: m.fingerprint,
+    };
   },
-  'group.list': async (core) => (await core.service.listGroups()).map((g) => ({ id: g.id, name: g.name, emails: g.emails })),
+  'group.list': async (core) =>
+    (await core.service.listGroups()).map((g) => ({ id: g.id, name: g.name, emails: g.emails })),
   'group.create': async (core, a) => {
     await core.service.createGroup(a.name);
     return { name: a.name };
@@ -156,7 +173,9 @@ export const handlers: Handlers = {
     return { clearsInSeconds: seconds };
   },
   'secret.set': async (core, a) =>
-    withBytes(a.value, (value) => core.service.setSecret(a.ref, value, a.rotateEveryDays ? { rotateEveryDays: a.rotateEveryDays } : {})),
+    withBytes(a.value, (value) =>
+      core.service.setSecret(a.ref, value, a.rotateEveryDays ? { rotateEveryDays: a.rotateEveryDays } : {}),
+    ),
   'secret.generate': async (_core, a) => {
     const value = generatePassword(a.length);
     try {

@@ -40,15 +40,22 @@ export class HttpClient {
 
   /** Sends a request and returns the raw answer. The push channel passes `stream` so its
    *  long-lived answer is not cut by the request timeout. */
-  async raw(method: string, path: string, body?: unknown, signal?: AbortSignal, stream = false): Promise<Response> {
+  async raw(
+    method: string,
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+    stream = false,
+  ): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = this.options.token?.();
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const doFetch = this.options.fetch ?? fetch;
-    const signals = [signal, stream ? undefined : AbortSignal.timeout(this.options.timeoutMs ?? 30_000)].filter(
-      (x): x is AbortSignal => x !== undefined,
-    );
+    const signals = [
+      signal,
+      stream ? undefined : AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+    ].filter((x): x is AbortSignal => x !== undefined);
     try {
       return await doFetch(this.baseUrl + path, {
         method,

@@ -58,7 +58,10 @@ export class Profile {
   account(): Required<Pick<ProfileData, 'server' | 'email' | 'userId' | 'keyset'>> {
     const { server, email, userId, keyset } = this.conf.store;
     if (!server || !email || !userId || !keyset) {
-      throw new TesseraError('unauthenticated', 'no account in this profile: run `tessera signup` or `tessera login`');
+      throw new TesseraError(
+        'unauthenticated',
+        'no account in this profile: run `tessera signup` or `tessera login`',
+      );
     }
     return { server, email, userId, keyset };
   }

@@ -54,10 +54,19 @@ export async function login(profile: Profile, c: Credentials, fetchImpl?: typeof
   const answer = await opaqueLogin(http, email, c.password);
   const previous = profile.data;
   if (previous.userId && previous.userId !== answer.user.id) {
-    throw new TesseraError('usage', `this profile belongs to ${previous.email}; use another --profile for ${email}`);
+    throw new TesseraError(
+      'usage',
+      `this profile belongs to ${previous.email}; use another --profile for ${email}`,
+    );
   }
   const u = openProfile(profile, answer.keyset, c.password, answer.user.id, email, http.baseUrl, fetchImpl);
-  profile.update({ server: http.baseUrl, email, userId: answer.user.id, name: answer.user.name, keyset: answer.keyset });
+  profile.update({
+    server: http.baseUrl,
+    email,
+    userId: answer.user.id,
+    name: answer.user.name,
+    keyset: answer.keyset,
+  });
   u.cache.session = { token: answer.token, expiresAt: answer.expiresAt };
   await adoptTeams(u);
   u.save();
@@ -65,7 +74,11 @@ export async function login(profile: Profile, c: Credentials, fetchImpl?: typeof
 }
 
 /** Offline unlock from the profile alone: the keyset and KDF salt stored at login. */
-export async function unlock(profile: Profile, password: Uint8Array, fetchImpl?: typeof fetch): Promise<Unlocked> {
+export async function unlock(
+  profile: Profile,
+  password: Uint8Array,
+  fetchImpl?: typeof fetch,
+): Promise<Unlocked> {
   await initSodium();
   const acct = profile.account();
   return openProfile(profile, acct.keyset, password, acct.userId, acct.email, acct.server, fetchImpl);
@@ -94,14 +107,14 @@ function openProfile(
   const cacheKey = deriveSubkey(master, SUBKEY_CACHE, 'tessera1');
   wipe(master);
   const keyring = new Keyring(account, cacheKey);
-  let cache = emptyCache();
+  const u = new Unlocked(profile, keyring, emptyCache(), userId, email, server, fetchImpl);
   try {
-    cache = Unlocked.loadCache(profile, cacheKey, userId);
+    u.load();
   } catch (e) {
     keyring.wipe();
     throw e;
   }
-  return new Unlocked(profile, keyring, cache, userId, email, server, fetchImpl);
+  return u;
 }
 
 /** Teams this account belongs to that the profile does not know yet (joined elsewhere). */
@@ -114,4 +127,3 @@ async function adoptTeams(u: Unlocked): Promise<void> {
     if (!u.profile.data.currentTeam) u.profile.update({ currentTeam: t.id });
   }
 }
-

@@ -35,11 +35,20 @@ export async function addToGroup(u: Unlocked, teamId: string, groupName: string,
   u.requireSession();
   const group = await findGroup(u, teamId, groupName);
   const entry = [...directoryOf(u, teamId).values()].find((d) => d.email === email.toLowerCase());
-  if (!entry) throw new TesseraError('not_found', `${email} is not a confirmed member of this team (confirm them first)`);
+  if (!entry)
+    throw new TesseraError(
+      'not_found',
+      `${email} is not a confirmed member of this team (confirm them first)`,
+    );
   const keyGrants: VaultKeyGrant[] = [];
   for (const v of listVaults(u, teamId)) {
     if (!v.readable || !mayInVault(v.role, 'vault.share')) continue;
-    const { access } = await u.http.request('GET', paths.vaultAccess(teamId, v.id), undefined, vaultAccessReply);
+    const { access } = await u.http.request(
+      'GET',
+      paths.vaultAccess(teamId, v.id),
+      undefined,
+      vaultAccessReply,
+    );
     const viaGroup = access.find((a) => a.principal.type === 'group' && a.principal.id === group.id);
     if (!viaGroup) continue;
     const key = u.keyring.vaultKey(v.id, v.generation)!;

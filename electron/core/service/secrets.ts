@@ -17,8 +17,13 @@ import { resolveVault, type VaultSummary } from './vaults.ts';
 /** What the window and the CLI list: names and metadata, never a value. */
 export type SecretSummary = SecretView;
 
-export function findItem(index: Map<string, IndexedItem>, vaultId: string, name: string): IndexedItem | undefined {
-  for (const it of index.values()) if (it.vault === vaultId && it.header.name === name && !it.header.deleted) return it;
+export function findItem(
+  index: Map<string, IndexedItem>,
+  vaultId: string,
+  name: string,
+): IndexedItem | undefined {
+  for (const it of index.values())
+    if (it.vault === vaultId && it.header.name === name && !it.header.deleted) return it;
   return undefined;
 }
 
@@ -28,13 +33,27 @@ export function listSecrets(index: Map<string, IndexedItem>, vaults: VaultSummar
   for (const it of index.values()) {
     const vault = names.get(it.vault);
     if (vault === undefined || it.header.deleted) continue;
-    out.push({ id: it.id, vault, vaultId: it.vault, name: it.header.name, version: it.version, pending: it.pending, conflictOf: it.header.conflictOf });
+    out.push({
+      id: it.id,
+      vault,
+      vaultId: it.vault,
+      name: it.header.name,
+      version: it.version,
+      pending: it.pending,
+      conflictOf: it.header.conflictOf,
+    });
   }
   return out.sort((a, b) => a.vault.localeCompare(b.vault) || a.name.localeCompare(b.name));
 }
 
 /** Decrypts one value. The caller owns the returned buffer and must wipe it. */
-export function readSecret(u: Unlocked, teamId: string, index: Map<string, IndexedItem>, vaultRef: string, name: string): Uint8Array {
+export function readSecret(
+  u: Unlocked,
+  teamId: string,
+  index: Map<string, IndexedItem>,
+  vaultRef: string,
+  name: string,
+): Uint8Array {
   const v = resolveVault(u, teamId, vaultRef);
   const it = findItem(index, v.id, name);
   if (!it) throw new TesseraError('not_found', `no secret ${JSON.stringify(name)} in vault ${v.name}`);
@@ -53,10 +72,12 @@ export function writeSecret(
   meta: Omit<ItemHeader, 'name'> = {},
 ): string {
   const v = resolveVault(u, teamId, vaultRef);
-  if (!mayInVault(v.role, 'item.write')) throw new TesseraError('forbidden', `your role ${v.role} on vault ${v.name} may not item.write`);
+  if (!mayInVault(v.role, 'item.write'))
+    throw new TesseraError('forbidden', `your role ${v.role} on vault ${v.name} may not item.write`);
   const st = u.team(teamId);
   const existing = findItem(index, v.id, name);
-  if (!existing && meta.deleted) throw new TesseraError('not_found', `no secret ${JSON.stringify(name)} in vault ${v.name}`);
+  if (!existing && meta.deleted)
+    throw new TesseraError('not_found', `no secret ${JSON.stringify(name)} in vault ${v.name}`);
   const id = existing?.id ?? crypto.randomUUID();
   // One queued edit per item: a second offline edit replaces the first but keeps its base,
   // so the server still sees exactly one step from the version this client last knew.
@@ -97,19 +118,38 @@ export interface VersionInfo {
   updatedBy: string;
 }
 
-export async function secretHistory(u: Unlocked, teamId: string, index: Map<string, IndexedItem>, vaultRef: string, name: string) {
+export async function secretHistory(
+  u: Unlocked,
+  teamId: string,
+  index: Map<string, IndexedItem>,
+  vaultRef: string,
+  name: string,
+) {
   u.requireSession();
   const v = resolveVault(u, teamId, vaultRef);
   const it = findItem(index, v.id, name);
   if (!it) throw new TesseraError('not_found', `no secret ${JSON.stringify(name)} in vault ${v.name}`);
-  const { versions } = await u.http.request('GET', paths.itemVersions(teamId, v.id, it.id), undefined, itemVersionsReply);
+  const { versions } = await u.http.request(
+    'GET',
+    paths.itemVersions(teamId, v.id, it.id),
+    undefined,
+    itemVersionsReply,
+  );
   const emails = new Map(u.team(teamId).directory.map((d) => [d.userId, d.email]));
   const out: (VersionInfo & { readable: boolean })[] = [];
   for (const rec of versions) {
-    if (rec.id !== it.id || rec.vault !== v.id) throw new TesseraError('tampered', 'the server mixed another item into this history');
+    if (rec.id !== it.id || rec.vault !== v.id)
+      throw new TesseraError('tampered', 'the server mixed another item into this history');
     const readable = !!u.keyring.vaultKey(v.id, rec.generation);
     if (readable) decryptRecord((vault, g) => u.keyring.vaultKey(vault, g), teamId, rec, false);
-    out.push({ version: rec.version, generation: rec.generation, deleted: rec.deleted, updatedAt: rec.updatedAt, updatedBy: emails.get(rec.updatedBy) ?? rec.updatedBy, readable });
+    out.push({
+      version: rec.version,
+      generation: rec.generation,
+      deleted: rec.deleted,
+      updatedAt: rec.updatedAt,
+      updatedBy: emails.get(rec.updatedBy) ?? rec.updatedBy,
+      readable,
+    });
   }
   return out;
 }

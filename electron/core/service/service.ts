@@ -77,7 +77,13 @@ export class TesseraService {
     const u = this.u;
     if (u.cache.session) {
       await u.http.request('POST', paths.logout, {}, z.unknown()).catch((e) => {
-        if (!(e instanceof TesseraError && ['unreachable', 'session_expired', 'session_revoked', 'unauthenticated'].includes(e.code))) throw e;
+        if (
+          !(
+            e instanceof TesseraError &&
+            ['unreachable', 'session_expired', 'session_revoked', 'unauthenticated'].includes(e.code)
+          )
+        )
+          throw e;
       });
       u.cache.session = null;
       u.save();
@@ -130,12 +136,20 @@ export class TesseraService {
   async sync(team?: string, opts: { fulfilKeys?: boolean } = {}): Promise<SyncResult> {
     const u = this.u;
     const teamId = u.teamId(team);
-    const result: SyncResult = { pushed: 0, conflicts: [], remaining: 0, offline: false, revision: 0, keysSealed: 0 };
+    const result: SyncResult = {
+      pushed: 0,
+      conflicts: [],
+      remaining: 0,
+      offline: false,
+      revision: 0,
+      keysSealed: 0,
+    };
     try {
       result.revision = await this.pull(teamId);
       const pushed = await pushTeam(u, teamId);
       Object.assign(result, pushed);
-      for (const c of pushed.conflicts) indexOne(this.index(teamId), u.keyring, teamId, u.team(teamId), c.item);
+      for (const c of pushed.conflicts)
+        indexOne(this.index(teamId), u.keyring, teamId, u.team(teamId), c.item);
       if (pushed.pushed > 0 && !pushed.offline) result.revision = await this.pull(teamId);
       if (opts.fulfilKeys && !pushed.offline) result.keysSealed = await vaults.fulfilMissingKeys(u, teamId);
     } catch (e) {
@@ -151,19 +165,33 @@ export class TesseraService {
     const u = this.u;
     const st = u.team(teamId);
     const res = await pullTeam(u, teamId);
-    const idx = this.index(teamId);
+    // The pull already decrypted every changed item's header: reuse them, and decrypt only
+    // what it did not bring if the index is being built for the first time.
+    let idx = this.indexes.get(teamId);
+    const fresh = !idx;
+    idx ??= new Map();
+    this.indexes.set(teamId, idx);
     for (const [id, header] of res.changed) {
       const rec = st.items[id]!;
       if (st.queue.some((q) => q.item === id)) indexOne(idx, u.keyring, teamId, st, id);
       else idx.set(id, { id, vault: rec.vault, version: rec.version, header, pending: false });
     }
-    for (const [id, it] of idx) if (!st.vaults[it.vault]) idx.delete(id);
-    u.save();
+    if (fresh) {
+      for (const id of Object.keys(st.items))
+        if (!res.changed.has(id)) indexOne(idx, u.keyring, teamId, st, id);
+      for (const q of st.queue) if (!res.changed.has(q.item)) indexOne(idx, u.keyring, teamId, st, q.item);
+    }
+    for (const [id, it] of idx)
+      if (!st.vaults[it.vault] || !(id in st.items || st.queue.some((q) => q.item === id))) idx.delete(id);
     return res.revision;
   }
 
   /** Pulls whenever the server says the team changed. Returns a stop function. */
-  watch(team: string | undefined, onSynced: (r: SyncResult) => void, onError?: (e: unknown) => void): () => void {
+  watch(
+    team: string | undefined,
+    onSynced: (r: SyncResult) => void,
+    onError?: (e: unknown) => void,
+  ): () => void {
     const u = this.u;
     const teamId = u.teamId(team);
     let running: Promise<void> = Promise.resolve();
@@ -198,7 +226,11 @@ export class TesseraService {
   /** Teams this profile belongs to, and which one is current. */
   teams() {
     const current = this.profile.data.currentTeam;
-    return Object.entries(this.u.cache.teams).map(([id, t]) => ({ id, name: t.pinned.name, current: id === current }));
+    return Object.entries(this.u.cache.teams).map(([id, t]) => ({
+      id,
+      name: t.pinned.name,
+      current: id === current,
+    }));
   }
   invitations() {
     return teams.pendingInvitations(this.u);
@@ -227,7 +259,8 @@ export class TesseraService {
   // ---- vaults ----------------------------------------------------------------------------
 
   async createVault(name: string, opts: { breakGlass?: boolean; team?: string } = {}) {
-    if (name.includes('/') || name.trim() === '') throw new TesseraError('usage', 'a vault name must be non-empty and contain no "/"');
+    if (name.includes('/') || name.trim() === '')
+      throw new TesseraError('usage', 'a vault name must be non-empty and contain no "/"');
     const teamId = this.u.teamId(opts.team);
     await this.sync(teamId);
     const id = await vaults.createVault(this.u, teamId, name, opts.breakGlass);
@@ -274,7 +307,12 @@ export class TesseraService {
   }
 
   /** Encrypts and queues the value, then tries to deliver it. Offline, it stays queued. */
-  async setSecret(ref: string, value: Uint8Array, meta: Omit<ItemHeader, 'name'> = {}, team?: string): Promise<SyncResult> {
+  async setSecret(
+    ref: string,
+    value: Uint8Array,
+    meta: Omit<ItemHeader, 'name'> = {},
+    team?: string,
+  ): Promise<SyncResult> {
     const teamId = this.u.teamId(team);
     const { vault, name } = parseRef(ref);
     secrets.writeSecret(this.u, teamId, this.index(teamId), vault, name, value, meta);
@@ -294,6 +332,7 @@ export class TesseraService {
 
 export function parseRef(ref: string): { vault: string; name: string } {
   const slash = ref.indexOf('/');
-  if (slash <= 0 || slash === ref.length - 1) throw new TesseraError('usage', `expected VAULT/NAME, got ${JSON.stringify(ref)}`);
+  if (slash <= 0 || slash === ref.length - 1)
+    throw new TesseraError('usage', `expected VAULT/NAME, got ${JSON.stringify(ref)}`);
   return { vault: ref.slice(0, slash), name: ref.slice(slash + 1) };
 }

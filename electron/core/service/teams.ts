@@ -56,7 +56,11 @@ export async function accept(u: Unlocked, teamNameOrId: string): Promise<TeamInf
   u.requireSession();
   const me = await u.http.request('GET', paths.me, undefined, meReply);
   const inv = me.invitations.find((i) => i.teamId === teamNameOrId || i.teamName === teamNameOrId);
-  if (!inv) throw new TesseraError('not_found', `no invitation to team ${JSON.stringify(teamNameOrId)} for ${u.email}`);
+  if (!inv)
+    throw new TesseraError(
+      'not_found',
+      `no invitation to team ${JSON.stringify(teamNameOrId)} for ${u.email}`,
+    );
   const { team } = await u.http.request('POST', paths.accept(inv.teamId), {}, acceptReply);
   u.cache.teams[team.id] = emptyTeamState(team);
   if (!u.profile.data.currentTeam) u.profile.update({ currentTeam: team.id });
@@ -64,7 +68,10 @@ export async function accept(u: Unlocked, teamNameOrId: string): Promise<TeamInf
   return team;
 }
 
-export async function listMembers(u: Unlocked, teamId: string): Promise<(Member & { fingerprint: string | null })[]> {
+export async function listMembers(
+  u: Unlocked,
+  teamId: string,
+): Promise<(Member & { fingerprint: string | null })[]> {
   u.requireSession();
   const { members } = await u.http.request('GET', paths.members(teamId), undefined, membersReply);
   return members.map((m) => ({ ...m, fingerprint: m.keys ? fingerprint(m.keys) : null }));
@@ -95,7 +102,12 @@ export async function confirm(
     { team: teamId, user: m.userId, email: m.email, ...m.keys, role: m.role },
     u.keyring.account.signSecretKey,
   );
-  await u.http.request('POST', paths.confirm(teamId, m.userId), { role: m.role, keys: m.keys, signature }, ok);
+  await u.http.request(
+    'POST',
+    paths.confirm(teamId, m.userId),
+    { role: m.role, keys: m.keys, signature },
+    ok,
+  );
   return { ...m, status: 'confirmed' };
 }
 

@@ -1,17 +1,29 @@
 // Process: core (trusted Node side; never imports electron).
 // The state of an unlocked profile: the keyring, the decrypted cache (ciphertexts and
-// bookkeeping, no plaintext secret) and an HTTP client carrying the session token. Saving
-// seals the whole cache under the password-derived cache key and writes it atomically.
+// bookkeeping, no plaintext secret) and an HTTP client carrying the session token.
+// Persistence is split in two so a one-item sync stays cheap at 10,000 items: the small
+// state (cursor, vaults, grants, directory, queue, session) is one envelope rewritten
+// atomically; items go to an append-only log of encrypted frames (profile/item-log.ts).
+import { join } from 'node:path';
+import type { ItemRecord } from '../../../shared/api.ts';
 import { ad } from '../../../shared/formats.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import { openJson, sealJson } from '../crypto/index.ts';
 import { HttpClient } from '../net/http.ts';
+import { appendLog, type LogEntry, readLog, rewriteLog } from '../profile/item-log.ts';
 import type { Profile } from '../profile/profile.ts';
 import type { Keyring } from '../vault/keyring.ts';
 import { type CacheState, emptyCache, type TeamState } from '../vault/state.ts';
 
+/** Compact the item log once it holds this many times more records than are live. */
+const COMPACT_RATIO = 2;
+
 export class Unlocked {
   readonly http: HttpClient;
+  private dirty = new Map<string, { put: Set<string>; drop: Set<string> }>();
+  private logRecords = 0;
+  private logDamaged = false;
+
   constructor(
     readonly profile: Profile,
     readonly keyring: Keyring,
@@ -21,23 +33,108 @@ export class Unlocked {
     server: string,
     fetchImpl?: typeof fetch,
   ) {
-    this.http = new HttpClient({ baseUrl: server, token: () => this.cache.session?.token ?? null, fetch: fetchImpl });
+    this.http = new HttpClient({
+      baseUrl: server,
+      token: () => this.cache.session?.token ?? null,
+      fetch: fetchImpl,
+    });
   }
 
-  static loadCache(profile: Profile, cacheKey: Uint8Array, userId: string): CacheState {
-    const bytes = profile.readCache();
-    if (!bytes) return emptyCache();
+  private get logPath(): string {
+    return join(this.profile.dir, 'items.log');
+  }
+
+  private get logAd(): string {
+    return `${ad.profileCache(this.userId)}|items`;
+  }
+
+  /** Reads the state file and replays the item log into it. */
+  load(): void {
+    const bytes = this.profile.readCache();
+    if (!bytes) return;
     let envelope: unknown;
     try {
       envelope = JSON.parse(bytes.toString('utf8'));
     } catch {
-      throw new TesseraError('tampered', `the profile cache ${profile.cachePath} is not readable`);
+      throw new TesseraError('tampered', `the profile cache ${this.profile.cachePath} is not readable`);
     }
-    return openJson<CacheState>(cacheKey, envelope, ad.profileCache(userId));
+    const state = openJson<CacheState>(this.keyring.cacheKey, envelope, ad.profileCache(this.userId));
+    if (state.v !== 2)
+      throw new TesseraError(
+        'usage',
+        'this profile was written by an older Tessera; log in again with a new --profile',
+      );
+    const log = readLog(this.logPath, this.keyring.cacheKey, this.logAd);
+    for (const t of Object.values(state.teams)) t.items = {};
+    for (const e of log.entries) {
+      const st = state.teams[e.team];
+      if (!st) continue;
+      for (const rec of e.put) {
+        // Newest version wins even if frames were reordered on disk.
+        if ((st.items[rec.id]?.version ?? 0) <= rec.version) st.items[rec.id] = rec;
+      }
+      for (const id of e.drop) delete st.items[id];
+    }
+    this.cache = state;
+    this.logRecords = log.records;
+    this.logDamaged = log.damagedTail;
   }
 
+  putItem(teamId: string, rec: ItemRecord): void {
+    this.team(teamId).items[rec.id] = rec;
+    const d = this.dirtyFor(teamId);
+    d.put.add(rec.id);
+    d.drop.delete(rec.id);
+  }
+
+  dropItem(teamId: string, id: string): void {
+    delete this.team(teamId).items[id];
+    const d = this.dirtyFor(teamId);
+    d.drop.add(id);
+    d.put.delete(id);
+  }
+
+  private dirtyFor(teamId: string) {
+    let d = this.dirty.get(teamId);
+    if (!d) {
+      d = { put: new Set(), drop: new Set() };
+      this.dirty.set(teamId, d);
+    }
+    return d;
+  }
+
+  /** Items first (append or compact), then the state: the state never points past the log. */
   save(): void {
-    const envelope = sealJson(this.keyring.cacheKey, this.cache, ad.profileCache(this.userId));
+    const key = this.keyring.cacheKey;
+    const live = Object.values(this.cache.teams).reduce((n, t) => n + Object.keys(t.items).length, 0);
+    const changes: LogEntry[] = [];
+    for (const [team, d] of this.dirty) {
+      const st = this.cache.teams[team];
+      if (!st || (d.put.size === 0 && d.drop.size === 0)) continue;
+      changes.push({
+        team,
+        put: [...d.put].flatMap((id) => (st.items[id] ? [st.items[id]] : [])),
+        drop: [...d.drop],
+      });
+    }
+    const added = changes.reduce((n, e) => n + e.put.length + e.drop.length, 0);
+    if (this.logDamaged || this.logRecords + added > COMPACT_RATIO * Math.max(live, 1000)) {
+      const all = Object.entries(this.cache.teams).map(([team, t]) => ({
+        team,
+        put: Object.values(t.items),
+        drop: [],
+      }));
+      rewriteLog(this.logPath, key, this.logAd, all);
+      this.logRecords = live;
+      this.logDamaged = false;
+    } else if (changes.length > 0) {
+      appendLog(this.logPath, key, this.logAd, changes);
+      this.logRecords += added;
+    }
+    this.dirty.clear();
+    const teams: Record<string, TeamState> = {};
+    for (const [id, t] of Object.entries(this.cache.teams)) teams[id] = { ...t, items: {} };
+    const envelope = sealJson(key, { ...this.cache, teams }, ad.profileCache(this.userId));
     this.profile.writeCache(Buffer.from(JSON.stringify(envelope), 'utf8'));
   }
 
@@ -48,7 +145,8 @@ export class Unlocked {
   /** The team named (by id or name) or the profile's current team. */
   teamId(nameOrId?: string): string {
     const wanted = nameOrId ?? this.profile.data.currentTeam;
-    if (!wanted) throw new TesseraError('usage', 'no team selected: create one (`tessera team create`) or pass --team');
+    if (!wanted)
+      throw new TesseraError('usage', 'no team selected: create one (`tessera team create`) or pass --team');
     for (const [id, t] of Object.entries(this.cache.teams)) {
       if (id === wanted || t.pinned.name === wanted) return id;
     }

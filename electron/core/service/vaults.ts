@@ -44,7 +44,14 @@ export function makeGrant(
 ): KeyGrant {
   const sealedKey = sealVaultKey(key, recipient.keys.boxPublicKey);
   const signature = signGrant(
-    { team: teamId, vault, generation, recipient: recipient.userId, role, sealedKeyHash: hashSealedKey(sealedKey) },
+    {
+      team: teamId,
+      vault,
+      generation,
+      recipient: recipient.userId,
+      role,
+      sealedKeyHash: hashSealedKey(sealedKey),
+    },
     u.keyring.account.signSecretKey,
   );
   return { recipient: recipient.userId, generation, role, sealedKey, granter: u.userId, signature };
@@ -55,11 +62,20 @@ export function directoryOf(u: Unlocked, teamId: string): Map<string, DirectoryE
   return verifiedDirectory(st.pinned, st.directory);
 }
 
-export async function createVault(u: Unlocked, teamId: string, name: string, breakGlass = false): Promise<string> {
+export async function createVault(
+  u: Unlocked,
+  teamId: string,
+  name: string,
+  breakGlass = false,
+): Promise<string> {
   u.requireSession();
   const dir = directoryOf(u, teamId);
   const me = dir.get(u.userId);
-  if (!me) throw new TesseraError('forbidden', 'your own keys are not confirmed in this team yet; sync, or ask an admin to confirm you');
+  if (!me)
+    throw new TesseraError(
+      'forbidden',
+      'your own keys are not confirmed in this team yet; sync, or ask an admin to confirm you',
+    );
   const id = crypto.randomUUID();
   const key = newVaultKey();
   const nameBytes = utf8(name);
@@ -84,27 +100,44 @@ export function vaultName(u: Unlocked, teamId: string, vaultId: string): string 
 export function listVaults(u: Unlocked, teamId: string): VaultSummary[] {
   return Object.values(u.team(teamId).vaults).map((v) => {
     const name = vaultName(u, teamId, v.id);
-    return { id: v.id, name: name ?? `(no key yet) ${v.id}`, role: v.role, generation: v.generation, breakGlass: v.breakGlass, readable: name !== null };
+    return {
+      id: v.id,
+      name: name ?? `(no key yet) ${v.id}`,
+      role: v.role,
+      generation: v.generation,
+      breakGlass: v.breakGlass,
+      readable: name !== null,
+    };
   });
 }
 
 export function resolveVault(u: Unlocked, teamId: string, nameOrId: string): VaultSummary {
   const all = listVaults(u, teamId);
   const hits = all.filter((v) => v.id === nameOrId || (v.readable && v.name === nameOrId));
-  if (hits.length === 0) throw new TesseraError('not_found', `no vault ${JSON.stringify(nameOrId)} you can read`);
-  if (hits.length > 1) throw new TesseraError('usage', `${hits.length} vaults are named ${JSON.stringify(nameOrId)}; use the vault id`);
+  if (hits.length === 0)
+    throw new TesseraError('not_found', `no vault ${JSON.stringify(nameOrId)} you can read`);
+  if (hits.length > 1)
+    throw new TesseraError(
+      'usage',
+      `${hits.length} vaults are named ${JSON.stringify(nameOrId)}; use the vault id`,
+    );
   return hits[0]!;
 }
 
 function requireVaultOp(v: VaultSummary, op: 'vault.share' | 'vault.rekey' | 'item.write') {
-  if (!mayInVault(v.role, op)) throw new TesseraError('forbidden', `your role ${v.role} on vault ${v.name} may not ${op}`);
+  if (!mayInVault(v.role, op))
+    throw new TesseraError('forbidden', `your role ${v.role} on vault ${v.name} may not ${op}`);
 }
 
 /** Resolves "email" or "group name" to a principal, using the verified directory only. */
 export async function resolvePrincipal(u: Unlocked, teamId: string, target: string) {
   if (target.includes('@')) {
     const entry = [...directoryOf(u, teamId).values()].find((d) => d.email === target.toLowerCase());
-    if (!entry) throw new TesseraError('not_found', `${target} is not a confirmed member of this team (confirm them first)`);
+    if (!entry)
+      throw new TesseraError(
+        'not_found',
+        `${target} is not a confirmed member of this team (confirm them first)`,
+      );
     return { principal: { type: 'user', id: entry.userId } as Principal, members: [entry.userId] };
   }
   const { groups } = await u.http.request('GET', paths.groups(teamId), undefined, groupsReply);
@@ -113,7 +146,13 @@ export async function resolvePrincipal(u: Unlocked, teamId: string, target: stri
   return { principal: { type: 'group', id: g.id } as Principal, members: g.members };
 }
 
-export async function shareVault(u: Unlocked, teamId: string, vaultRef: string, target: string, role: VaultRole) {
+export async function shareVault(
+  u: Unlocked,
+  teamId: string,
+  vaultRef: string,
+  target: string,
+  role: VaultRole,
+) {
   u.requireSession();
   const v = resolveVault(u, teamId, vaultRef);
   requireVaultOp(v, 'vault.share');
@@ -130,7 +169,12 @@ export async function shareVault(u: Unlocked, teamId: string, vaultRef: string, 
 
 export async function vaultAccess(u: Unlocked, teamId: string, vaultId: string) {
   u.requireSession();
-  const { access } = await u.http.request('GET', paths.vaultAccess(teamId, vaultId), undefined, vaultAccessReply);
+  const { access } = await u.http.request(
+    'GET',
+    paths.vaultAccess(teamId, vaultId),
+    undefined,
+    vaultAccessReply,
+  );
   return access;
 }
 
@@ -144,10 +188,14 @@ async function readersOf(u: Unlocked, teamId: string, vaultId: string, without?:
   const grantsByUser = new Map<string, VaultRole[]>();
   for (const a of access) {
     if (without && a.principal.type === without.type && a.principal.id === without.id) continue;
-    const users = a.principal.type === 'user' ? [a.principal.id] : (groups.find((g) => g.id === a.principal.id)?.members ?? []);
+    const users =
+      a.principal.type === 'user'
+        ? [a.principal.id]
+        : (groups.find((g) => g.id === a.principal.id)?.members ?? []);
     for (const user of users) grantsByUser.set(user, [...(grantsByUser.get(user) ?? []), a.role]);
   }
-  for (const d of dir.values()) if (d.role === 'owner' && !grantsByUser.has(d.userId)) grantsByUser.set(d.userId, []);
+  for (const d of dir.values())
+    if (d.role === 'owner' && !grantsByUser.has(d.userId)) grantsByUser.set(d.userId, []);
   const readers: { entry: DirectoryEntry; role: VaultRole }[] = [];
   for (const [user, roles] of grantsByUser) {
     const entry = dir.get(user);
@@ -182,18 +230,37 @@ export async function rekey(
     for (const rec of Object.values(st.items)) {
       if (rec.vault !== v.id) continue;
       const oldKey = u.keyring.vaultKey(v.id, rec.generation);
-      if (!oldKey) throw new TesseraError('forbidden', `cannot re-key: no key for generation ${rec.generation}`);
-      const plain = openEnvelope(oldKey, rec.envelope, ad.item(teamId, v.id, rec.id, rec.generation, rec.version));
+      if (!oldKey)
+        throw new TesseraError('forbidden', `cannot re-key: no key for generation ${rec.generation}`);
+      const plain = openEnvelope(
+        oldKey,
+        rec.envelope,
+        ad.item(teamId, v.id, rec.id, rec.generation, rec.version),
+      );
       const version = rec.version + 1;
-      items.push({ id: rec.id, version, envelope: sealEnvelope(key, plain, ad.item(teamId, v.id, rec.id, generation, version)) });
+      items.push({
+        id: rec.id,
+        version,
+        envelope: sealEnvelope(key, plain, ad.item(teamId, v.id, rec.id, generation, version)),
+      });
       wipe(plain);
     }
     const nameBytes = utf8(v.name);
     const name = sealEnvelope(key, nameBytes, ad.vaultName(teamId, v.id, generation));
     const keyGrants = readers.map((r) => makeGrant(u, teamId, v.id, generation, key, r.entry, r.role));
-    await u.http.request('POST', paths.vaultRekey(teamId, v.id), { generation, name, items, keyGrants, removeAccess }, ok);
+    await u.http.request(
+      'POST',
+      paths.vaultRekey(teamId, v.id),
+      { generation, name, items, keyGrants, removeAccess },
+      ok,
+    );
     u.keyring.setVaultKey(v.id, generation, key);
-    return { vault: v.name, generation, reencrypted: items.length, readers: readers.map((r) => r.entry.email) };
+    return {
+      vault: v.name,
+      generation,
+      reencrypted: items.length,
+      readers: readers.map((r) => r.entry.email),
+    };
   } catch (e) {
     wipe(key);
     throw e;
@@ -206,7 +273,12 @@ export async function fulfilMissingKeys(u: Unlocked, teamId: string): Promise<nu
   let sealed = 0;
   for (const v of listVaults(u, teamId)) {
     if (!v.readable || !mayInVault(v.role, 'vault.share')) continue;
-    const { missingKeys } = await u.http.request('GET', paths.vaultAccess(teamId, v.id), undefined, vaultAccessReply);
+    const { missingKeys } = await u.http.request(
+      'GET',
+      paths.vaultAccess(teamId, v.id),
+      undefined,
+      vaultAccessReply,
+    );
     const key = u.keyring.vaultKey(v.id, v.generation)!;
     const keyGrants = missingKeys.flatMap((m) => {
       const entry = dir.get(m.userId);

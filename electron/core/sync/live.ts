@@ -34,7 +34,10 @@ export function watchTeam(http: HttpClient, teamId: string, handlers: LiveHandle
   return () => stop.abort();
 }
 
-async function readEvents(body: ReadableStream<Uint8Array>, onRevision: (revision: number) => void): Promise<void> {
+async function readEvents(
+  body: ReadableStream<Uint8Array>,
+  onRevision: (revision: number) => void,
+): Promise<void> {
   const decoder = new TextDecoder();
   let buffer = '';
   for await (const chunk of body) {

@@ -34,7 +34,10 @@ export async function pullTeam(u: Unlocked, teamId: string): Promise<PullResult>
   const reply = await fetchChanges(u, teamId, st.cursor);
   const full = st.cursor === 0;
   if (reply.revision < st.cursor) {
-    throw new TesseraError('tampered', `the server's revision went backwards (${reply.revision} < ${st.cursor})`);
+    throw new TesseraError(
+      'tampered',
+      `the server's revision went backwards (${reply.revision} < ${st.cursor})`,
+    );
   }
   checkPinnedRoot(st.pinned, reply.team);
   const directory = verifiedDirectory(st.pinned, reply.directory);
@@ -56,12 +59,9 @@ export async function pullTeam(u: Unlocked, teamId: string): Promise<PullResult>
   }
 
   // Apply.
-  for (const id of Object.keys(st.vaults)) if (!vaults[id]) forgetVault(u, st, id);
+  for (const id of Object.keys(st.vaults)) if (!vaults[id]) forgetVault(u, teamId, st, id);
   for (const o of opened) u.keyring.setVaultKey(o.vault, o.generation, o.key);
-  for (const item of reply.items) {
-    st.items[item.id] = item;
-    st.highestVersion[item.id] = Math.max(st.highestVersion[item.id] ?? 0, item.version);
-  }
+  for (const item of reply.items) u.putItem(teamId, item);
   st.vaults = vaults;
   st.grants = reply.keyGrants;
   st.directory = reply.directory;
@@ -89,8 +89,13 @@ export function openVaultKeys(
   try {
     for (const v of vaults) {
       for (const g of validGrants(pinned, v.id, grants, directory)) {
-        if (g.recipient !== u.userId || opened.some((o) => o.vault === v.id && o.generation === g.generation)) continue;
-        opened.push({ vault: v.id, generation: g.generation, key: openVaultKey(g.sealedKey, u.keyring.account) });
+        if (g.recipient !== u.userId || opened.some((o) => o.vault === v.id && o.generation === g.generation))
+          continue;
+        opened.push({
+          vault: v.id,
+          generation: g.generation,
+          key: openVaultKey(g.sealedKey, u.keyring.account),
+        });
       }
       const current = opened.find((o) => o.vault === v.id && o.generation === v.generation)?.key;
       if (current) checkVaultName(current, teamId, v);
@@ -119,7 +124,10 @@ function checkVaultName(key: Uint8Array, teamId: string, v: VaultRecord): void {
   try {
     wipe(openEnvelope(key, v.name, ad.vaultName(teamId, v.id, v.generation)));
   } catch {
-    throw new TesseraError('tampered', `vault ${v.id}: its name does not authenticate under its key; refusing the vault`);
+    throw new TesseraError(
+      'tampered',
+      `vault ${v.id}: its name does not authenticate under its key; refusing the vault`,
+    );
   }
 }
 
@@ -136,33 +144,37 @@ function checkItems(
   const headers = new Map<string, ItemHeader>();
   for (const item of reply.items) {
     seen.add(item.id);
-    if (!vaults[item.vault]) throw new TesseraError('tampered', `item ${item.id} belongs to no vault you can read`);
+    if (!vaults[item.vault])
+      throw new TesseraError('tampered', `item ${item.id} belongs to no vault you can read`);
     const known = st.items[item.id];
-    if (known && known.vault !== item.vault) throw new TesseraError('tampered', `item ${item.id} moved between vaults`);
-    const highest = st.highestVersion[item.id] ?? 0;
+    if (known && known.vault !== item.vault)
+      throw new TesseraError('tampered', `item ${item.id} moved between vaults`);
+    const highest = known?.version ?? 0;
     if (item.version < highest) {
-      throw new TesseraError('tampered', `item ${item.id} was rolled back from version ${highest} to ${item.version}`);
+      throw new TesseraError(
+        'tampered',
+        `item ${item.id} was rolled back from version ${highest} to ${item.version}`,
+      );
     }
     const lookup = (v: string, g: number) => keyFor(v, g) ?? u.keyring.vaultKey(v, g);
     // A vault whose key has not been shared with us yet: kept, and checked once readable.
-    if (lookup(item.vault, item.generation)) headers.set(item.id, decryptRecord(lookup, teamId, item, false).header);
+    if (lookup(item.vault, item.generation))
+      headers.set(item.id, decryptRecord(lookup, teamId, item, false).header);
   }
   if (full) {
     for (const [id, known] of Object.entries(st.items)) {
       if (vaults[known.vault] && !seen.has(id)) {
-        throw new TesseraError('tampered', `the server withheld item ${id}, which this client has seen before`);
+        throw new TesseraError(
+          'tampered',
+          `the server withheld item ${id}, which this client has seen before`,
+        );
       }
     }
   }
   return headers;
 }
 
-function forgetVault(u: Unlocked, st: TeamState, vault: string): void {
-  for (const [id, item] of Object.entries(st.items)) {
-    if (item.vault === vault) {
-      delete st.items[id];
-      delete st.highestVersion[id];
-    }
-  }
+function forgetVault(u: Unlocked, teamId: string, st: TeamState, vault: string): void {
+  for (const [id, item] of Object.entries(st.items)) if (item.vault === vault) u.dropItem(teamId, id);
   u.keyring.forgetVault(vault);
 }

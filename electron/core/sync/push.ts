@@ -30,11 +30,17 @@ export async function pushTeam(u: Unlocked, teamId: string): Promise<PushResult>
       const reply = await u.http.request(
         'PUT',
         paths.item(teamId, edit.vault, edit.item),
-        { baseVersion: edit.baseVersion, version: edit.version, generation: edit.generation, envelope: edit.envelope, deleted: edit.deleted },
+        {
+          baseVersion: edit.baseVersion,
+          version: edit.version,
+          generation: edit.generation,
+          envelope: edit.envelope,
+          deleted: edit.deleted,
+        },
         putItemReply,
       );
       st.queue.shift();
-      acknowledge(u, st, edit, reply.revision);
+      acknowledge(u, teamId, edit, reply.revision);
       result.pushed++;
     } catch (e) {
       if (e instanceof TesseraError && e.code === 'unreachable') {
@@ -44,11 +50,15 @@ export async function pushTeam(u: Unlocked, teamId: string): Promise<PushResult>
       if (e instanceof TesseraError && e.code === 'conflict' && isOwnWrite(edit, e.details)) {
         // Our write landed but its answer was lost (crash, timeout): already acknowledged.
         st.queue.shift();
-        acknowledge(u, st, edit, (e.details as ItemRecord).revision);
+        acknowledge(u, teamId, edit, (e.details as ItemRecord).revision);
         result.pushed++;
         continue;
       }
-      if (e instanceof TesseraError && e.code === 'conflict' && rebaseIfUnchanged(u, teamId, edit, e.details)) {
+      if (
+        e instanceof TesseraError &&
+        e.code === 'conflict' &&
+        rebaseIfUnchanged(u, teamId, edit, e.details)
+      ) {
         continue; // same content under a newer version (a re-key): retry on top of it
       }
       if (e instanceof TesseraError && e.code === 'conflict' && e.details) {
@@ -59,7 +69,7 @@ export async function pushTeam(u: Unlocked, teamId: string): Promise<PushResult>
       throw e;
     }
   }
-  u.save();
+  if (result.pushed > 0 || result.conflicts.length > 0) u.save();
   result.remaining = st.queue.length;
   return result;
 }
@@ -86,21 +96,31 @@ function rebaseIfUnchanged(u: Unlocked, teamId: string, edit: QueuedEdit, detail
   const oldKey = u.keyring.vaultKey(edit.vault, edit.generation);
   const newKey = u.keyring.vaultKey(rec.vault, rec.generation);
   if (!oldKey || !newKey) return false;
-  const plain = openEnvelope(oldKey, edit.envelope, ad.item(teamId, edit.vault, edit.item, edit.generation, edit.version));
+  const plain = openEnvelope(
+    oldKey,
+    edit.envelope,
+    ad.item(teamId, edit.vault, edit.item, edit.generation, edit.version),
+  );
   edit.baseVersion = rec.version;
   edit.version = rec.version + 1;
   edit.generation = rec.generation;
-  edit.envelope = sealEnvelope(newKey, plain, ad.item(teamId, edit.vault, edit.item, edit.generation, edit.version));
+  edit.envelope = sealEnvelope(
+    newKey,
+    plain,
+    ad.item(teamId, edit.vault, edit.item, edit.generation, edit.version),
+  );
   wipe(plain);
   return true;
 }
 
 function isOwnWrite(edit: QueuedEdit, details: unknown): boolean {
   const current = itemRecordSchema.safeParse(details);
-  return current.success && current.data.version === edit.version && current.data.envelope.ct === edit.envelope.ct;
+  return (
+    current.success && current.data.version === edit.version && current.data.envelope.ct === edit.envelope.ct
+  );
 }
 
-function acknowledge(u: Unlocked, st: TeamState, edit: QueuedEdit, revision: number): void {
+function acknowledge(u: Unlocked, teamId: string, edit: QueuedEdit, revision: number): void {
   const rec: ItemRecord = {
     id: edit.item,
     vault: edit.vault,
@@ -112,8 +132,7 @@ function acknowledge(u: Unlocked, st: TeamState, edit: QueuedEdit, revision: num
     updatedBy: u.userId,
     updatedAt: new Date().toISOString(),
   };
-  st.items[edit.item] = rec;
-  st.highestVersion[edit.item] = Math.max(st.highestVersion[edit.item] ?? 0, edit.version);
+  if ((u.team(teamId).items[edit.item]?.version ?? 0) <= edit.version) u.putItem(teamId, rec);
 }
 
 /** A vault re-keyed while the edit waited: re-encrypt it under the current generation. */
@@ -123,8 +142,16 @@ function reencryptIfRekeyed(u: Unlocked, teamId: string, st: TeamState, edit: Qu
   const newKey = u.keyring.vaultKey(edit.vault, vault.generation);
   const oldKey = u.keyring.vaultKey(edit.vault, edit.generation);
   if (!newKey || !oldKey) return;
-  const plain = openEnvelope(oldKey, edit.envelope, ad.item(teamId, edit.vault, edit.item, edit.generation, edit.version));
-  edit.envelope = sealEnvelope(newKey, plain, ad.item(teamId, edit.vault, edit.item, vault.generation, edit.version));
+  const plain = openEnvelope(
+    oldKey,
+    edit.envelope,
+    ad.item(teamId, edit.vault, edit.item, edit.generation, edit.version),
+  );
+  edit.envelope = sealEnvelope(
+    newKey,
+    plain,
+    ad.item(teamId, edit.vault, edit.item, vault.generation, edit.version),
+  );
   edit.generation = vault.generation;
   wipe(plain);
 }
@@ -135,12 +162,14 @@ function keepBothOnConflict(u: Unlocked, teamId: string, st: TeamState, edit: Qu
   if (current.success) {
     // Verify the server's copy like any pulled item before keeping it.
     decryptRecord((v, g) => u.keyring.vaultKey(v, g), teamId, current.data, false);
-    if (current.data.version >= (st.highestVersion[edit.item] ?? 0)) {
-      st.items[edit.item] = current.data;
-      st.highestVersion[edit.item] = current.data.version;
-    }
+    if (current.data.version >= (st.items[edit.item]?.version ?? 0)) u.putItem(teamId, current.data);
   }
-  const { header, value } = decryptRecord((v, g) => u.keyring.vaultKey(v, g), teamId, { ...edit, id: edit.item }, true);
+  const { header, value } = decryptRecord(
+    (v, g) => u.keyring.vaultKey(v, g),
+    teamId,
+    { ...edit, id: edit.item },
+    true,
+  );
   const stamp = new Date().toISOString().slice(0, 19).replace('T', ' ');
   const copyId = crypto.randomUUID();
   // The id's first characters keep two copies made in the same second apart.
@@ -160,4 +189,3 @@ function keepBothOnConflict(u: Unlocked, teamId: string, st: TeamState, edit: Qu
   wipe(plain, value);
   return { item: edit.item, name: header.name, keptAs: name };
 }
-

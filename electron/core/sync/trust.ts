@@ -10,8 +10,15 @@ import type { TeamRole } from '../../../shared/roles.ts';
 import { hashSealedKey, verifyDirectory, verifyGrant } from '../crypto/index.ts';
 
 export function checkPinnedRoot(pinned: TeamInfo, offered: TeamInfo): void {
-  if (offered.id !== pinned.id || offered.rootUserId !== pinned.rootUserId || offered.rootSignPublicKey !== pinned.rootSignPublicKey) {
-    throw new TesseraError('tampered', `the server offered a different root key for team ${pinned.name}; refusing to trust it`);
+  if (
+    offered.id !== pinned.id ||
+    offered.rootUserId !== pinned.rootUserId ||
+    offered.rootSignPublicKey !== pinned.rootSignPublicKey
+  ) {
+    throw new TesseraError(
+      'tampered',
+      `the server offered a different root key for team ${pinned.name}; refusing to trust it`,
+    );
   }
 }
 
@@ -20,7 +27,10 @@ export function checkPinnedRoot(pinned: TeamInfo, offered: TeamInfo): void {
  * pinned root key, then, transitively, entries signed by a verified owner or admin. An entry
  * whose signature fails (a key the server swapped in) is simply not trusted.
  */
-export function verifiedDirectory(team: TeamInfo, entries: readonly DirectoryEntry[]): Map<string, DirectoryEntry> {
+export function verifiedDirectory(
+  team: TeamInfo,
+  entries: readonly DirectoryEntry[],
+): Map<string, DirectoryEntry> {
   const trusted = new Map<string, DirectoryEntry>();
   const statementOf = (e: DirectoryEntry) => ({
     team: team.id,
@@ -84,7 +94,14 @@ export function validGrants(
     let ok = false;
     if (granter && directory.has(g.recipient)) {
       const signed = verifyGrant(
-        { team: team.id, vault, generation: g.generation, recipient: g.recipient, role: g.role, sealedKeyHash: hashSealedKey(g.sealedKey) },
+        {
+          team: team.id,
+          vault,
+          generation: g.generation,
+          recipient: g.recipient,
+          role: g.role,
+          sealedKeyHash: hashSealedKey(g.sealedKey),
+        },
         g.signature,
         granter.keys.signPublicKey,
       );

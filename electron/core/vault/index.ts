@@ -38,7 +38,10 @@ export function decryptRecord(
 ) {
   const key = keyFor(rec.vault, rec.generation);
   if (!key) {
-    throw new TesseraError('forbidden', `no key for generation ${rec.generation} of this vault; ask a manager to share it again`);
+    throw new TesseraError(
+      'forbidden',
+      `no key for generation ${rec.generation} of this vault; ask a manager to share it again`,
+    );
   }
   let plain: Uint8Array;
   try {
@@ -61,7 +64,13 @@ export function buildIndex(keyring: Keyring, teamId: string, st: TeamState): Map
   return index;
 }
 
-export function indexOne(index: Map<string, IndexedItem>, keyring: Keyring, teamId: string, st: TeamState, id: string): void {
+export function indexOne(
+  index: Map<string, IndexedItem>,
+  keyring: Keyring,
+  teamId: string,
+  st: TeamState,
+  id: string,
+): void {
   const rec = currentRecord(st, id);
   if (!rec || !st.vaults[rec.vault] || !keyring.vaultKey(rec.vault, rec.generation)) {
     index.delete(id);
@@ -76,7 +85,11 @@ export function digestOf(keyring: Keyring, teamId: string, rec: ItemRecord | und
   if (!rec) return undefined;
   const key = keyring.vaultKey(rec.vault, rec.generation);
   if (!key) return undefined;
-  const plain = openEnvelope(key, rec.envelope, ad.item(teamId, rec.vault, rec.id, rec.generation, rec.version));
+  const plain = openEnvelope(
+    key,
+    rec.envelope,
+    ad.item(teamId, rec.vault, rec.id, rec.generation, rec.version),
+  );
   try {
     return contentDigest(plain, keyring.cacheKey);
   } finally {

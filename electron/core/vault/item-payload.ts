@@ -26,7 +26,10 @@ export function encodeItem(header: ItemHeader, value: Uint8Array): Uint8Array {
 }
 
 /** Splits a decrypted payload. Zeroes `plain`; the caller owns (and must wipe) `value`. */
-export function decodeItem(plain: Uint8Array, wantValue: boolean): { header: ItemHeader; value: Uint8Array | null } {
+export function decodeItem(
+  plain: Uint8Array,
+  wantValue: boolean,
+): { header: ItemHeader; value: Uint8Array | null } {
   try {
     const sep = plain.indexOf(0);
     if (sep < 0) throw new TesseraError('tampered', 'item payload has no header separator');

@@ -1,9 +1,15 @@
 // Process: core (trusted Node side; never imports electron).
 // What the encrypted profile cache holds. Everything here is either ciphertext the server
 // also has (item envelopes, sealed vault keys, signed directory entries) or bookkeeping that
-// protects the client from the server: the pinned team root key and, per item, the highest
-// version ever seen, which is how a replayed older revision is recognised.
-import type { DirectoryEntry, ItemRecord, TeamInfo, VaultKeyGrant, VaultRecord } from '../../../shared/api.ts';
+// protects the client from the server: the pinned team root key, and the newest verified
+// record of every item, whose version is how a replayed older revision is recognised.
+import type {
+  DirectoryEntry,
+  ItemRecord,
+  TeamInfo,
+  VaultKeyGrant,
+  VaultRecord,
+} from '../../../shared/api.ts';
 import type { Envelope } from '../../../shared/formats.ts';
 
 /** An edit made while offline (or not yet acknowledged), already encrypted for its item. */
@@ -29,21 +35,29 @@ export interface TeamState {
   vaults: Record<string, VaultRecord>;
   grants: VaultKeyGrant[];
   directory: DirectoryEntry[];
+  /** The newest verified record of each item (kept in the item log, not the state file). */
   items: Record<string, ItemRecord>;
-  highestVersion: Record<string, number>;
   queue: QueuedEdit[];
 }
 
 export interface CacheState {
-  v: 1;
+  v: 2;
   session: { token: string; expiresAt: string } | null;
   teams: Record<string, TeamState>;
 }
 
 export function emptyCache(): CacheState {
-  return { v: 1, session: null, teams: {} };
+  return { v: 2, session: null, teams: {} };
 }
 
 export function emptyTeamState(pinned: TeamInfo): TeamState {
-  return { pinned, cursor: 0, vaults: {}, grants: [], directory: [], items: {}, highestVersion: {}, queue: [] };
+  return {
+    pinned,
+    cursor: 0,
+    vaults: {},
+    grants: [],
+    directory: [],
+    items: {},
+    queue: [],
+  };
 }
