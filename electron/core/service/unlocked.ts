@@ -13,7 +13,7 @@ import { HttpClient } from '../net/http.ts';
 import { appendLog, type LogEntry, readLog, rewriteLog } from '../profile/item-log.ts';
 import type { Profile } from '../profile/profile.ts';
 import type { Keyring } from '../vault/keyring.ts';
-import { type CacheState, emptyCache, type TeamState } from '../vault/state.ts';
+import type { CacheState, TeamState } from '../vault/state.ts';
 
 /** Compact the item log once it holds this many times more records than are live. */
 const COMPACT_RATIO = 2;
