@@ -61,7 +61,7 @@ describe('item log', () => {
     appendLog(p, key, AD, [{ team: 't', put: [rec('a', 1)], drop: [] }]);
     appendLog(p, key, AD, [{ team: 't', put: [rec('a', 2)], drop: [] }]);
     const bytes = readFileSync(p);
-    bytes[40] ^= 1;
+    bytes[40] = (bytes[40] ?? 0) ^ 1;
     writeFileSync(p, bytes);
     expect(() => readLog(p, key, AD)).toThrow(/damaged before its last write/);
   });
