@@ -18,11 +18,13 @@ export const keys = {
 
 export const useVaults = () => useQuery({ queryKey: keys.vaults, queryFn: () => call('vault.list', {}) });
 export const useSecrets = () => useQuery({ queryKey: keys.secrets, queryFn: () => call('secret.list', {}) });
-export const useMembers = () => useQuery({ queryKey: keys.members, queryFn: () => call('team.members', {}) });
+/** Polled while shown: an acceptance or a new member does not bump the team revision. */
+export const useMembers = (refetchInterval: number | false = false) =>
+  useQuery({ queryKey: keys.members, queryFn: () => call('team.members', {}), refetchInterval });
 export const useGroups = (enabled = true) =>
   useQuery({ queryKey: keys.groups, queryFn: () => call('group.list', {}), enabled });
-export const useInvitations = () =>
-  useQuery({ queryKey: keys.invitations, queryFn: () => call('team.invitations', {}) });
+export const useInvitations = (refetchInterval: number | false = false) =>
+  useQuery({ queryKey: keys.invitations, queryFn: () => call('team.invitations', {}), refetchInterval });
 export const useTeams = () => useQuery({ queryKey: keys.teams, queryFn: () => call('team.list', {}) });
 export const useSettings = () =>
   useQuery({

@@ -14,7 +14,7 @@ import { useAction } from '../../components/useAction.ts';
 export function TeamSetup() {
   const { state, setState, refresh } = useSession();
   const [name, setName] = useState('');
-  const invitations = useInvitations();
+  const invitations = useInvitations(5_000);
   const action = useAction();
 
   const create = (e: FormEvent) => {

@@ -23,7 +23,7 @@ interface Props {
 
 export function SecretDetail({ secret, vault, copyState, onCopied, onEdit, onDelete, headingRef }: Props) {
   const ref = refOf(secret);
-  const reveal = useReveal(ref);
+  const reveal = useReveal(ref, secret.version);
   const [showHistory, setShowHistory] = useState(false);
   const [copyError, setCopyError] = useState<string | null>(null);
   const canWrite = mayInVault(vault?.role, 'item.write');
@@ -54,7 +54,7 @@ export function SecretDetail({ secret, vault, copyState, onCopied, onEdit, onDel
         </p>
       )}
       <div className="button-row">
-        <button type="button" className="primary" onClick={() => void reveal.toggle()}>
+        <button type="button" className="primary" onClick={reveal.toggle}>
           {reveal.value === null ? 'Reveal' : 'Hide'}
         </button>
         <button type="button" onClick={() => void copy()}>

@@ -12,7 +12,7 @@ import { ConfirmDialog } from './ConfirmDialog.tsx';
 
 export function MembersTable() {
   const { state } = useSession();
-  const members = useMembers();
+  const members = useMembers(5_000);
   const [confirming, setConfirming] = useState<MemberView | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const canConfirm = mayInTeam(state.team?.role, 'team.confirm');
