@@ -27,6 +27,8 @@ const LAYERS: Layer[] = [
   { prefix: 'shared/', mayImport: [], forbiddenPackages: [...NODE_BUILTINS, ...SHELL_ONLY, 'react', 'react-dom'] },
   { prefix: 'electron/core/', mayImport: ['shared/'], forbiddenPackages: [...SHELL_ONLY, 'react', 'react-dom'] },
   { prefix: 'electron/cli.ts', mayImport: ['shared/', 'electron/core/', 'server/'], forbiddenPackages: SHELL_ONLY },
+  // The Electron main process starts the embedded try-out server in-process.
+  { prefix: 'electron/main.ts', mayImport: ['shared/', 'electron/core/', 'server/'], forbiddenPackages: ['react', 'react-dom'] },
   { prefix: 'electron/', mayImport: ['shared/', 'electron/core/'], forbiddenPackages: ['react', 'react-dom'] },
   { prefix: 'server/', mayImport: ['shared/'], forbiddenPackages: [...SHELL_ONLY, 'react', 'react-dom'] },
   { prefix: 'renderer/', mayImport: ['shared/'], forbiddenPackages: [...NODE_BUILTINS, ...SHELL_ONLY] },

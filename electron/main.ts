@@ -1,0 +1,173 @@
+// Process: main (Electron main process).
+// The Electron shell: wires Electron's objects to the core and to the hardened pieces in
+// shell/, and holds no logic of its own, because this file can only run inside Electron and
+// everything in shell/ is tested in plain Node. Order matters: the profile paths, the
+// sandbox switch and the app:// scheme must be set before 'ready'; the IPC gate and the
+// protocol handler before the window loads. It is the only shell file that imports the
+// server (for the embedded try-out server), and only lazily.
+import { join } from 'node:path';
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  ipcMain,
+  Menu,
+  Notification,
+  powerMonitor,
+  protocol,
+  session,
+} from 'electron';
+import { realTimers } from './core/desktop/auto-lock.ts';
+import { DesktopCore } from './core/desktop/desktop-core.ts';
+import { defaultProfileDir } from './core/profile/default-dir.ts';
+import { ClipboardAdapter } from './shell/clipboard.ts';
+import { EmbeddedServer } from './shell/embedded-server.ts';
+import { createEmitter, installIpcGate } from './shell/ipc.ts';
+import { menuTemplate } from './shell/menu.ts';
+import { APP_SCHEME } from './shell/origin.ts';
+import { watchPower } from './shell/power.ts';
+import { hardenProcess, profilePaths } from './shell/process-hardening.ts';
+import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './shell/protocol.ts';
+import { holdQuitFor } from './shell/quit.ts';
+import { hardenSession } from './shell/session.ts';
+import { createMainWindow, guardWebContents } from './shell/window.ts';
+
+/** Log lines name what happened, never a value, a password or IPC arguments. */
+const log = (line: string) => console.error(`tessera: ${line}`);
+
+app.setName('Tessera');
+const paths = profilePaths(defaultProfileDir());
+hardenProcess(app, paths);
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+
+if (app.requestSingleInstanceLock()) {
+  start();
+} else {
+  // Another window already holds this profile; it is focused through 'second-instance'.
+  app.quit();
+}
+
+function start(): void {
+  const appRoot = app.getAppPath();
+  let win: BrowserWindow | null = null;
+  let core: DesktopCore | null = null;
+  let stopPower: (() => void) | null = null;
+  let clipboardPort: ClipboardAdapter | null = null;
+
+  const embedded = new EmbeddedServer({
+    dataDir: paths.serverData,
+    stateFile: paths.embeddedServerState,
+    start: async (options) => {
+      const { startServer } = await import('../server/main.ts');
+      return startServer({ ...options, logger: false });
+    },
+  });
+
+  const focusWindow = () => {
+    if (!win) return;
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  };
+
+  const openWindow = () => {
+    win = createMainWindow({
+      BrowserWindow,
+      preload: join(appRoot, 'dist', 'electron', 'preload.cjs'),
+      devTools: !app.isPackaged,
+      icon: process.platform === 'linux' ? join(appRoot, 'assets', 'icon.png') : undefined,
+      log,
+    });
+    win.on('closed', () => {
+      win = null;
+      // No window, no unlocked vault (macOS keeps the app running without one).
+      core?.lock('user');
+    });
+  };
+
+  app.on('second-instance', focusWindow);
+  // Every webContents Electron creates gets the navigation guards, not only ours.
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, log));
+
+  const onReady = () => {
+    hardenSession(session.defaultSession, log);
+    protocol.handle(APP_SCHEME, createAppProtocolHandler(join(appRoot, 'dist', 'renderer')));
+
+    const emit = createEmitter(() => win);
+    clipboardPort = new ClipboardAdapter(clipboard, () => emit('clipboard-cleared'), log);
+    const desktop = new DesktopCore({
+      profileDir: paths.profileDir,
+      clipboard: clipboardPort,
+      emit,
+      notify: (title, body) => {
+        if (Notification.isSupported()) new Notification({ title, body }).show();
+      },
+      startEmbeddedServer: () => embedded.start(),
+    });
+    core = desktop;
+    installIpcGate({ ipcMain, window: () => win, core: desktop, log });
+
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        menuTemplate({
+          isMac: process.platform === 'darwin',
+          developer: !app.isPackaged,
+          lock: () => desktop.lock('user'),
+          focusSearch: () => {
+            focusWindow();
+            emit('focus-search');
+          },
+        }),
+      ),
+    );
+
+    stopPower = watchPower(
+      powerMonitor,
+      { lock: (reason) => desktop.lock(reason), isUnlocked: () => desktop.service.isUnlocked },
+      { timers: realTimers },
+    );
+
+    // The profile's account lives on the embedded server: bring it back up at launch.
+    if (embedded.isProfileServer(desktop.service.profile.data.server)) {
+      embedded.start().then(
+        (url) => {
+          desktop.embeddedServer = url;
+        },
+        () => log('the embedded server did not start'),
+      );
+    }
+
+    openWindow();
+    app.on('activate', () => {
+      if (!win) openWindow();
+      else focusWindow();
+    });
+  };
+
+  app
+    .whenReady()
+    .then(onReady)
+    .catch((err: unknown) => {
+      // The error's name only: a message could quote a path or a value.
+      log(`startup failed (${err instanceof Error ? err.name : 'unknown error'})`);
+      app.exit(1);
+    });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  // Zero the keys and clear a copied secret before anything else shuts down.
+  app.on('before-quit', () => {
+    core?.lock('quit');
+    stopPower?.();
+    stopPower = null;
+  });
+
+  // Then wait for that clear to reach the clipboard and for PGlite to close its files.
+  holdQuitFor(app, () =>
+    [clipboardPort?.settled(), embedded.isRunning ? embedded.stop() : undefined].filter(
+      (p) => p !== undefined,
+    ),
+  );
+}
