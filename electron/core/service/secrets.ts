@@ -17,6 +17,9 @@ import { resolveVault, type VaultSummary } from './vaults.ts';
 /** What the window and the CLI list: names and metadata, never a value. */
 export type SecretSummary = SecretView;
 
+// One collator for every sort: String.prototype.localeCompare builds one per call.
+const byName = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
 export function findItem(
   index: Map<string, IndexedItem>,
   vaultId: string,
@@ -43,7 +46,7 @@ export function listSecrets(index: Map<string, IndexedItem>, vaults: VaultSummar
       conflictOf: it.header.conflictOf,
     });
   }
-  return out.sort((a, b) => a.vault.localeCompare(b.vault) || a.name.localeCompare(b.name));
+  return out.sort((a, b) => byName.compare(a.vault, b.vault) || byName.compare(a.name, b.name));
 }
 
 /** Decrypts one value. The caller owns the returned buffer and must wipe it. */
