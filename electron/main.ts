@@ -36,6 +36,8 @@ import { createMainWindow, guardWebContents } from './shell/window.ts';
 const log = (line: string) => console.error(`tessera: ${line}`);
 
 app.setName('Tessera');
+// Windows shows notifications only for an app with an AppUserModelID (electron-builder's appId).
+if (process.platform === 'win32') app.setAppUserModelId('com.tessera.desktop');
 const paths = profilePaths(defaultProfileDir());
 hardenProcess(app, paths);
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
@@ -85,7 +87,10 @@ function start(): void {
     });
   };
 
-  app.on('second-instance', focusWindow);
+  app.on('second-instance', () => {
+    if (win) focusWindow();
+    else if (core) openWindow();
+  });
   // Every webContents Electron creates gets the navigation guards, not only ours.
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents, log));
 
