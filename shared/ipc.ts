@@ -75,7 +75,7 @@ export function isIpcChannel(x: unknown): x is IpcChannel {
 export type IpcResult<T = unknown> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
 
 /** Events the core pushes to the window. */
-export const IPC_EVENTS = ['locked', 'unlocked', 'synced', 'online', 'clipboard-cleared', 'due'] as const;
+export const IPC_EVENTS = ['locked', 'unlocked', 'synced', 'online', 'clipboard-cleared', 'due', 'focus-search'] as const;
 export type IpcEvent = (typeof IPC_EVENTS)[number];
 
 /** Electron channel names: one for calls, one for events. */
