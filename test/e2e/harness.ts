@@ -523,12 +523,25 @@ export async function dispatchOrThrow<C extends IpcChannel>(
  *  option picked by its label (or value), anything else is filled. */
 export async function setField(field: Locator, value: string): Promise<void> {
   const tag = await field.evaluate((el) => el.tagName.toLowerCase());
-  if (tag === 'select') {
-    const byLabel = await field.selectOption({ label: value }).catch(() => null);
-    if (!byLabel) await field.selectOption(value);
-  } else {
+  if (tag !== 'select') {
     await field.fill(value);
+    return;
   }
+  // Match an option by its label or value, ignoring case ('view' picks 'View'); failing
+  // at once with the options listed beats selectOption's silent wait for a missing label.
+  const options = await field.evaluate((el) =>
+    Array.from((el as unknown as { options: ArrayLike<{ label: string; value: string }> }).options, (o) => ({
+      label: o.label,
+      value: o.value,
+    })),
+  );
+  const want = value.trim().toLowerCase();
+  const hit =
+    options.find((o) => o.label.trim().toLowerCase() === want) ??
+    options.find((o) => o.value.toLowerCase() === want);
+  if (!hit)
+    throw new Error(`no option ${JSON.stringify(value)} in ${JSON.stringify(options.map((o) => o.label))}`);
+  await field.selectOption({ value: hit.value });
 }
 
 /** The page's visible text (what a person or a shoulder-surfer sees, hence innerText). */
@@ -598,6 +611,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export function writeScreenshotIndex(entries: [file: string, caption: string][]): void {
   if (!screenshotsEnabled()) return;
   const lines = [
+    '<!-- Process: test (browser end-to-end). Written by test/e2e/harness.ts; regenerate, do not edit. -->',
     '# Screenshots',
     '',
     'Made by the browser end-to-end test (`TESSERA_SCREENSHOTS=1 npx vitest run test/e2e`) from the real',
