@@ -85,7 +85,7 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
   };
 
   return (
-    <>
+    <div className="secrets-screen">
       <div className="screen-head">
         <h1>Secrets</h1>
         {writable.length > 0 && (
@@ -197,6 +197,6 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
         />
       )}
       {open?.kind === 'share' && <ShareDialog vault={open.vault} onClose={close} />}
-    </>
+    </div>
   );
 }

@@ -93,7 +93,7 @@ export function SettingsScreen() {
           </button>
         </div>
       </form>
-      <section aria-labelledby="account-h" className="panel">
+      <section aria-labelledby="account-h" className="panel settings">
         <h2 id="account-h">Account</h2>
         <p>
           {state.email} <span className="muted">on {state.server}</span>
