@@ -46,24 +46,30 @@ export function registerSecretCommands(program: Command, ctx: () => Context, h: 
       }
     });
 
-  secret.command('get <ref>').action(async (ref: string) => {
-    const c = ctx();
-    await c.unlocked(async (s) => {
-      const r = await s.sync(c.team);
-      if (r.offline) c.out.note('server unreachable: showing the local copy');
-      const value = s.getSecret(ref, c.team);
-      try {
-        if (c.out.json) {
-          c.out.result({ ref, value: Buffer.from(value).toString('utf8') }, () => '');
-        } else {
-          process.stdout.write(value);
-          process.stdout.write('\n');
-        }
-      } finally {
-        wipe(value);
+  secret
+    .command('get <ref>')
+    .option('--version <n>', 'an older version, for rollback (see `secret history`)', (v) => Number(v))
+    .action(async (ref: string, o: { version?: number }) => {
+      const c = ctx();
+      if (o.version !== undefined && !(Number.isInteger(o.version) && o.version > 0)) {
+        throw new TesseraError('usage', '--version takes a positive whole number');
       }
+      await c.unlocked(async (s) => {
+        const r = await s.sync(c.team);
+        if (r.offline) c.out.note('server unreachable: showing the local copy');
+        const value = o.version ? await s.getSecretVersion(ref, o.version, c.team) : s.getSecret(ref, c.team);
+        try {
+          if (c.out.json) {
+            c.out.result({ ref, value: Buffer.from(value).toString('utf8') }, () => '');
+          } else {
+            process.stdout.write(value);
+            process.stdout.write('\n');
+          }
+        } finally {
+          wipe(value);
+        }
+      });
     });
-  });
 
   secret.command('list [vault]').action(async (vault?: string) => {
     const c = ctx();

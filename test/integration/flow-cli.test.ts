@@ -107,6 +107,10 @@ describe('tessera CLI, end to end', () => {
       `1:${carol.email}`,
       `2:${alice.email}`,
     ]);
+    const first = await alice.run(['secret', 'get', 'prod/api', '--version', '1']);
+    ok(first);
+    expect(first.stdout).toBe(v.stdout);
+    expect((await alice.run(['secret', 'get', 'prod/api', '--version', '9'])).code).toBe(3);
     ok(await alice.run(['secret', 'rm', 'prod/api']));
     expect((await carol.run(['secret', 'get', 'prod/api'])).code).toBe(3);
   });

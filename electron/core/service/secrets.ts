@@ -113,6 +113,26 @@ export function writeSecret(
   return id;
 }
 
+/** Decrypts an older version (for rollback). The caller owns and must wipe the bytes. */
+export async function readSecretVersion(
+  u: Unlocked,
+  teamId: string,
+  index: Map<string, IndexedItem>,
+  vaultRef: string,
+  name: string,
+  version: number,
+): Promise<Uint8Array> {
+  u.requireSession();
+  const v = resolveVault(u, teamId, vaultRef);
+  const it = findItem(index, v.id, name);
+  if (!it) throw new TesseraError('not_found', `no secret ${JSON.stringify(name)} in vault ${v.name}`);
+  const { versions } = await u.http.request('GET', paths.itemVersions(teamId, v.id, it.id), undefined, itemVersionsReply);
+  const rec = versions.find((r) => r.version === version);
+  if (!rec || rec.id !== it.id || rec.vault !== v.id) throw new TesseraError('not_found', `${name} has no version ${version}`);
+  // Authenticated against its own item id, vault, generation and version like any item.
+  return decryptRecord((vault, g) => u.keyring.vaultKey(vault, g), teamId, rec, true).value!;
+}
+
 export interface VersionInfo {
   version: number;
   generation: number;

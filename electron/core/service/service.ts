@@ -319,6 +319,13 @@ export class TesseraService {
     return this.sync(teamId);
   }
 
+  /** An older version of a secret, for rollback. The caller must wipe the bytes. */
+  getSecretVersion(ref: string, version: number, team?: string): Promise<Uint8Array> {
+    const teamId = this.u.teamId(team);
+    const { vault, name } = parseRef(ref);
+    return secrets.readSecretVersion(this.u, teamId, this.index(teamId), vault, name, version);
+  }
+
   async removeSecret(ref: string, team?: string): Promise<SyncResult> {
     return this.setSecret(ref, new Uint8Array(0), { deleted: true }, team);
   }
