@@ -6,6 +6,7 @@
 import { cpus, totalmem } from 'node:os';
 import * as coldSync from './cold-sync.ts';
 import * as deltaSync from './delta-sync.ts';
+import * as rendererSearch from './renderer-search.ts';
 import * as serverThroughput from './server-throughput.ts';
 import {
   type BenchOptions,
@@ -25,6 +26,7 @@ const BENCHES: [string, (fx: Fixture, opts: BenchOptions) => Promise<Figure[]>][
   ['cold-sync', coldSync.run],
   ['delta-sync', deltaSync.run],
   ['server-throughput', serverThroughput.run],
+  ['renderer-search', rendererSearch.run],
 ];
 
 async function main(): Promise<void> {
