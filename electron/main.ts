@@ -1,7 +1,7 @@
 // Process: main (Electron main process).
 // The Electron shell: wires Electron's objects to the core and to the hardened pieces in
-// shell/, and holds no logic of its own, because this file can only run inside Electron and
-// everything in shell/ is tested in plain Node. Order matters: the profile paths, the
+// main/, and holds no logic of its own, because this file can only run inside Electron and
+// everything in main/ is tested in plain Node. Order matters: the profile paths, the
 // sandbox switch and the app:// scheme must be set before 'ready'; the IPC gate and the
 // protocol handler before the window loads. It is the only shell file that imports the
 // server (for the embedded try-out server), and only lazily.
@@ -20,17 +20,17 @@ import {
 import { realTimers } from './core/desktop/auto-lock.ts';
 import { DesktopCore } from './core/desktop/desktop-core.ts';
 import { defaultProfileDir } from './core/profile/default-dir.ts';
-import { ClipboardAdapter } from './shell/clipboard.ts';
-import { EmbeddedServer } from './shell/embedded-server.ts';
-import { createEmitter, installIpcGate } from './shell/ipc.ts';
-import { menuTemplate } from './shell/menu.ts';
-import { APP_SCHEME } from './shell/origin.ts';
-import { watchPower } from './shell/power.ts';
-import { hardenProcess, profilePaths } from './shell/process-hardening.ts';
-import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './shell/protocol.ts';
-import { holdQuitFor } from './shell/quit.ts';
-import { hardenSession } from './shell/session.ts';
-import { createMainWindow, guardWebContents } from './shell/window.ts';
+import { ClipboardAdapter } from './main/clipboard.ts';
+import { EmbeddedServer } from './main/embedded-server.ts';
+import { createEmitter, installIpcGate } from './main/ipc.ts';
+import { menuTemplate } from './main/menu.ts';
+import { APP_SCHEME } from './main/origin.ts';
+import { watchPower } from './main/power.ts';
+import { hardenProcess, profilePaths } from './main/process-hardening.ts';
+import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './main/protocol.ts';
+import { holdQuitFor } from './main/quit.ts';
+import { hardenSession } from './main/session.ts';
+import { createMainWindow, guardWebContents } from './main/window.ts';
 
 /** Log lines name what happened, never a value, a password or IPC arguments. */
 const log = (line: string) => console.error(`tessera: ${line}`);

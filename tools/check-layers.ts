@@ -35,7 +35,7 @@ const LAYERS: Layer[] = [
 ];
 
 /** Files allowed to import electron itself: the shell and the tiny files it owns. */
-const ELECTRON_SHELL = /^electron\/(main|preload)\.ts$|^electron\/shell\//;
+const ELECTRON_SHELL = /^electron\/(main|preload)(\.ts$|\/)/;
 
 const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g;
 

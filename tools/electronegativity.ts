@@ -9,7 +9,7 @@
 //    network. Keeping Electron current is the dependency updates' job.
 //  - CSP_GLOBAL_CHECK only recognises a CSP set through webRequest.onHeadersReceived or an
 //    HTML meta tag, so it reports "no CSP" for ours, which the app:// protocol handler sets
-//    on every response (electron/shell/protocol.ts, tested in test/unit/shell-protocol).
+//    on every response (electron/main/protocol.ts, tested in test/unit/shell-protocol).
 //    This tool instead feeds that exact policy to the evaluator the check uses
 //    (@doyensec/csp-evaluator) and applies the check's own severity mapping.
 // A finding judged harmless is silenced next to the code with an `eng-disable` comment
@@ -21,7 +21,7 @@
 import { writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { CONTENT_SECURITY_POLICY } from '../electron/shell/protocol.ts';
+import { CONTENT_SECURITY_POLICY } from '../electron/main/protocol.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
@@ -113,7 +113,7 @@ export function evaluateCsp(policy: string): Finding[] {
       id: weak ? 'CSP_WEAK' : 'CSP_MAYBE_WEAK',
       severity: 'LOW',
       confidence: weak ? 'CERTAIN' : 'FIRM',
-      where: `electron/shell/protocol.ts CONTENT_SECURITY_POLICY (${f.directive})`,
+      where: `electron/main/protocol.ts CONTENT_SECURITY_POLICY (${f.directive})`,
       description: f.description,
       manualReview: !weak,
     });

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 import { afterAll, describe, expect, it } from 'vitest';
-import { menuTemplate } from '../../electron/shell/menu.ts';
-import { hardenProcess, profilePaths } from '../../electron/shell/process-hardening.ts';
-import { holdQuitFor } from '../../electron/shell/quit.ts';
+import { menuTemplate } from '../../electron/main/menu.ts';
+import { hardenProcess, profilePaths } from '../../electron/main/process-hardening.ts';
+import { holdQuitFor } from '../../electron/main/quit.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'tessera-shell-app-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));

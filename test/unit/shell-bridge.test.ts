@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { IPC_EVENT, IPC_EVENTS, IPC_INVOKE, isIpcChannel, ipcCalls } from '../../shared/ipc.ts';
-import { createBridge } from '../../electron/shell/bridge.ts';
+import { createBridge } from '../../electron/main/bridge.ts';
 import { contractNamesModule } from '../../tools/build-desktop.ts';
 
 /** FAKE ipcRenderer: an emitter standing for main's events, recording invoke calls. */

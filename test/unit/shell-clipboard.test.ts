@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Timers } from '../../electron/core/desktop/auto-lock.ts';
 import { ClipboardGuard } from '../../electron/core/desktop/clipboard-guard.ts';
 import { initSodium } from '../../electron/core/crypto/index.ts';
-import { ClipboardAdapter } from '../../electron/shell/clipboard.ts';
+import { ClipboardAdapter } from '../../electron/main/clipboard.ts';
 
 beforeAll(async () => {
   await initSodium();

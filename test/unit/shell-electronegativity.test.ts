@@ -3,7 +3,7 @@
 // CSP check uses (that check cannot see a CSP set by the protocol handler): our policy
 // passes, and a weak one would fail the lint.
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../../electron/shell/protocol.ts';
+import { CONTENT_SECURITY_POLICY } from '../../electron/main/protocol.ts';
 import { evaluateCsp } from '../../tools/electronegativity.ts';
 
 describe('CSP evaluation in lint:electron', () => {

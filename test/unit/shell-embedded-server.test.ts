@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EmbeddedServer, type StartServer } from '../../electron/shell/embedded-server.ts';
+import { EmbeddedServer, type StartServer } from '../../electron/main/embedded-server.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'tessera-embedded-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));

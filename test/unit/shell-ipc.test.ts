@@ -1,7 +1,7 @@
 // Process: test.
 // The IPC gate lets only our window's main frame, on app://tessera, reach the core, and the
 // core's events go to our window only. FAKE ipcMain, window, frames and dispatcher stand in
-// for Electron and DesktopCore; the gate is the real one from electron/shell/ipc.ts.
+// for Electron and DesktopCore; the gate is the real one from electron/main/ipc.ts.
 import { describe, expect, it } from 'vitest';
 import { IPC_EVENT, IPC_INVOKE, type IpcResult } from '../../shared/ipc.ts';
 import {
@@ -11,7 +11,7 @@ import {
   installIpcGate,
   REFUSED,
   type TrustedWindow,
-} from '../../electron/shell/ipc.ts';
+} from '../../electron/main/ipc.ts';
 
 /** FAKE frame (Electron's WebFrameMain has these fields). */
 function frame(url: string, parent: FrameLike | null = null, routingId = 1): FrameLike {

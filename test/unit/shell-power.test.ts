@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { Timers } from '../../electron/core/desktop/auto-lock.ts';
-import { type PowerLockReason, watchPower } from '../../electron/shell/power.ts';
+import { type PowerLockReason, watchPower } from '../../electron/main/power.ts';
 
 /** FAKE powerMonitor: emits events on demand and reports a settable idle state. */
 class FakePowerMonitor extends EventEmitter {

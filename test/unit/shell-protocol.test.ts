@@ -11,7 +11,7 @@ import {
   CONTENT_SECURITY_POLICY,
   createAppProtocolHandler,
   resolveInside,
-} from '../../electron/shell/protocol.ts';
+} from '../../electron/main/protocol.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'tessera-protocol-'));
 const root = join(base, 'renderer');

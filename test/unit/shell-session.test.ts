@@ -3,7 +3,7 @@
 // FAKE session records the handlers the shell installs, and the test calls them the way
 // Electron would.
 import { describe, expect, it } from 'vitest';
-import { BLOCKED_REQUEST_URLS, hardenSession, type SessionLike } from '../../electron/shell/session.ts';
+import { BLOCKED_REQUEST_URLS, hardenSession, type SessionLike } from '../../electron/main/session.ts';
 
 type RequestHandler = (
   webContents: unknown,

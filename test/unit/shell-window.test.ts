@@ -1,12 +1,12 @@
 // Process: test.
 // The main window is built to the Electron security checklist and cannot leave the app.
 // Electron cannot run here, so a FAKE BrowserWindow records what the shell asked of it; the
-// guards under test are the real ones from electron/shell/window.ts.
+// guards under test are the real ones from electron/main/window.ts.
 import { EventEmitter } from 'node:events';
 import type { BrowserWindowConstructorOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
-import { APP_ENTRY, isAppUrl } from '../../electron/shell/origin.ts';
-import { createMainWindow, guardWebContents } from '../../electron/shell/window.ts';
+import { APP_ENTRY, isAppUrl } from '../../electron/main/origin.ts';
+import { createMainWindow, guardWebContents } from '../../electron/main/window.ts';
 
 /** FAKE webContents: an event emitter that records loadURL and the window-open handler. */
 class FakeWebContents extends EventEmitter {
