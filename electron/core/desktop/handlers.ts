@@ -155,7 +155,9 @@ export const handlers: Handlers = {
   },
   'secret.list': async (core, a) => core.service.listSecrets(a.vault),
   'secret.reveal': async (core, a) => {
-    const value = a.version ? await core.service.getSecretVersion(a.ref, a.version) : core.service.getSecret(a.ref);
+    const value = a.version
+      ? await core.service.getSecretVersion(a.ref, a.version)
+      : core.service.getSecret(a.ref);
     try {
       return { value: new TextDecoder().decode(value) };
     } finally {

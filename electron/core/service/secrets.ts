@@ -126,9 +126,15 @@ export async function readSecretVersion(
   const v = resolveVault(u, teamId, vaultRef);
   const it = findItem(index, v.id, name);
   if (!it) throw new TesseraError('not_found', `no secret ${JSON.stringify(name)} in vault ${v.name}`);
-  const { versions } = await u.http.request('GET', paths.itemVersions(teamId, v.id, it.id), undefined, itemVersionsReply);
+  const { versions } = await u.http.request(
+    'GET',
+    paths.itemVersions(teamId, v.id, it.id),
+    undefined,
+    itemVersionsReply,
+  );
   const rec = versions.find((r) => r.version === version);
-  if (!rec || rec.id !== it.id || rec.vault !== v.id) throw new TesseraError('not_found', `${name} has no version ${version}`);
+  if (!rec || rec.id !== it.id || rec.vault !== v.id)
+    throw new TesseraError('not_found', `${name} has no version ${version}`);
   // Authenticated against its own item id, vault, generation and version like any item.
   return decryptRecord((vault, g) => u.keyring.vaultKey(vault, g), teamId, rec, true).value!;
 }

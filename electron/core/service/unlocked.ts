@@ -15,8 +15,9 @@ import type { Profile } from '../profile/profile.ts';
 import type { Keyring } from '../vault/keyring.ts';
 import type { CacheState, TeamState } from '../vault/state.ts';
 
-/** Compact the item log once it holds this many times more records than are live. */
-const COMPACT_RATIO = 2;
+/** Compact the item log once superseded records reach this share of the live ones: every
+ *  record on disk is decrypted and parsed at unlock, so dead weight costs every unlock. */
+const COMPACT_SLACK = 0.25;
 
 export class Unlocked {
   readonly http: HttpClient;
@@ -118,7 +119,7 @@ export class Unlocked {
       });
     }
     const added = changes.reduce((n, e) => n + e.put.length + e.drop.length, 0);
-    if (this.logDamaged || this.logRecords + added > COMPACT_RATIO * Math.max(live, 1000)) {
+    if (this.logDamaged || this.logRecords + added > live + COMPACT_SLACK * Math.max(live, 1000)) {
       const all = Object.entries(this.cache.teams).map(([team, t]) => ({
         team,
         put: Object.values(t.items),

@@ -61,7 +61,18 @@ export async function pullTeam(u: Unlocked, teamId: string): Promise<PullResult>
   // Apply.
   for (const id of Object.keys(st.vaults)) if (!vaults[id]) forgetVault(u, teamId, st, id);
   for (const o of opened) u.keyring.setVaultKey(o.vault, o.generation, o.key);
-  for (const item of reply.items) u.putItem(teamId, item);
+  for (const item of reply.items) {
+    // Our own acknowledged writes come back unchanged; rewriting them would only grow the log.
+    const known = st.items[item.id];
+    if (
+      known &&
+      known.version === item.version &&
+      known.revision === item.revision &&
+      known.envelope.ct === item.envelope.ct
+    )
+      continue;
+    u.putItem(teamId, item);
+  }
   st.vaults = vaults;
   st.grants = reply.keyGrants;
   st.directory = reply.directory;

@@ -22,7 +22,7 @@ export interface IndexedItem {
 
 /** The newest state of an item as this client knows it: a queued edit wins over the server copy. */
 export function currentRecord(st: TeamState, itemId: string): ItemRecord | QueuedRecord | undefined {
-  const queued = st.queue.findLast((q) => q.item === itemId);
+  const queued = st.queue.length === 0 ? undefined : st.queue.findLast((q) => q.item === itemId);
   if (queued) return { ...queued, id: queued.item, pending: true };
   return st.items[itemId];
 }
@@ -59,8 +59,8 @@ export function decryptRecord(
 /** Rebuilds the whole index for one team. Items of vaults this client holds no key for are skipped. */
 export function buildIndex(keyring: Keyring, teamId: string, st: TeamState): Map<string, IndexedItem> {
   const index = new Map<string, IndexedItem>();
-  const ids = new Set([...Object.keys(st.items), ...st.queue.map((q) => q.item)]);
-  for (const id of ids) indexOne(index, keyring, teamId, st, id);
+  for (const id in st.items) indexOne(index, keyring, teamId, st, id);
+  for (const q of st.queue) if (!(q.item in st.items)) indexOne(index, keyring, teamId, st, q.item);
   return index;
 }
 
@@ -72,11 +72,12 @@ export function indexOne(
   id: string,
 ): void {
   const rec = currentRecord(st, id);
-  if (!rec || !st.vaults[rec.vault] || !keyring.vaultKey(rec.vault, rec.generation)) {
+  const key = rec && st.vaults[rec.vault] ? keyring.vaultKey(rec.vault, rec.generation) : undefined;
+  if (!rec || !key) {
     index.delete(id);
     return;
   }
-  const { header } = decryptRecord((v, g) => keyring.vaultKey(v, g), teamId, rec, false);
+  const { header } = decryptRecord(() => key, teamId, rec, false);
   index.set(id, { id, vault: rec.vault, version: rec.version, header, pending: 'pending' in rec });
 }
 
