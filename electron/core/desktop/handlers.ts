@@ -3,7 +3,7 @@
 // values arrive as strings (from an <input>) and are turned into bytes at once; the bytes
 // are wiped as soon as the service is done with them.
 import type { IpcArgs, IpcChannel } from '../../../shared/ipc.ts';
-import type { AppState, IpcReturns } from '../../../shared/ipc-results.ts';
+import type { AppState, IpcReturns, MemberView } from '../../../shared/ipc-results.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import { wipe } from '../crypto/index.ts';
 import { generatePassword } from '../vault/password.ts';
@@ -42,6 +42,18 @@ export function appState(core: DesktopCore): AppState {
     ...base,
     fingerprint: me.fingerprint,
     team: current ? { id: current.id, name: current.name, role: me.role } : null,
+  };
+}
+
+/** Only what the window shows: no signatures, no raw keys. */
+function memberView(m: MemberView & Record<string, unknown>): MemberView {
+  return {
+    userId: m.userId,
+    email: m.email,
+    name: m.name,
+    role: m.role,
+    status: m.status,
+    fingerprint: m.fingerprint,
   };
 }
 
@@ -107,26 +119,11 @@ export const handlers: Handlers = {
     await core.service.invite(a.email, a.role);
     return { email: a.email, role: a.role };
   },
-  'team.members': async (core) =>
-    (await core.service.members()).map((m) => ({
-      userId: m.userId,
-      email: m.email,
-      name: m.name,
-      role: m.role,
-      status: m.status,
-      fingerprint: m.fingerprint,
-    })),
+  'team.members': async (core) => (await core.service.members()).map(memberView),
   'team.confirm': async (core, a) => {
     const m = await core.service.confirm(a.email, a.fingerprint);
     await core.service.sync();
-    return {
-      userId: m.userId,
-      email: m.email,
-      name: m.name,
-      role: m.role,
-      status: m.status,
-      fingerprint: m.fingerprint,
-    };
+    return memberView(m);
   },
   'group.list': async (core) =>
     (await core.service.listGroups()).map((g) => ({ id: g.id, name: g.name, emails: g.emails })),

@@ -113,15 +113,14 @@ export function writeSecret(
   return id;
 }
 
-/** Decrypts an older version (for rollback). The caller owns and must wipe the bytes. */
-export async function readSecretVersion(
+/** Every stored version of one secret, each checked to belong to it. */
+async function versionsOf(
   u: Unlocked,
   teamId: string,
   index: Map<string, IndexedItem>,
   vaultRef: string,
   name: string,
-  version: number,
-): Promise<Uint8Array> {
+) {
   u.requireSession();
   const v = resolveVault(u, teamId, vaultRef);
   const it = findItem(index, v.id, name);
@@ -132,9 +131,23 @@ export async function readSecretVersion(
     undefined,
     itemVersionsReply,
   );
-  const rec = versions.find((r) => r.version === version);
-  if (!rec || rec.id !== it.id || rec.vault !== v.id)
-    throw new TesseraError('not_found', `${name} has no version ${version}`);
+  if (versions.some((r) => r.id !== it.id || r.vault !== v.id)) {
+    throw new TesseraError('tampered', 'the server mixed another item into this history');
+  }
+  return versions;
+}
+
+/** Decrypts an older version (for rollback). The caller owns and must wipe the bytes. */
+export async function readSecretVersion(
+  u: Unlocked,
+  teamId: string,
+  index: Map<string, IndexedItem>,
+  vaultRef: string,
+  name: string,
+  version: number,
+): Promise<Uint8Array> {
+  const rec = (await versionsOf(u, teamId, index, vaultRef, name)).find((r) => r.version === version);
+  if (!rec) throw new TesseraError('not_found', `${name} has no version ${version}`);
   // Authenticated against its own item id, vault, generation and version like any item.
   return decryptRecord((vault, g) => u.keyring.vaultKey(vault, g), teamId, rec, true).value!;
 }
@@ -154,22 +167,11 @@ export async function secretHistory(
   vaultRef: string,
   name: string,
 ) {
-  u.requireSession();
-  const v = resolveVault(u, teamId, vaultRef);
-  const it = findItem(index, v.id, name);
-  if (!it) throw new TesseraError('not_found', `no secret ${JSON.stringify(name)} in vault ${v.name}`);
-  const { versions } = await u.http.request(
-    'GET',
-    paths.itemVersions(teamId, v.id, it.id),
-    undefined,
-    itemVersionsReply,
-  );
+  const versions = await versionsOf(u, teamId, index, vaultRef, name);
   const emails = new Map(u.team(teamId).directory.map((d) => [d.userId, d.email]));
   const out: (VersionInfo & { readable: boolean })[] = [];
   for (const rec of versions) {
-    if (rec.id !== it.id || rec.vault !== v.id)
-      throw new TesseraError('tampered', 'the server mixed another item into this history');
-    const readable = !!u.keyring.vaultKey(v.id, rec.generation);
+    const readable = !!u.keyring.vaultKey(rec.vault, rec.generation);
     if (readable) decryptRecord((vault, g) => u.keyring.vaultKey(vault, g), teamId, rec, false);
     out.push({
       version: rec.version,
