@@ -192,8 +192,12 @@ export function buildProgram(runServer: ServerCommand): Command {
   });
   group.command('remove <group> <email>').action(async (g: string, email: string) => {
     const c = ctx();
-    await c.unlocked((s) => s.removeFromGroup(g, email, c.team));
-    c.out.result({ group: g, removed: email }, () => `removed ${email} from ${g}`);
+    const r = await c.unlocked((s) => s.removeFromGroup(g, email, c.team));
+    c.out.result(r, () => [
+      `removed ${r.email} from ${r.group}`,
+      ...r.rekeyed.map((v) => `re-keyed ${v}`),
+      ...r.pending.map((v) => `${v}: re-key pending (you may not re-key it; a manager's client must)`),
+    ]);
   });
   group.command('list').action(async () => {
     const c = ctx();

@@ -106,4 +106,16 @@ describe('sharing through a real server', () => {
     await carol.svc.sync();
     expect(() => carol.svc.getSecret('prod/temp')).toThrow(/no secret "temp"/);
   });
+
+  it('removing someone from a group re-keys the group\'s vaults: they lose access, the rest read on', async () => {
+    const before = alice.svc.listVaults().find((v) => v.name === 'prod')!.generation;
+    const r = await alice.svc.removeFromGroup('ops', dave.email);
+    expect(r).toMatchObject({ rekeyed: ['prod'], pending: [] });
+    await dave.svc.sync();
+    expect(dave.svc.listVaults().map((v) => v.name)).not.toContain('prod');
+    expect(() => dave.svc.getSecret('prod/db-password')).toThrow(/no vault/);
+    await carol.svc.sync();
+    expect(text(carol.svc.getSecret('prod/db-password'))).toBe('rotated-by-carol');
+    expect(carol.svc.listVaults().find((v) => v.name === 'prod')?.generation).toBe(before + 1);
+  });
 });

@@ -8,7 +8,7 @@ import { TesseraError } from '../../../shared/errors.ts';
 import { mayInVault } from '../../../shared/roles.ts';
 import { z } from 'zod';
 import type { Unlocked } from './unlocked.ts';
-import { directoryOf, listVaults, makeGrant } from './vaults.ts';
+import { directoryOf, listVaults, makeGrant, readersOf, rekey, type VaultSummary } from './vaults.ts';
 
 const ok = z.unknown();
 
@@ -63,5 +63,27 @@ export async function removeFromGroup(u: Unlocked, teamId: string, groupName: st
   const group = await findGroup(u, teamId, groupName);
   const entry = [...directoryOf(u, teamId).values()].find((d) => d.email === email.toLowerCase());
   if (!entry) throw new TesseraError('not_found', `${email} is not a confirmed member of this team`);
+  // Vaults the group can read lose this reader: find them before the membership goes.
+  const affected: VaultSummary[] = [];
+  for (const v of listVaults(u, teamId)) {
+    if (!v.readable) continue;
+    const { access } = await u.http.request('GET', paths.vaultAccess(teamId, v.id), undefined, vaultAccessReply);
+    if (access.some((a) => a.principal.type === 'group' && a.principal.id === group.id)) affected.push(v);
+  }
   await u.http.request('DELETE', paths.groupMember(teamId, group.id, entry.userId), undefined, ok);
+  // Taking access away is a re-key (DESIGN §3): every vault this client may re-key gets a new
+  // generation sealed to who still reads it. A vault it may not re-key is reported, not skipped silently.
+  const rekeyed: string[] = [];
+  const pending: string[] = [];
+  for (const v of affected) {
+    if (!mayInVault(v.role, 'vault.rekey')) {
+      pending.push(v.name);
+      continue;
+    }
+    const readers = await readersOf(u, teamId, v.id);
+    if (readers.some((r) => r.entry.userId === entry.userId)) continue; // still reads it another way
+    await rekey(u, teamId, v, readers);
+    rekeyed.push(v.name);
+  }
+  return { group: group.name, email: entry.email, rekeyed, pending };
 }

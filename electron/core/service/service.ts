@@ -252,8 +252,13 @@ export class TesseraService {
     await this.sync(teamId);
     return groups.addToGroup(this.u, teamId, group, email);
   }
-  removeFromGroup(group: string, email: string, team?: string) {
-    return groups.removeFromGroup(this.u, this.u.teamId(team), group, email);
+  async removeFromGroup(group: string, email: string, team?: string) {
+    const teamId = this.u.teamId(team);
+    const before = await this.sync(teamId);
+    if (before.offline) throw new TesseraError('unreachable', 'cannot remove a group member while offline');
+    const r = await groups.removeFromGroup(this.u, teamId, group, email);
+    await this.sync(teamId);
+    return r;
   }
 
   // ---- vaults ----------------------------------------------------------------------------

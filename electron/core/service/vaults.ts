@@ -179,7 +179,7 @@ export async function vaultAccess(u: Unlocked, teamId: string, vaultId: string) 
 }
 
 /** Everyone who can read the vault, with their effective role, per the server's access list. */
-async function readersOf(u: Unlocked, teamId: string, vaultId: string, without?: Principal) {
+export async function readersOf(u: Unlocked, teamId: string, vaultId: string, without?: Principal) {
   const [{ access }, { groups }] = await Promise.all([
     u.http.request('GET', paths.vaultAccess(teamId, vaultId), undefined, vaultAccessReply),
     u.http.request('GET', paths.groups(teamId), undefined, groupsReply),
