@@ -36,25 +36,45 @@ export function toB64(bytes: Uint8Array): string {
 
 export function fromB64(text: string): Uint8Array {
   const n = text.length;
-  if (n % 4 === 1) throw new TypeError('not base64url');
-  const out = new Uint8Array(Math.floor((n * 3) / 4));
+  const rem = n % 4;
+  if (rem === 1) throw new TypeError('not base64url');
+  const full = n - rem;
+  const out = new Uint8Array((full / 4) * 3 + (rem === 0 ? 0 : rem - 1));
   let o = 0;
-  let acc = 0;
-  let bits = 0;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    const d = c < 128 ? DEC[c]! : -1;
-    if (d < 0) throw new TypeError('not base64url');
-    acc = (acc << 6) | d;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >> bits) & 0xff;
-    }
+  let bad = 0;
+  // Four characters at a time; any invalid character makes one of the lookups negative.
+  for (let i = 0; i < full; i += 4) {
+    const a = DEC[text.charCodeAt(i) & 127]!;
+    const b = DEC[text.charCodeAt(i + 1) & 127]!;
+    const c = DEC[text.charCodeAt(i + 2) & 127]!;
+    const d = DEC[text.charCodeAt(i + 3) & 127]!;
+    bad |=
+      a |
+      b |
+      c |
+      d |
+      ((text.charCodeAt(i) | text.charCodeAt(i + 1) | text.charCodeAt(i + 2) | text.charCodeAt(i + 3)) &
+        ~127);
+    const v = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o++] = v >> 16;
+    out[o++] = (v >> 8) & 0xff;
+    out[o++] = v & 0xff;
   }
-  // Canonical form only: leftover bits must be zero, so each byte string has one encoding.
-  if ((acc & ((1 << bits) - 1)) !== 0) throw new TypeError('not base64url');
-  return o === out.length ? out : out.subarray(0, o);
+  if (rem > 0) {
+    const a = DEC[text.charCodeAt(full) & 127]!;
+    const b = DEC[text.charCodeAt(full + 1) & 127]!;
+    const c = rem === 3 ? DEC[text.charCodeAt(full + 2) & 127]! : 0;
+    let high = text.charCodeAt(full) | text.charCodeAt(full + 1);
+    if (rem === 3) high |= text.charCodeAt(full + 2);
+    bad |= a | b | c | (high & ~127);
+    const v = (a << 18) | (b << 12) | (c << 6);
+    out[o++] = v >> 16;
+    if (rem === 3) out[o++] = (v >> 8) & 0xff;
+    // Canonical form only: the bits past the last byte must be zero.
+    if ((rem === 2 ? v & 0xffff : v & 0xff) !== 0) bad = -1;
+  }
+  if (bad < 0 || (bad & ~127) !== 0) throw new TypeError('not base64url');
+  return out;
 }
 
 const encoder = new TextEncoder();

@@ -9,6 +9,18 @@ import { fromB64, fromUtf8, toB64, utf8 } from '../../../shared/encoding.ts';
 import { ENVELOPE_ALG, ENVELOPE_VERSION, type Envelope } from '../../../shared/formats.ts';
 import { CryptoError, randomBytes, sodium, wipe } from './sodium.ts';
 
+/** Associated data is nearly always ASCII (ids, numbers, fixed labels) and is encoded once per
+ *  item at unlock, so skip TextEncoder's call overhead for it; anything else goes through UTF-8. */
+function adBytes(ad: string): Uint8Array {
+  const out = new Uint8Array(ad.length);
+  for (let i = 0; i < ad.length; i++) {
+    const c = ad.charCodeAt(i);
+    if (c > 127) return utf8(ad);
+    out[i] = c;
+  }
+  return out;
+}
+
 const KEY_BYTES = 32; // crypto_aead_xchacha20poly1305_ietf_KEYBYTES
 const NONCE_BYTES = 24; // crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 const TAG_BYTES = 16; // crypto_aead_xchacha20poly1305_ietf_ABYTES
@@ -41,7 +53,7 @@ export function sealEnvelopeWithNonce(
   checkKey(key);
   if (nonce.length !== NONCE_BYTES)
     throw new CryptoError(`envelope nonce must be ${NONCE_BYTES} bytes`, 'internal');
-  const ct = sodium().crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, utf8(ad), null, nonce, key);
+  const ct = sodium().crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, adBytes(ad), null, nonce, key);
   return { v: ENVELOPE_VERSION, alg: ENVELOPE_ALG, nonce: toB64(nonce), ct: toB64(ct) };
 }
 
@@ -76,7 +88,7 @@ export function openEnvelope(key: Uint8Array, envelope: unknown, ad: string): Ui
   }
   if (ct.length < TAG_BYTES) throw new CryptoError('envelope ciphertext is shorter than its tag');
   try {
-    return sodium().crypto_aead_xchacha20poly1305_ietf_decrypt(null, ct, utf8(ad), nonce, key);
+    return sodium().crypto_aead_xchacha20poly1305_ietf_decrypt(null, ct, adBytes(ad), nonce, key);
   } catch {
     throw new CryptoError('envelope failed authentication (wrong key, wrong context, or tampered)');
   }
