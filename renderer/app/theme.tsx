@@ -1,12 +1,21 @@
 // Process: renderer (sandboxed window; talks to the core only through window.tessera).
-// Applies the user's theme choice to the page. 'system' leaves the choice to the
-// prefers-color-scheme media query in styles.css; light and dark pin the CSS variables.
+// Applies the user's theme choice to the page. 'system' is resolved here, and again whenever
+// the OS switches, so styles.css defines the dark palette once, under [data-theme="dark"].
 import { useEffect } from 'react';
 import { useSettings } from './queries.ts';
 
-export function applyTheme(theme: 'system' | 'light' | 'dark'): void {
-  document.documentElement.dataset.theme = theme;
+type Theme = 'system' | 'light' | 'dark';
+const osDark = window.matchMedia('(prefers-color-scheme: dark)');
+let chosen: Theme = 'system';
+
+export function applyTheme(theme: Theme): void {
+  chosen = theme;
+  document.documentElement.dataset.theme = theme === 'system' ? (osDark.matches ? 'dark' : 'light') : theme;
 }
+
+osDark.addEventListener('change', () => applyTheme(chosen));
+// Before the settings arrive, follow the OS rather than flash the light palette.
+applyTheme('system');
 
 export function ThemeApplier() {
   const { data } = useSettings();
