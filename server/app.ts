@@ -4,7 +4,6 @@
 // routes), one error handler, the auth hook, and the routes. Tests call createApp directly;
 // startServer wraps it with a listening socket.
 import type { ServerResponse } from 'node:http';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import * as opaque from '@serenity-kit/opaque';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -21,6 +20,7 @@ import { itemRoutes } from './routes/items.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { teamRoutes } from './routes/teams.ts';
 import { vaultRoutes } from './routes/vaults.ts';
+import { installSecurityHeaders } from './security-headers.ts';
 
 export interface AppOptions {
   /** Session lifetime; default 12 hours. */
@@ -81,7 +81,7 @@ export async function createApp(db: Database, options: AppOptions = {}): Promise
     return503OnClosing: true,
   });
   installJson(app);
-  await app.register(helmet, { global: true });
+  installSecurityHeaders(app);
   await app.register(rateLimit, {
     global: false,
     hook: 'preHandler',

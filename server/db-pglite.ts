@@ -29,6 +29,11 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     query: base.query,
     exec: base.exec,
     transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    snapshot: (fn) =>
+      pg.transaction(async (tx) => {
+        await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+        return fn(wrap(tx));
+      }),
     async listen(channel, onPayload) {
       const stop = await pg.listen(assertChannel(channel), onPayload);
       return async () => {

@@ -37,27 +37,30 @@ export async function openPostgres(connectionString: string): Promise<Database> 
   const base = wrap(pool);
   const listeners = new Set<() => Promise<void>>();
 
+  async function inTransaction<T>(begin: string, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query(begin);
+      const result = await fn(wrap(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch((e: Error) => {
+        broken = e;
+      });
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
   return {
     engine: 'postgres',
     query: base.query,
     exec: base.exec,
-    async transaction(fn) {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query('BEGIN');
-        const result = await fn(wrap(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch((e: Error) => {
-          broken = e;
-        });
-        throw err;
-      } finally {
-        client.release(broken);
-      }
-    },
+    transaction: (fn) => inTransaction('BEGIN', fn),
+    snapshot: (fn) => inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY', fn),
     async listen(channel, onPayload) {
       const stop = await listenLoop(connectionString, assertChannel(channel), onPayload);
       listeners.add(stop);

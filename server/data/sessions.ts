@@ -32,14 +32,19 @@ export interface SessionState {
   suspended: boolean;
 }
 
+// Expiry is compared here rather than with now() in SQL, so the answer depends only on the
+// row and the embedded engine's read cache may keep it (see db-cache.ts).
 export async function lookupSession(q: Queryable, hash: string): Promise<SessionState | null> {
-  const r = await q.query<SessionState>(
-    `SELECT s.user_id, u.email, u.name, s.expires_at <= now() AS expired, s.revoked_at IS NOT NULL AS revoked,
+  const r = await q.query<Omit<SessionState, 'expired'> & { expires_at: Date }>(
+    `SELECT s.user_id, u.email, u.name, s.expires_at, s.revoked_at IS NOT NULL AS revoked,
             u.suspended_at IS NOT NULL AS suspended
        FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = decode($1, 'hex')`,
     [hash],
   );
-  return r.rows[0] ?? null;
+  const row = r.rows[0];
+  if (!row) return null;
+  const { expires_at, ...rest } = row;
+  return { ...rest, expired: new Date(expires_at).getTime() <= Date.now() };
 }
 
 export async function revokeSession(q: Queryable, hash: string): Promise<void> {

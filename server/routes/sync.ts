@@ -23,11 +23,9 @@ export function syncRoutes(app: FastifyInstance, db: Database, o: SyncOptions): 
     const { team } = ids(req.params, 'team');
     const { since } = parse(changesQuery, req.query, 'since');
     const caller = callerOf(req);
-    return db.transaction(async (tx) => {
-      await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-      const m = await authorizeTeam(tx, team, caller, 'team.read');
-      return changesSince(tx, m, since);
-    });
+    return db.snapshot(async (q) =>
+      changesSince(q, await authorizeTeam(q, team, caller, 'team.read'), since),
+    );
   });
 
   app.get(paths.events(':team'), async (req, reply) => {

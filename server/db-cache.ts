@@ -1,0 +1,208 @@
+// Process: server (team server; plain Node).
+// A read cache for a database this process owns alone: the embedded PGlite, whose data
+// directory no other process opens. Because every write passes through this wrapper, the
+// cache needs no time-to-live and is never stale: each write statement, and the end of every
+// transaction, moves a global write epoch, and an answer is reused only while the epoch it was
+// read in is still current. Between writes, a team's pulls, polls and stream heartbeats are
+// answered from memory instead of queueing on PGlite's single connection.
+//
+// What may be cached is decided from the statement text, conservatively: plain SELECTs whose
+// answer depends only on the data (no now(), random(), sequences, locks or notifications).
+// Anything else counts as a write. Inside a transaction nothing is served from or stored in
+// the cache (the transaction may see its own uncommitted rows); read-only multi-statement
+// work goes through snapshot(), which is served whole from one epoch or re-run in a real
+// REPEATABLE READ transaction. A real PostgreSQL may be shared by several server processes,
+// so it is never wrapped.
+import type { Database, Queryable } from './db.ts';
+
+export interface ReadCacheOptions {
+  /** Entries kept before the oldest are dropped. */
+  maxEntries?: number;
+  /** Answers with more rows than this are not kept (full pulls would only churn memory). */
+  maxRows?: number;
+}
+
+type Rows = { rows: unknown[] };
+
+const READ = /^\s*select\b/i;
+// Functions and clauses whose answer is not a function of the data alone, or that write.
+const UNCACHEABLE =
+  /\b(now|random|gen_random_uuid|nextval|setval|currval|clock_timestamp|statement_timestamp|transaction_timestamp|timeofday|pg_notify|pg_advisory\w*|pg_try_advisory\w*|txid_\w+|pg_current_\w+)\s*\(|\bcurrent_(timestamp|date|time)\b|\blocaltime(stamp)?\b|\bfor\s+(update|share|no\s+key\s+update|key\s+share)\b/i;
+const WRITE =
+  /\b(pg_notify|nextval|setval|pg_advisory\w*|pg_try_advisory\w*)\s*\(|\bfor\s+(update|share|no\s+key|key\s+share)\b/i;
+
+type Kind = 'cacheable' | 'read' | 'write';
+
+// Statement texts are constants in the code, so each is classified once.
+const kinds = new Map<string, Kind>();
+
+export function kindOf(sql: string): Kind {
+  let kind = kinds.get(sql);
+  if (kind === undefined) {
+    if (!READ.test(sql) || WRITE.test(sql)) kind = 'write';
+    else kind = UNCACHEABLE.test(sql) ? 'read' : 'cacheable';
+    if (kinds.size < 10_000) kinds.set(sql, kind);
+  }
+  return kind;
+}
+
+/** Raised inside a cache-only snapshot attempt when an answer is not in the cache. */
+class Miss extends Error {}
+
+export class ReadCache {
+  private epoch = 0;
+  private size = 0;
+  // Statement text, then its parameters: the long SQL string is hashed once (V8 caches the
+  // hash of a constant string), only the short parameter key is built per call.
+  private entries = new Map<string, Map<string, Rows>>();
+  private readonly maxEntries: number;
+  private readonly maxRows: number;
+  /** For tests and the benchmark: how answers were found. */
+  readonly stats = { hits: 0, misses: 0, invalidations: 0 };
+
+  constructor(opts: ReadCacheOptions = {}) {
+    this.maxEntries = opts.maxEntries ?? 20_000;
+    this.maxRows = opts.maxRows ?? 512;
+  }
+
+  get currentEpoch(): number {
+    return this.epoch;
+  }
+
+  invalidate(): void {
+    this.epoch++;
+    this.stats.invalidations++;
+    if (this.size > 0) {
+      this.entries = new Map();
+      this.size = 0;
+    }
+  }
+
+  get(sql: string, params: string): Rows | undefined {
+    const hit = this.entries.get(sql)?.get(params);
+    if (hit) this.stats.hits++;
+    else this.stats.misses++;
+    return hit;
+  }
+
+  /** Keeps an answer read entirely within `epoch`; the epoch must not have moved since. */
+  put(sql: string, params: string, epoch: number, rows: Rows): void {
+    if (epoch !== this.epoch || rows.rows.length > this.maxRows) return;
+    // Simpler than LRU and enough: a full cache starts over, the next reads refill it.
+    if (this.size >= this.maxEntries) this.invalidate();
+    let bySql = this.entries.get(sql);
+    if (!bySql) {
+      bySql = new Map();
+      this.entries.set(sql, bySql);
+    }
+    if (!bySql.has(params)) this.size++;
+    bySql.set(params, deepFreeze(rows));
+  }
+}
+
+const paramsKey = (params?: unknown[]) => (params?.length ? JSON.stringify(params) : '');
+
+// Cached rows are shared by every later caller: freezing makes an accidental mutation throw
+// instead of silently changing what the next request sees.
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value) && !ArrayBuffer.isView(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** Wraps a database this process owns exclusively with a never-stale read cache. */
+export function withReadCache(db: Database, opts: ReadCacheOptions = {}): Database & { cache: ReadCache } {
+  const cache = new ReadCache(opts);
+
+  async function query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }> {
+    const kind = kindOf(sql);
+    if (kind === 'cacheable') {
+      const key = paramsKey(params);
+      const hit = cache.get(sql, key);
+      if (hit) return hit as { rows: T[] };
+      const epoch = cache.currentEpoch;
+      const r = await db.query<T>(sql, params);
+      cache.put(sql, key, epoch, r);
+      return r;
+    }
+    if (kind === 'read') return db.query<T>(sql, params);
+    cache.invalidate();
+    try {
+      return await db.query<T>(sql, params);
+    } finally {
+      cache.invalidate();
+    }
+  }
+
+  // Inside a transaction: no cache at all, and any write moves the epoch (again at the end).
+  const inTransaction = (tx: Queryable): Queryable => ({
+    query<T>(sql: string, params?: unknown[]) {
+      if (kindOf(sql) === 'write') cache.invalidate();
+      return tx.query<T>(sql, params);
+    },
+    exec(sql: string) {
+      cache.invalidate();
+      return tx.exec(sql);
+    },
+  });
+
+  // A snapshot re-run for real stores what it read, provided no write began or ended
+  // while it ran (PGlite runs one transaction at a time, so the answers are then current).
+  const recording = (tx: Queryable, epoch: number): Queryable => ({
+    async query<T>(sql: string, params?: unknown[]) {
+      const r = await tx.query<T>(sql, params);
+      if (kindOf(sql) === 'cacheable') cache.put(sql, paramsKey(params), epoch, r);
+      return r;
+    },
+    exec: (sql: string) => tx.exec(sql),
+  });
+
+  return {
+    engine: db.engine,
+    cache,
+    query,
+    async exec(sql) {
+      cache.invalidate();
+      try {
+        await db.exec(sql);
+      } finally {
+        cache.invalidate();
+      }
+    },
+    async transaction(fn) {
+      cache.invalidate();
+      try {
+        return await db.transaction((tx) => fn(inTransaction(tx)));
+      } finally {
+        cache.invalidate();
+      }
+    },
+    async snapshot(fn) {
+      const epoch = cache.currentEpoch;
+      const fromCache: Queryable = {
+        async query<T>(sql: string, params?: unknown[]) {
+          const hit =
+            kindOf(sql) === 'cacheable' && cache.currentEpoch === epoch
+              ? cache.get(sql, paramsKey(params))
+              : undefined;
+          if (!hit) throw new Miss();
+          return hit as { rows: T[] };
+        },
+        exec: async () => {
+          throw new Miss();
+        },
+      };
+      try {
+        return await fn(fromCache);
+      } catch (e) {
+        if (!(e instanceof Miss)) throw e;
+      }
+      const start = cache.currentEpoch;
+      return db.snapshot((tx) => fn(recording(tx, start)));
+    },
+    listen: (channel, onPayload) => db.listen(channel, onPayload),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,160 @@
+// Process: test. The embedded engine's read cache (server/db-cache.ts) against a real PGlite:
+// it must never answer with data a write has changed, whichever way the write arrives
+// (plain statement, transaction, rolled-back transaction, script), even when reads and writes
+// race; time-dependent and locking statements are never cached; shared rows are frozen.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kindOf, type ReadCache, withReadCache } from '../../server/db-cache.ts';
+import type { Database } from '../../server/db.ts';
+import { openPglite } from '../../server/db-pglite.ts';
+
+let raw: Database;
+let db: Database & { cache: ReadCache };
+
+beforeAll(async () => {
+  raw = await openPglite();
+  db = withReadCache(raw);
+  await db.exec('CREATE TABLE kv (k int PRIMARY KEY, v int NOT NULL)');
+  await db.exec('INSERT INTO kv SELECT g, 0 FROM generate_series(1, 8) g');
+});
+afterAll(async () => {
+  await db?.close();
+});
+
+const READ_ONE = 'SELECT v FROM kv WHERE k = $1';
+const READ_ALL = 'SELECT k, v FROM kv ORDER BY k';
+const one = async (q: Pick<Database, 'query'>, k: number) =>
+  (await q.query<{ v: number }>(READ_ONE, [k])).rows[0]?.v;
+const all = async (q: Pick<Database, 'query'>) => (await q.query<{ k: number; v: number }>(READ_ALL)).rows;
+
+describe('statement classification', () => {
+  it.each([
+    ['SELECT 1', 'cacheable'],
+    ['  select v from kv where k = $1', 'cacheable'],
+    ['SELECT s.expires_at <= now() FROM sessions s', 'read'],
+    ['SELECT gen_random_uuid()', 'read'],
+    ['SELECT CURRENT_TIMESTAMP', 'read'],
+    ['SELECT pg_notify($1, $2)', 'write'],
+    ["SELECT nextval('revision_seq')", 'write'],
+    ['SELECT pg_advisory_xact_lock($1)', 'write'],
+    ['SELECT * FROM kv WHERE k = 1 FOR UPDATE', 'write'],
+    ['WITH x AS (UPDATE kv SET v = 1 RETURNING *) SELECT * FROM x', 'write'],
+    ['UPDATE kv SET v = 1', 'write'],
+    ['INSERT INTO kv VALUES (1, 1)', 'write'],
+    ['DELETE FROM kv', 'write'],
+  ])('%s is %s', (sql, kind) => {
+    expect(kindOf(sql)).toBe(kind);
+  });
+});
+
+describe('never stale', () => {
+  it('serves a repeated read from memory, and a plain write is seen at once', async () => {
+    expect(await one(db, 1)).toBe(0);
+    const hits = db.cache.stats.hits;
+    expect(await one(db, 1)).toBe(0);
+    expect(db.cache.stats.hits).toBe(hits + 1);
+    await db.query('UPDATE kv SET v = 7 WHERE k = 1');
+    expect(await one(db, 1)).toBe(7);
+  });
+
+  it('a committed transaction is seen at once; a rolled-back one leaves nothing behind', async () => {
+    await one(db, 2);
+    await db.transaction(async (tx) => {
+      await tx.query('UPDATE kv SET v = 5 WHERE k = 2');
+    });
+    expect(await one(db, 2)).toBe(5);
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('UPDATE kv SET v = 99 WHERE k = 2');
+        // Read inside the transaction: sees its own row, which must not reach the cache.
+        expect(await one(tx, 2)).toBe(99);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await one(db, 2)).toBe(5);
+  });
+
+  it('a script run through exec is seen at once', async () => {
+    await one(db, 3);
+    await db.exec('UPDATE kv SET v = 3 WHERE k = 3');
+    expect(await one(db, 3)).toBe(3);
+  });
+
+  it('a snapshot is served whole from memory only while nothing was written', async () => {
+    const snap = () => db.snapshot(async (q) => ({ a: await one(q, 4), rows: await all(q) }));
+    const first = await snap();
+    const hits = db.cache.stats.hits;
+    expect(await snap()).toEqual(first);
+    expect(db.cache.stats.hits).toBe(hits + 2);
+    await db.query('UPDATE kv SET v = 44 WHERE k = 4');
+    const after = await snap();
+    expect(after.a).toBe(44);
+    expect(after.rows.find((r) => r.k === 4)?.v).toBe(44);
+  });
+
+  it('a read in flight when a write begins is answered but not kept', async () => {
+    await db.query('UPDATE kv SET v = 500 WHERE k = 5'); // nothing cached for k = 5 now
+    const read = one(db, 5); // misses, queued on the connection before the write
+    const write = db.query('UPDATE kv SET v = 501 WHERE k = 5');
+    expect(await read).toBe(500);
+    await write;
+    expect(await one(db, 5)).toBe(501);
+    const snap = db.snapshot((q) => one(q, 5));
+    const write2 = db.query('UPDATE kv SET v = 502 WHERE k = 5');
+    expect(await snap).toBe(501);
+    await write2;
+    expect(await db.snapshot((q) => one(q, 5))).toBe(502);
+  });
+
+  it('reads racing writes never leave a stale answer behind', async () => {
+    // Writers bump one row at a time through every write path while readers hammer the
+    // cache; once all settle, every cached answer must equal the database's.
+    const ops: Promise<unknown>[] = [];
+    for (let i = 0; i < 300; i++) {
+      const k = 1 + (i % 8);
+      switch (i % 6) {
+        case 0:
+          ops.push(db.query('UPDATE kv SET v = v + 1 WHERE k = $1', [k]));
+          break;
+        case 1:
+          ops.push(db.transaction((tx) => tx.query('UPDATE kv SET v = v + 1 WHERE k = $1', [k])));
+          break;
+        case 2:
+          ops.push(db.snapshot((q) => all(q)));
+          break;
+        default:
+          ops.push(one(db, k), all(db));
+      }
+    }
+    await Promise.all(ops);
+    const truth = await all(raw);
+    expect(await all(db)).toEqual(truth);
+    for (const row of truth) expect(await one(db, row.k)).toBe(row.v);
+    expect(await db.snapshot((q) => all(q))).toEqual(truth);
+  });
+});
+
+describe('what is never cached', () => {
+  it('time-dependent statements go to the database every time', async () => {
+    const t1 = (await db.query<{ t: string }>('SELECT clock_timestamp()::text AS t')).rows[0]!.t;
+    await new Promise((r) => setTimeout(r, 5));
+    const t2 = (await db.query<{ t: string }>('SELECT clock_timestamp()::text AS t')).rows[0]!.t;
+    expect(t2).not.toBe(t1);
+  });
+
+  it('cached rows are frozen, so one caller cannot change what the next one sees', async () => {
+    const rows = await all(db);
+    const again = await all(db);
+    expect(() => {
+      (again[0] as { v: number }).v = -1;
+    }).toThrow(TypeError);
+    expect((await all(db))[0]).toEqual(rows[0]);
+  });
+
+  it('large answers are not kept', async () => {
+    const small = withReadCache(raw, { maxRows: 3 });
+    await all(small);
+    const hits = small.cache.stats.hits;
+    await all(small);
+    expect(small.cache.stats.hits).toBe(hits);
+  });
+});
