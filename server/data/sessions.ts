@@ -43,8 +43,14 @@ export async function lookupSession(q: Queryable, hash: string): Promise<Session
   );
   const row = r.rows[0];
   if (!row) return null;
-  const { expires_at, ...rest } = row;
-  return { ...rest, expired: new Date(expires_at).getTime() <= Date.now() };
+  return {
+    user_id: row.user_id,
+    email: row.email,
+    name: row.name,
+    expired: new Date(row.expires_at).getTime() <= Date.now(),
+    revoked: row.revoked,
+    suspended: row.suspended,
+  };
 }
 
 export async function revokeSession(q: Queryable, hash: string): Promise<void> {
