@@ -16,8 +16,9 @@
 import type { Database, Queryable } from './db.ts';
 
 export interface ReadCacheOptions {
-  /** Entries kept before the oldest are dropped. */
-  maxEntries?: number;
+  /** Rows held in all, across answers, before the cache starts over. Memory is bounded by
+   *  rows (an item row is ~2.5 KB, so the default holds at most ~40 MB). */
+  maxTotalRows?: number;
   /** Answers with more rows than this are not kept (full pulls would only churn memory). */
   maxRows?: number;
 }
@@ -51,18 +52,18 @@ class Miss extends Error {}
 
 export class ReadCache {
   private epoch = 0;
-  private size = 0;
+  private rowsHeld = 0;
   // Statement text, then its parameters: the long SQL string is hashed once (V8 caches the
   // hash of a constant string), only the short parameter key is built per call.
   private entries = new Map<string, Map<string, Rows>>();
-  private readonly maxEntries: number;
+  private readonly maxTotalRows: number;
   private readonly maxRows: number;
   /** For tests and the benchmark: how answers were found. */
   readonly stats = { hits: 0, misses: 0, invalidations: 0 };
 
   constructor(opts: ReadCacheOptions = {}) {
-    this.maxEntries = opts.maxEntries ?? 20_000;
-    this.maxRows = opts.maxRows ?? 512;
+    this.maxTotalRows = opts.maxTotalRows ?? 16_384;
+    this.maxRows = opts.maxRows ?? 1_024;
   }
 
   get currentEpoch(): number {
@@ -72,10 +73,13 @@ export class ReadCache {
   invalidate(): void {
     this.epoch++;
     this.stats.invalidations++;
-    if (this.size > 0) {
-      this.entries = new Map();
-      this.size = 0;
-    }
+    this.clear();
+  }
+
+  private clear(): void {
+    if (this.entries.size === 0) return;
+    this.entries = new Map();
+    this.rowsHeld = 0;
   }
 
   get(sql: string, params: string): Rows | undefined {
@@ -89,13 +93,14 @@ export class ReadCache {
   put(sql: string, params: string, epoch: number, rows: Rows): void {
     if (epoch !== this.epoch || rows.rows.length > this.maxRows) return;
     // Simpler than LRU and enough: a full cache starts over, the next reads refill it.
-    if (this.size >= this.maxEntries) this.invalidate();
+    const n = Math.max(1, rows.rows.length);
+    if (this.rowsHeld + n > this.maxTotalRows) this.clear();
     let bySql = this.entries.get(sql);
     if (!bySql) {
       bySql = new Map();
       this.entries.set(sql, bySql);
     }
-    if (!bySql.has(params)) this.size++;
+    this.rowsHeld += n;
     bySql.set(params, deepFreeze(rows));
   }
 }

@@ -150,6 +150,17 @@ describe('what is never cached', () => {
     expect((await all(db))[0]).toEqual(rows[0]);
   });
 
+  it('memory is bounded by rows held: a full cache starts over and stays exact', async () => {
+    const tiny = withReadCache(raw, { maxTotalRows: 4 });
+    for (let k = 1; k <= 8; k++) await one(tiny, k);
+    const hits = tiny.cache.stats.hits;
+    await one(tiny, 8); // still held
+    expect(tiny.cache.stats.hits).toBe(hits + 1);
+    await one(tiny, 1); // dropped when the cache started over
+    expect(tiny.cache.stats.hits).toBe(hits + 1);
+    expect(await all(tiny)).toEqual(await all(raw));
+  });
+
   it('large answers are not kept', async () => {
     const small = withReadCache(raw, { maxRows: 3 });
     await all(small);
