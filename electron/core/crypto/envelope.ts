@@ -57,8 +57,16 @@ export function sealEnvelopeWithNonce(
   return { v: ENVELOPE_VERSION, alg: ENVELOPE_ALG, nonce: toB64(nonce), ct: toB64(ct) };
 }
 
-export function openEnvelope(key: Uint8Array, envelope: unknown, ad: string): Uint8Array {
+/** AD for the hot paths may come as bytes the caller built into a reused buffer (vault/index.ts);
+ *  everything else passes the string from formats.ts `ad`. */
+export type AdInput = string | Uint8Array;
+
+export function openEnvelope(key: Uint8Array, envelope: unknown, ad: AdInput): Uint8Array {
   checkKey(key);
+  const adb = typeof ad === 'string' ? adBytes(ad) : ad;
+  // Its version, algorithm and lengths were checked when the item log was written and are
+  // covered by the log's own authentication; only the item AEAD is left to do.
+  if (envelope instanceof StoredEnvelope) return envelope.open(key, adb);
   // Version and algorithm first, so a downgrade is reported as what it is, not as "malformed".
   if (typeof envelope !== 'object' || envelope === null) throw new CryptoError('envelope is not an object');
   const head = envelope as { v?: unknown; alg?: unknown };
@@ -70,7 +78,13 @@ export function openEnvelope(key: Uint8Array, envelope: unknown, ad: string): Ui
   if (head.alg !== ENVELOPE_ALG) {
     throw new CryptoError(`envelope algorithm ${describe(head.alg)} is not supported: only ${ENVELOPE_ALG}`);
   }
-  // Checked by hand rather than with the zod schema: this runs once per item at unlock.
+  const { nonce, ct } = wireBytes(envelope);
+  return aeadOpen(key, ct, adb, nonce);
+}
+
+/** Decodes a v1 envelope's nonce and ciphertext, checking shape and lengths. Checked by hand
+ *  rather than with the zod schema: this runs once per item pulled from the server. */
+function wireBytes(envelope: object): { nonce: Uint8Array; ct: Uint8Array } {
   const body = envelope as { nonce?: unknown; ct?: unknown };
   if (typeof body.nonce !== 'string' || typeof body.ct !== 'string' || Object.keys(envelope).length !== 4) {
     throw new CryptoError('envelope is malformed');
@@ -87,11 +101,84 @@ export function openEnvelope(key: Uint8Array, envelope: unknown, ad: string): Ui
     throw new CryptoError(`envelope nonce is ${nonce.length} bytes, expected ${NONCE_BYTES}`);
   }
   if (ct.length < TAG_BYTES) throw new CryptoError('envelope ciphertext is shorter than its tag');
+  return { nonce, ct };
+}
+
+function aeadOpen(key: Uint8Array, ct: Uint8Array, ad: Uint8Array, nonce: Uint8Array): Uint8Array {
   try {
-    return sodium().crypto_aead_xchacha20poly1305_ietf_decrypt(null, ct, adBytes(ad), nonce, key);
+    return sodium().crypto_aead_xchacha20poly1305_ietf_decrypt(null, ct, ad, nonce, key);
   } catch {
     throw new CryptoError('envelope failed authentication (wrong key, wrong context, or tampered)');
   }
+}
+
+/** A v1 envelope whose nonce and ciphertext are kept as raw bytes: a slice of the profile's
+ *  decrypted item-log frame. Re-encoding 10,000 of them as base64 at unlock only to decode
+ *  them again for the index cost more than the decryption, so the wire form is produced
+ *  only when something asks for it (a comparison, a JSON serialisation). The bytes are
+ *  ciphertext the server also holds; keeping the frame alive exposes nothing new. */
+export class StoredEnvelope implements Envelope {
+  readonly v = ENVELOPE_VERSION;
+  readonly alg = ENVELOPE_ALG;
+  readonly #buf: Uint8Array;
+  readonly #at: number;
+  readonly #end: number;
+
+  /** `buf[at, at + len)` is nonce || ciphertext. */
+  constructor(buf: Uint8Array, at: number, len: number) {
+    if (!(at >= 0 && len >= NONCE_BYTES + TAG_BYTES && at + len <= buf.length)) {
+      throw new CryptoError('stored envelope is shorter than its nonce and tag');
+    }
+    this.#buf = buf;
+    this.#at = at;
+    this.#end = at + len;
+  }
+
+  get nonce(): string {
+    return toB64(this.#buf.subarray(this.#at, this.#at + NONCE_BYTES));
+  }
+
+  get ct(): string {
+    return toB64(this.#buf.subarray(this.#at + NONCE_BYTES, this.#end));
+  }
+
+  /** nonce || ciphertext, as a view (not a copy). */
+  bytes(): Uint8Array {
+    return this.#buf.subarray(this.#at, this.#end);
+  }
+
+  open(key: Uint8Array, ad: Uint8Array): Uint8Array {
+    const at = this.#at;
+    return aeadOpen(
+      key,
+      this.#buf.subarray(at + NONCE_BYTES, this.#end),
+      ad,
+      this.#buf.subarray(at, at + NONCE_BYTES),
+    );
+  }
+
+  toJSON(): Envelope {
+    return { v: this.v, alg: this.alg, nonce: this.nonce, ct: this.ct };
+  }
+}
+
+/** nonce || ciphertext of a well-formed v1 envelope, for binary storage; null for anything
+ *  else, which the caller then stores in its wire form. */
+export function envelopeBytes(envelope: unknown): Uint8Array | null {
+  if (envelope instanceof StoredEnvelope) return envelope.bytes();
+  if (typeof envelope !== 'object' || envelope === null) return null;
+  const head = envelope as { v?: unknown; alg?: unknown };
+  if (head.v !== ENVELOPE_VERSION || head.alg !== ENVELOPE_ALG) return null;
+  let parts: { nonce: Uint8Array; ct: Uint8Array };
+  try {
+    parts = wireBytes(envelope);
+  } catch {
+    return null;
+  }
+  const out = new Uint8Array(NONCE_BYTES + parts.ct.length);
+  out.set(parts.nonce, 0);
+  out.set(parts.ct, NONCE_BYTES);
+  return out;
 }
 
 /** Seals JSON. The UTF-8 bytes are wiped; the JSON string itself is out of our reach. */
@@ -106,7 +193,7 @@ export function sealJson(key: Uint8Array, value: unknown, ad: string): Envelope 
   }
 }
 
-export function openJson<T>(key: Uint8Array, envelope: unknown, ad: string): T {
+export function openJson<T>(key: Uint8Array, envelope: unknown, ad: AdInput): T {
   const bytes = openEnvelope(key, envelope, ad);
   try {
     // JSON.parse and TextDecoder errors quote the input: rethrow without them.

@@ -6,18 +6,22 @@
 // written after the log, still points at the older sync cursor, so nothing is lost: the
 // next pull brings those items again). When superseded records pile up the log is
 // compacted into a fresh file, atomically.
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import type { ItemRecord } from '../../../shared/api.ts';
-import { fromUtf8, utf8 } from '../../../shared/encoding.ts';
+//
+// Format 2 starts with a magic line and holds binary frames (item-log-codec.ts) under their
+// own associated data, so a format-1 frame (JSON plaintext) spliced into it does not open.
+// A format-1 file (no magic) is still read; the caller rewrites it as format 2 at once.
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
+import { fromUtf8 } from '../../../shared/encoding.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import { openFrame, sealFrame, wipe } from '../crypto/index.ts';
 import { readFileIfExists, writeFileAtomic } from './atomic-file.ts';
+import { decodeEntry, encodeEntry, type LogEntry } from './item-log-codec.ts';
 
-export interface LogEntry {
-  team: string;
-  put: ItemRecord[];
-  drop: string[];
-}
+export type { LogEntry } from './item-log-codec.ts';
+
+/** Read as a format-1 frame length these bytes say ~1.2 GB: no format-1 file starts so. */
+const MAGIC = Uint8Array.of(0x89, 0x54, 0x4c, 0x47, 0x32, 0x0d, 0x0a, 0x0a); // \x89 T L G 2 \r \n \n
+const FRAME_HEAD = 4;
 
 export interface LoadedLog {
   entries: LogEntry[];
@@ -25,36 +29,67 @@ export interface LoadedLog {
   records: number;
   /** The last frame was torn (a crash mid-append); rewrite the log on the next save. */
   damagedTail: boolean;
+  /** The file is in format 1; rewrite it (in format 2) before appending anything. */
+  legacy: boolean;
 }
 
-function encodeFrames(key: Uint8Array, ad: string, entries: LogEntry[]): Uint8Array {
-  const frames = entries.map((e) => {
-    const plain = utf8(JSON.stringify(e));
-    const f = sealFrame(key, plain, ad);
-    wipe(plain);
-    return f;
-  });
-  const total = frames.reduce((n, f) => n + 4 + f.length, 0);
+const v2Ad = (ad: string) => `${ad}|v2`;
+
+function hasMagic(bytes: Uint8Array): boolean {
+  if (bytes.length < MAGIC.length) return false;
+  for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC[i]) return false;
+  return true;
+}
+
+function encodeFrames(key: Uint8Array, ad: string, entries: LogEntry[], withMagic: boolean): Uint8Array {
+  const frames = entries.map((e) => sealFrame(key, encodeEntry(e), v2Ad(ad)));
+  const total = frames.reduce((n, f) => n + FRAME_HEAD + f.length, withMagic ? MAGIC.length : 0);
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   let at = 0;
+  if (withMagic) {
+    out.set(MAGIC, 0);
+    at = MAGIC.length;
+  }
   for (const f of frames) {
     view.setUint32(at, f.length, true);
-    out.set(f, at + 4);
-    at += 4 + f.length;
+    out.set(f, at + FRAME_HEAD);
+    at += FRAME_HEAD + f.length;
   }
   return out;
 }
 
+/** Format 1 frames held the LogEntry as JSON, wiped after parsing like any decrypted buffer. */
+function decodeLegacy(plain: Uint8Array): LogEntry {
+  try {
+    return JSON.parse(fromUtf8(plain)) as LogEntry;
+  } finally {
+    wipe(plain);
+  }
+}
+
 export function readLog(path: string, key: Uint8Array, ad: string): LoadedLog {
   const bytes = readFileIfExists(path);
-  const loaded: LoadedLog = { entries: [], frames: 0, records: 0, damagedTail: false };
-  if (!bytes) return loaded;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const loaded: LoadedLog = { entries: [], frames: 0, records: 0, damagedTail: false, legacy: false };
+  if (!bytes || bytes.length === 0) return loaded;
   let at = 0;
+  let frameAd = ad;
+  let decode = decodeLegacy;
+  if (hasMagic(bytes)) {
+    at = MAGIC.length;
+    frameAd = v2Ad(ad);
+    decode = decodeEntry;
+  } else if (bytes.length < MAGIC.length) {
+    // Too short for a frame in either format: a first write torn before it finished.
+    loaded.damagedTail = true;
+    return loaded;
+  } else {
+    loaded.legacy = true;
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   while (at < bytes.length) {
-    const len = at + 4 <= bytes.length ? view.getUint32(at, true) : -1;
-    const end = at + 4 + len;
+    const len = at + FRAME_HEAD <= bytes.length ? view.getUint32(at, true) : -1;
+    const end = at + FRAME_HEAD + len;
     const last = len < 0 || end >= bytes.length;
     if (len < 0 || end > bytes.length) {
       loaded.damagedTail = true;
@@ -62,7 +97,7 @@ export function readLog(path: string, key: Uint8Array, ad: string): LoadedLog {
     }
     let plain: Uint8Array;
     try {
-      plain = openFrame(key, bytes.subarray(at + 4, end), ad);
+      plain = openFrame(key, bytes.subarray(at + FRAME_HEAD, end), frameAd);
     } catch {
       if (last) {
         loaded.damagedTail = true;
@@ -70,8 +105,7 @@ export function readLog(path: string, key: Uint8Array, ad: string): LoadedLog {
       }
       throw new TesseraError('tampered', `the profile's item store ${path} is damaged before its last write`);
     }
-    const entry = JSON.parse(fromUtf8(plain)) as LogEntry;
-    wipe(plain);
+    const entry = decode(plain);
     loaded.entries.push(entry);
     loaded.frames++;
     loaded.records += entry.put.length + entry.drop.length;
@@ -80,11 +114,24 @@ export function readLog(path: string, key: Uint8Array, ad: string): LoadedLog {
   return loaded;
 }
 
+/** Appends to a format-2 log (starting one if the file is missing or empty). Refuses a
+ *  format-1 or damaged file: those are rewritten whole, never extended. */
 export function appendLog(path: string, key: Uint8Array, ad: string, entries: LogEntry[]): void {
   if (entries.length === 0) return;
-  const data = encodeFrames(key, ad, entries);
-  const fd = openSync(path, 'a', 0o600);
+  const fd = openSync(path, 'a+', 0o600);
   try {
+    const size = fstatSync(fd).size;
+    if (size > 0) {
+      const head = new Uint8Array(MAGIC.length);
+      const got = readSync(fd, head, 0, head.length, 0);
+      if (got !== head.length || !hasMagic(head)) {
+        throw new TesseraError(
+          'internal',
+          `the item store ${path} must be rewritten before it can be appended to`,
+        );
+      }
+    }
+    const data = encodeFrames(key, ad, entries, size === 0);
     let off = 0;
     while (off < data.length) off += writeSync(fd, data, off, data.length - off);
     fsyncSync(fd);
@@ -95,5 +142,5 @@ export function appendLog(path: string, key: Uint8Array, ad: string, entries: Lo
 
 /** Replaces the log with one frame per team holding only the live records. */
 export function rewriteLog(path: string, key: Uint8Array, ad: string, entries: LogEntry[]): void {
-  writeFileAtomic(path, encodeFrames(key, ad, entries));
+  writeFileAtomic(path, encodeFrames(key, ad, entries, true));
 }

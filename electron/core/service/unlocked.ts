@@ -70,15 +70,41 @@ export class Unlocked {
     for (const e of log.entries) {
       const st = state.teams[e.team];
       if (!st) continue;
+      const items = st.items;
       for (const rec of e.put) {
         // Newest version wins even if frames were reordered on disk.
-        if ((st.items[rec.id]?.version ?? 0) <= rec.version) st.items[rec.id] = rec;
+        const known = items[rec.id];
+        if (!known || known.version <= rec.version) items[rec.id] = rec;
       }
-      for (const id of e.drop) delete st.items[id];
+      for (const id of e.drop) delete items[id];
     }
     this.cache = state;
     this.logRecords = log.records;
-    this.logDamaged = log.damagedTail;
+    this.logDamaged = log.damagedTail || log.legacy;
+    if (log.legacy) this.migrateLog();
+  }
+
+  /** A log written by an earlier Tessera is rewritten in the current format on first unlock,
+   *  so later unlocks take the fast path. Every record read from it is carried over (queued
+   *  edits live in the state file and are untouched). If the rewrite fails, the old file
+   *  stays valid and the next save retries it, so unlock does not fail over it. */
+  private migrateLog(): void {
+    try {
+      this.rewriteAll();
+    } catch {
+      this.logDamaged = true;
+    }
+  }
+
+  private rewriteAll(): void {
+    const all = Object.entries(this.cache.teams).map(([team, t]) => ({
+      team,
+      put: Object.values(t.items),
+      drop: [],
+    }));
+    rewriteLog(this.logPath, this.keyring.cacheKey, this.logAd, all);
+    this.logRecords = all.reduce((n, e) => n + e.put.length, 0);
+    this.logDamaged = false;
   }
 
   putItem(teamId: string, rec: ItemRecord): void {
@@ -120,14 +146,7 @@ export class Unlocked {
     }
     const added = changes.reduce((n, e) => n + e.put.length + e.drop.length, 0);
     if (this.logDamaged || this.logRecords + added > live + COMPACT_SLACK * Math.max(live, 1000)) {
-      const all = Object.entries(this.cache.teams).map(([team, t]) => ({
-        team,
-        put: Object.values(t.items),
-        drop: [],
-      }));
-      rewriteLog(this.logPath, key, this.logAd, all);
-      this.logRecords = live;
-      this.logDamaged = false;
+      this.rewriteAll();
     } else if (changes.length > 0) {
       appendLog(this.logPath, key, this.logAd, changes);
       this.logRecords += added;

@@ -4,9 +4,11 @@
 // after use. Decryption here is also verification: AD binds every blob to its team, vault,
 // item id, key generation and version, so a swapped or relabelled blob fails right here.
 import type { ItemRecord } from '../../../shared/api.ts';
-import { ad } from '../../../shared/formats.ts';
+import { fromUtf8 } from '../../../shared/encoding.ts';
 import { TesseraError } from '../../../shared/errors.ts';
-import { contentDigest, openEnvelope, wipe } from '../crypto/index.ts';
+import { openEnvelope } from '../crypto/envelope.ts';
+import { contentDigest, wipe } from '../crypto/index.ts';
+import { itemAdBytes } from './item-ad.ts';
 import { decodeItem, type ItemHeader } from './item-payload.ts';
 import type { Keyring } from './keyring.ts';
 import type { QueuedEdit, TeamState } from './state.ts';
@@ -29,23 +31,12 @@ export function currentRecord(st: TeamState, itemId: string): ItemRecord | Queue
 export type QueuedRecord = QueuedEdit & { id: string; pending: true };
 
 export type KeyLookup = (vault: string, generation: number) => Uint8Array | undefined;
+type ItemRef = { id: string; vault: string; generation: number; version: number; envelope: unknown };
 
-export function decryptRecord(
-  keyFor: KeyLookup,
-  team: string,
-  rec: { id: string; vault: string; generation: number; version: number; envelope: unknown },
-  wantValue: boolean,
-) {
-  const key = keyFor(rec.vault, rec.generation);
-  if (!key) {
-    throw new TesseraError(
-      'forbidden',
-      `no key for generation ${rec.generation} of this vault; ask a manager to share it again`,
-    );
-  }
-  let plain: Uint8Array;
+/** Opens an item's envelope against the AD it must carry. The caller owns (and wipes) the result. */
+function openItem(key: Uint8Array, team: string, rec: ItemRef): Uint8Array {
   try {
-    plain = openEnvelope(key, rec.envelope, ad.item(team, rec.vault, rec.id, rec.generation, rec.version));
+    return openEnvelope(key, rec.envelope, itemAdBytes(team, rec.vault, rec.id, rec.generation, rec.version));
   } catch (e) {
     throw new TesseraError(
       'tampered',
@@ -53,14 +44,63 @@ export function decryptRecord(
       e instanceof Error ? e.message : undefined,
     );
   }
-  return decodeItem(plain, wantValue);
+}
+
+export function decryptRecord(keyFor: KeyLookup, team: string, rec: ItemRef, wantValue: boolean) {
+  const key = keyFor(rec.vault, rec.generation);
+  if (!key) {
+    throw new TesseraError(
+      'forbidden',
+      `no key for generation ${rec.generation} of this vault; ask a manager to share it again`,
+    );
+  }
+  return decodeItem(openItem(key, team, rec), wantValue);
+}
+
+/** The header of a decrypted item, for the index: the value after the separator is never
+ *  looked at, and the whole buffer is zeroed before returning. Errors never quote the input. */
+function headerOf(plain: Uint8Array): ItemHeader {
+  let header: ItemHeader | undefined;
+  try {
+    const sep = plain.indexOf(0);
+    if (sep >= 0) header = JSON.parse(fromUtf8(plain.subarray(0, sep))) as ItemHeader;
+  } catch {
+    header = undefined;
+  } finally {
+    plain.fill(0);
+  }
+  if (typeof header?.name !== 'string')
+    throw new TesseraError('tampered', 'item payload has no readable header');
+  return header;
 }
 
 /** Rebuilds the whole index for one team. Items of vaults this client holds no key for are skipped. */
 export function buildIndex(keyring: Keyring, teamId: string, st: TeamState): Map<string, IndexedItem> {
   const index = new Map<string, IndexedItem>();
-  for (const id in st.items) indexOne(index, keyring, teamId, st, id);
-  for (const q of st.queue) if (!(q.item in st.items)) indexOne(index, keyring, teamId, st, q.item);
+  // The newest queued edit per item, found once instead of searching the queue per item.
+  const queued = new Map<string, QueuedEdit>();
+  for (const q of st.queue) queued.set(q.item, q);
+  // Items come vault by vault and mostly share one key generation: remember the last key.
+  let lastVault = '';
+  let lastGeneration = -1;
+  let lastKey: Uint8Array | undefined;
+  const add = (id: string, rec: ItemRef, pending: boolean): void => {
+    if (!st.vaults[rec.vault]) return;
+    if (rec.vault !== lastVault || rec.generation !== lastGeneration) {
+      lastVault = rec.vault;
+      lastGeneration = rec.generation;
+      lastKey = keyring.vaultKey(rec.vault, rec.generation);
+    }
+    if (!lastKey) return;
+    const header = headerOf(openItem(lastKey, teamId, rec));
+    index.set(id, { id, vault: rec.vault, version: rec.version, header, pending });
+  };
+  for (const rec of Object.values(st.items)) {
+    const q = queued.size === 0 ? undefined : queued.get(rec.id);
+    if (q) add(rec.id, { ...q, id: rec.id }, true);
+    else add(rec.id, rec, false);
+  }
+  for (const [id, q] of queued) if (!(id in st.items)) add(id, { ...q, id }, true);
   return index;
 }
 
@@ -77,7 +117,7 @@ export function indexOne(
     index.delete(id);
     return;
   }
-  const { header } = decryptRecord(() => key, teamId, rec, false);
+  const header = headerOf(openItem(key, teamId, rec));
   index.set(id, { id, vault: rec.vault, version: rec.version, header, pending: 'pending' in rec });
 }
 
@@ -86,11 +126,7 @@ export function digestOf(keyring: Keyring, teamId: string, rec: ItemRecord | und
   if (!rec) return undefined;
   const key = keyring.vaultKey(rec.vault, rec.generation);
   if (!key) return undefined;
-  const plain = openEnvelope(
-    key,
-    rec.envelope,
-    ad.item(teamId, rec.vault, rec.id, rec.generation, rec.version),
-  );
+  const plain = openItem(key, teamId, rec);
   try {
     return contentDigest(plain, keyring.cacheKey);
   } finally {
