@@ -142,6 +142,11 @@ describe('item log, format 2', () => {
     expect(fromUtf8(plain).endsWith('value-one')).toBe(true);
     // The AD is still enforced on the raw path.
     expect(() => openEnvelope(vk, back.envelope, ad.item(TEAM, VAULT, 'i1', 1, 4))).toThrow(CryptoError);
+    // A stored envelope cannot be relabelled as another version.
+    expect(() => {
+      (back.envelope as { v: number }).v = 2;
+    }).toThrow(TypeError);
+    expect(Object.keys(wire(back.envelope))).toEqual(['v', 'alg', 'nonce', 'ct']);
   });
 
   it('rewrites records it loaded, and stores odd records as JSON without losing them', () => {

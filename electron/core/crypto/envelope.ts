@@ -118,8 +118,6 @@ function aeadOpen(key: Uint8Array, ct: Uint8Array, ad: Uint8Array, nonce: Uint8A
  *  only when something asks for it (a comparison, a JSON serialisation). The bytes are
  *  ciphertext the server also holds; keeping the frame alive exposes nothing new. */
 export class StoredEnvelope implements Envelope {
-  readonly v = ENVELOPE_VERSION;
-  readonly alg = ENVELOPE_ALG;
   readonly #buf: Uint8Array;
   readonly #at: number;
   readonly #end: number;
@@ -132,6 +130,16 @@ export class StoredEnvelope implements Envelope {
     this.#buf = buf;
     this.#at = at;
     this.#end = at + len;
+  }
+
+  // Getters, not fields: nothing can relabel a stored envelope as another version, which
+  // openEnvelope would not notice on this path.
+  get v(): typeof ENVELOPE_VERSION {
+    return ENVELOPE_VERSION;
+  }
+
+  get alg(): typeof ENVELOPE_ALG {
+    return ENVELOPE_ALG;
   }
 
   get nonce(): string {

@@ -17,6 +17,11 @@ let buf = new Uint8Array(256);
 let views: Uint8Array[] = [];
 const prefixes = new Map<string, Map<string, Uint8Array | null>>();
 let prefixCount = 0;
+// Consecutive items nearly always share team and vault, usually as the very same string
+// objects (item-log-codec.ts hands out one string per table entry), so check those first.
+let lastTeam = '';
+let lastVault = '';
+let lastPrefix: Uint8Array | null = null;
 
 const isCounter = (n: number) => Number.isSafeInteger(n) && n >= 0;
 
@@ -25,6 +30,15 @@ function tailOf(id: string, generation: number, version: number): string {
 }
 
 function prefixFor(team: string, vault: string, id: string, generation: number, version: number) {
+  if (vault === lastVault && team === lastTeam) return lastPrefix;
+  const p = lookupPrefix(team, vault, id, generation, version);
+  lastTeam = team;
+  lastVault = vault;
+  lastPrefix = p;
+  return p;
+}
+
+function lookupPrefix(team: string, vault: string, id: string, generation: number, version: number) {
   let byVault = prefixes.get(team);
   let p = byVault?.get(vault);
   if (p !== undefined) return p;
