@@ -13,7 +13,16 @@ export {
   deriveSubkey,
   newKdfParams,
 } from './kdf.ts';
-export { openEnvelope, openJson, sealEnvelope, sealEnvelopeWithNonce, sealJson } from './envelope.ts';
+export {
+  type AdInput,
+  envelopeBytes,
+  openEnvelope,
+  openJson,
+  StoredEnvelope,
+  sealEnvelope,
+  sealEnvelopeWithNonce,
+  sealJson,
+} from './envelope.ts';
 export {
   type AccountKeys,
   decryptKeyset,

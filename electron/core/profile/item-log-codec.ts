@@ -15,7 +15,7 @@
 import type { ItemRecord } from '../../../shared/api.ts';
 import { fromUtf8, utf8 } from '../../../shared/encoding.ts';
 import { TesseraError } from '../../../shared/errors.ts';
-import { envelopeBytes, StoredEnvelope } from '../crypto/envelope.ts';
+import { envelopeBytes, StoredEnvelope } from '../crypto/index.ts';
 
 export interface LogEntry {
   team: string;

@@ -1,10 +1,14 @@
 // Process: core (trusted Node side; never imports electron).
-// The profile folder: one account on one team server. Two files:
+// The profile folder: one account on one team server. Three files:
 //  - profile.json (conf, the library electron-store extends): only what must be readable
 //    before unlock — server URL, email, user id, the *encrypted* keyset and its KDF salt,
 //    settings. Nothing in it lets anyone read a secret without the password.
 //  - cache.bin: one envelope under a key derived from the password. It holds the session
-//    token, every readable vault's ciphertext, the sync cursors and the offline queue.
+//    token, the pinned team root, vaults, sealed key grants, the directory, the sync cursors
+//    and the offline queue (vault/state.ts); small, and
+//    rewritten atomically on every save.
+//  - items.log: the cached item ciphertexts, as an append-only log of frames encrypted under
+//    the same key (item-log.ts; binary format 2, format 1 is read and rewritten).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Conf from 'conf';

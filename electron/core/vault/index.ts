@@ -6,7 +6,7 @@
 import type { ItemRecord } from '../../../shared/api.ts';
 import { fromUtf8 } from '../../../shared/encoding.ts';
 import { TesseraError } from '../../../shared/errors.ts';
-import { openEnvelope } from '../crypto/envelope.ts';
+import { openEnvelope } from '../crypto/index.ts';
 import { contentDigest, wipe } from '../crypto/index.ts';
 import { itemAdBytes } from './item-ad.ts';
 import { decodeItem, type ItemHeader } from './item-payload.ts';
