@@ -34,17 +34,17 @@ const WRITE =
 
 type Kind = 'cacheable' | 'read' | 'write';
 
-// Statement texts are constants in the code, so each is classified once.
-const kinds = new Map<string, Kind>();
-
 export function kindOf(sql: string): Kind {
-  let kind = kinds.get(sql);
-  if (kind === undefined) {
-    if (!READ.test(sql) || WRITE.test(sql)) kind = 'write';
-    else kind = UNCACHEABLE.test(sql) ? 'read' : 'cacheable';
-    if (kinds.size < 10_000) kinds.set(sql, kind);
-  }
-  return kind;
+  if (!READ.test(sql) || WRITE.test(sql)) return 'write';
+  return UNCACHEABLE.test(sql) ? 'read' : 'cacheable';
+}
+
+/** One statement text, classified once (texts are constants in the code), with the answers
+ *  kept for it keyed by parameters: one map lookup on the (hash-cached) constant string finds
+ *  both, and only the short parameter key is built per call. */
+interface Statement {
+  readonly kind: Kind;
+  answers: Map<string, Rows>;
 }
 
 /** Raised inside a cache-only snapshot attempt when an answer is not in the cache. */
@@ -53,9 +53,7 @@ class Miss extends Error {}
 export class ReadCache {
   private epoch = 0;
   private rowsHeld = 0;
-  // Statement text, then its parameters: the long SQL string is hashed once (V8 caches the
-  // hash of a constant string), only the short parameter key is built per call.
-  private entries = new Map<string, Map<string, Rows>>();
+  private readonly statements = new Map<string, Statement>();
   private readonly maxTotalRows: number;
   private readonly maxRows: number;
   /** For tests and the benchmark: how answers were found. */
@@ -70,6 +68,16 @@ export class ReadCache {
     return this.epoch;
   }
 
+  statement(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = { kind: kindOf(sql), answers: new Map() };
+      // Texts are constants; a flood of distinct ones would only go unremembered.
+      if (this.statements.size < 10_000) this.statements.set(sql, s);
+    }
+    return s;
+  }
+
   invalidate(): void {
     this.epoch++;
     this.stats.invalidations++;
@@ -77,35 +85,53 @@ export class ReadCache {
   }
 
   private clear(): void {
-    if (this.entries.size === 0) return;
-    this.entries = new Map();
+    if (this.rowsHeld === 0) return;
+    for (const s of this.statements.values()) if (s.answers.size > 0) s.answers = new Map();
     this.rowsHeld = 0;
   }
 
-  get(sql: string, params: string): Rows | undefined {
-    const hit = this.entries.get(sql)?.get(params);
+  get(s: Statement, params: string): Rows | undefined {
+    const hit = s.answers.get(params);
     if (hit) this.stats.hits++;
     else this.stats.misses++;
     return hit;
   }
 
   /** Keeps an answer read entirely within `epoch`; the epoch must not have moved since. */
-  put(sql: string, params: string, epoch: number, rows: Rows): void {
+  put(s: Statement, params: string, epoch: number, rows: Rows): void {
     if (epoch !== this.epoch || rows.rows.length > this.maxRows) return;
     // Simpler than LRU and enough: a full cache starts over, the next reads refill it.
     const n = Math.max(1, rows.rows.length);
     if (this.rowsHeld + n > this.maxTotalRows) this.clear();
-    let bySql = this.entries.get(sql);
-    if (!bySql) {
-      bySql = new Map();
-      this.entries.set(sql, bySql);
-    }
     this.rowsHeld += n;
-    bySql.set(params, deepFreeze(rows));
+    s.answers.set(params, deepFreeze(rows));
   }
 }
 
 const paramsKey = (params?: unknown[]) => (params?.length ? JSON.stringify(params) : '');
+
+/** What a snapshot's fn sees on its first, memory-only attempt: every answer from one epoch,
+ *  or a Miss that sends the whole snapshot to the database. */
+class CacheOnly implements Queryable {
+  constructor(
+    private readonly cache: ReadCache,
+    private readonly epoch: number,
+  ) {}
+
+  async query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }> {
+    const s = this.cache.statement(sql);
+    const hit =
+      s.kind === 'cacheable' && this.cache.currentEpoch === this.epoch
+        ? this.cache.get(s, paramsKey(params))
+        : undefined;
+    if (!hit) throw new Miss();
+    return hit as { rows: T[] };
+  }
+
+  async exec(): Promise<void> {
+    throw new Miss();
+  }
+}
 
 // Cached rows are shared by every later caller: freezing makes an accidental mutation throw
 // instead of silently changing what the next request sees.
@@ -122,17 +148,17 @@ export function withReadCache(db: Database, opts: ReadCacheOptions = {}): Databa
   const cache = new ReadCache(opts);
 
   async function query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }> {
-    const kind = kindOf(sql);
-    if (kind === 'cacheable') {
+    const s = cache.statement(sql);
+    if (s.kind === 'cacheable') {
       const key = paramsKey(params);
-      const hit = cache.get(sql, key);
+      const hit = cache.get(s, key);
       if (hit) return hit as { rows: T[] };
       const epoch = cache.currentEpoch;
       const r = await db.query<T>(sql, params);
-      cache.put(sql, key, epoch, r);
+      cache.put(s, key, epoch, r);
       return r;
     }
-    if (kind === 'read') return db.query<T>(sql, params);
+    if (s.kind === 'read') return db.query<T>(sql, params);
     cache.invalidate();
     try {
       return await db.query<T>(sql, params);
@@ -144,7 +170,7 @@ export function withReadCache(db: Database, opts: ReadCacheOptions = {}): Databa
   // Inside a transaction: no cache at all, and any write moves the epoch (again at the end).
   const inTransaction = (tx: Queryable): Queryable => ({
     query<T>(sql: string, params?: unknown[]) {
-      if (kindOf(sql) === 'write') cache.invalidate();
+      if (cache.statement(sql).kind === 'write') cache.invalidate();
       return tx.query<T>(sql, params);
     },
     exec(sql: string) {
@@ -158,7 +184,8 @@ export function withReadCache(db: Database, opts: ReadCacheOptions = {}): Databa
   const recording = (tx: Queryable, epoch: number): Queryable => ({
     async query<T>(sql: string, params?: unknown[]) {
       const r = await tx.query<T>(sql, params);
-      if (kindOf(sql) === 'cacheable') cache.put(sql, paramsKey(params), epoch, r);
+      const s = cache.statement(sql);
+      if (s.kind === 'cacheable') cache.put(s, paramsKey(params), epoch, r);
       return r;
     },
     exec: (sql: string) => tx.exec(sql),
@@ -185,22 +212,8 @@ export function withReadCache(db: Database, opts: ReadCacheOptions = {}): Databa
       }
     },
     async snapshot(fn) {
-      const epoch = cache.currentEpoch;
-      const fromCache: Queryable = {
-        async query<T>(sql: string, params?: unknown[]) {
-          const hit =
-            kindOf(sql) === 'cacheable' && cache.currentEpoch === epoch
-              ? cache.get(sql, paramsKey(params))
-              : undefined;
-          if (!hit) throw new Miss();
-          return hit as { rows: T[] };
-        },
-        exec: async () => {
-          throw new Miss();
-        },
-      };
       try {
-        return await fn(fromCache);
+        return await fn(new CacheOnly(cache, cache.currentEpoch));
       } catch (e) {
         if (!(e instanceof Miss)) throw e;
       }
