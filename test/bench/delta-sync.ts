@@ -4,6 +4,7 @@
 // same one-change delta with the same token.
 import { paths } from '../../shared/api.ts';
 import {
+  coldServerCache,
   type BenchOptions,
   type Figure,
   type Fixture,
@@ -87,6 +88,7 @@ async function measure(fx: Fixture, opts: BenchOptions): Promise<Figure[]> {
     const c = await change();
     settle();
     fetches.push(await bare(cursor()));
+    coldServerCache(fx);
     const t = await timed(() => alice.svc.sync());
     syncs.push(t.ms);
     check(c.ref, c.value);
