@@ -5,6 +5,7 @@
 // writers per team just as the row lock does on a real server.
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { lockDataDir } from './data-dir-lock.ts';
 import { assertChannel, type Database, type Queryable } from './db.ts';
 
 function wrap(conn: PGlite | Transaction): Queryable {
@@ -20,8 +21,18 @@ function wrap(conn: PGlite | Transaction): Queryable {
 }
 
 export async function openPglite(dataDir?: string): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pg = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  let unlock = () => {};
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    unlock = lockDataDir(dataDir);
+  }
+  let pg: PGlite;
+  try {
+    pg = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  } catch (e) {
+    unlock();
+    throw e;
+  }
   const base = wrap(pg);
   let closed = false;
   return {
@@ -43,7 +54,11 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     async close() {
       if (closed) return;
       closed = true;
-      await pg.close();
+      try {
+        await pg.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }
