@@ -11,7 +11,6 @@ import type { TesseraService } from '../../electron/core/service/service.ts';
 import type { Unlocked } from '../../electron/core/service/unlocked.ts';
 import type { IndexedItem } from '../../electron/core/vault/index.ts';
 import { ad } from '../../shared/formats.ts';
-import type { ReadCache } from '../../server/db-cache.ts';
 import { type RunningServer, startServer } from '../../server/main.ts';
 import { bytes, formTeam, type Person, signUp } from '../helpers/people.ts';
 
@@ -184,13 +183,6 @@ export function probe<T extends object, K extends keyof T>(
     return out;
   };
   return p;
-}
-
-/** Empties the embedded server's read cache (server/db-cache.ts). A raw fetch measured just
- *  before a pull would otherwise warm it for the pull; a real pull after a change finds it
- *  cold, because the change itself emptied it. */
-export function coldServerCache(fx: Fixture): void {
-  (fx.server.db as { cache?: ReadCache }).cache?.invalidate();
 }
 
 /** Makes the service's profile-cache saves no-ops until the returned function is called.

@@ -2,8 +2,10 @@
 // it must never answer with data a write has changed, whichever way the write arrives
 // (plain statement, transaction, rolled-back transaction, script), even when reads and writes
 // race; time-dependent and locking statements are never cached; shared rows are frozen.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kindOf, type ReadCache, withReadCache } from '../../server/db-cache.ts';
+import { classify, type ReadCache, withReadCache } from '../../server/db-cache.ts';
 import type { Database } from '../../server/db.ts';
 import { openPglite } from '../../server/db-pglite.ts';
 
@@ -28,21 +30,32 @@ const all = async (q: Pick<Database, 'query'>) => (await q.query<{ k: number; v:
 
 describe('statement classification', () => {
   it.each([
-    ['SELECT 1', 'cacheable'],
-    ['  select v from kv where k = $1', 'cacheable'],
-    ['SELECT s.expires_at <= now() FROM sessions s', 'read'],
-    ['SELECT gen_random_uuid()', 'read'],
-    ['SELECT CURRENT_TIMESTAMP', 'read'],
-    ['SELECT pg_notify($1, $2)', 'write'],
-    ["SELECT nextval('revision_seq')", 'write'],
-    ['SELECT pg_advisory_xact_lock($1)', 'write'],
-    ['SELECT * FROM kv WHERE k = 1 FOR UPDATE', 'write'],
-    ['WITH x AS (UPDATE kv SET v = 1 RETURNING *) SELECT * FROM x', 'write'],
-    ['UPDATE kv SET v = 1', 'write'],
-    ['INSERT INTO kv VALUES (1, 1)', 'write'],
-    ['DELETE FROM kv', 'write'],
-  ])('%s is %s', (sql, kind) => {
-    expect(kindOf(sql)).toBe(kind);
+    ['SELECT 1', { kind: 'cacheable', reads: [] }],
+    ['  select v from kv where k = $1', { kind: 'cacheable', reads: ['kv'] }],
+    [
+      'SELECT s.a FROM sessions s JOIN users u ON u.id = s.user_id WHERE x IN (SELECT y FROM public.groups)',
+      { kind: 'cacheable', reads: ['sessions', 'users', 'groups'] },
+    ],
+    [
+      'SELECT id FROM items WHERE vault_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))',
+      { kind: 'cacheable', reads: ['items'] },
+    ],
+    ['SELECT a.x FROM kv a, other b WHERE a.k = b.k', { kind: 'read' }],
+    ['SELECT s.expires_at <= now() FROM sessions s', { kind: 'read' }],
+    ['SELECT gen_random_uuid()', { kind: 'read' }],
+    ['SELECT CURRENT_TIMESTAMP', { kind: 'read' }],
+    ['SELECT pg_notify($1, $2)', { kind: 'write', writes: [] }],
+    ["SELECT nextval('revision_seq')", { kind: 'write', writes: [] }],
+    ['SELECT pg_advisory_xact_lock($1)', { kind: 'write', writes: [] }],
+    ['SELECT * FROM kv WHERE k = 1 FOR UPDATE', { kind: 'write', writes: [] }],
+    ['UPDATE kv SET v = 1', { kind: 'write', writes: ['kv'] }],
+    ['INSERT INTO kv VALUES (1, 1) ON CONFLICT (k) DO UPDATE SET v = 2', { kind: 'write', writes: ['kv'] }],
+    // Deletes may cascade; statements with a target that is not plain could write anything.
+    ['DELETE FROM kv', { kind: 'write', writes: null }],
+    ['WITH x AS (UPDATE kv SET v = 1 RETURNING *) SELECT * FROM x', { kind: 'write', writes: null }],
+    ['CREATE TABLE t (x int)', { kind: 'write', writes: null }],
+  ])('%s', (sql, info) => {
+    expect(classify(sql)).toEqual(info);
   });
 });
 
@@ -130,6 +143,113 @@ describe('never stale', () => {
     expect(await all(db)).toEqual(truth);
     for (const row of truth) expect(await one(db, row.k)).toBe(row.v);
     expect(await db.snapshot((q) => all(q))).toEqual(truth);
+  });
+});
+
+describe('only what a write touched is read again', () => {
+  it('a write to one table keeps the answers that do not read it', async () => {
+    await db.exec('CREATE TABLE other (k int PRIMARY KEY, w int NOT NULL); INSERT INTO other VALUES (1, 10)');
+    const readOther = () => db.query<{ w: number }>('SELECT w FROM other WHERE k = 1');
+    await one(db, 6);
+    await readOther();
+    const hits = db.cache.stats.hits;
+    await db.query('UPDATE other SET w = 11 WHERE k = 1');
+    expect(await one(db, 6)).toBe((await one(raw, 6))!); // kv untouched: from memory
+    expect(db.cache.stats.hits).toBe(hits + 1);
+    expect((await readOther()).rows[0]!.w).toBe(11); // other: read again
+  });
+
+  it('a snapshot after a write takes the untouched answers from memory and reads the rest', async () => {
+    const snap = () =>
+      db.snapshot(async (q) => ({
+        kv: await one(q, 7),
+        other: (await q.query<{ w: number }>('SELECT w FROM other WHERE k = 1')).rows[0]!.w,
+      }));
+    await snap();
+    await db.transaction((tx) => tx.query('UPDATE other SET w = w + 1 WHERE k = 1'));
+    const hits = db.cache.stats.hits;
+    const r = await snap();
+    expect(r).toEqual({ kv: await one(raw, 7), other: 12 });
+    expect(db.cache.stats.hits).toBeGreaterThan(hits);
+  });
+
+  it('a delete empties everything, so a cascade is never missed', async () => {
+    await db.exec(`CREATE TABLE parent (id int PRIMARY KEY);
+      CREATE TABLE child (id int PRIMARY KEY, parent int NOT NULL REFERENCES parent (id) ON DELETE CASCADE);
+      INSERT INTO parent VALUES (1); INSERT INTO child VALUES (1, 1), (2, 1)`);
+    const children = async () =>
+      (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM child')).rows[0]!.n;
+    expect(await children()).toBe(2);
+    await db.query('DELETE FROM parent WHERE id = 1');
+    expect(await children()).toBe(0);
+  });
+});
+
+describe("the schema keeps the cache's assumptions", () => {
+  // Invalidation follows the table a statement names. A trigger, a rule, a view, or an
+  // ON UPDATE action would change (or read) rows of a table the statement does not name;
+  // ON DELETE actions are covered because every DELETE empties the whole cache.
+  const dir = join(import.meta.dirname, '..', '..', 'server', 'migrations');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.sql'));
+
+  it.each(files)('%s has no triggers, rules, views or ON UPDATE actions', (file) => {
+    const sql = readFileSync(join(dir, file), 'utf8');
+    expect(sql).not.toMatch(/\bcreate\s+(or\s+replace\s+)?(constraint\s+)?trigger\b/i);
+    expect(sql).not.toMatch(/\bcreate\s+(or\s+replace\s+)?rule\b/i);
+    expect(sql).not.toMatch(/\bcreate\s+(or\s+replace\s+)?(materialized\s+)?view\b/i);
+    expect(sql).not.toMatch(/\bon\s+update\s+(cascade|set\s+null|set\s+default|restrict)\b/i);
+  });
+});
+
+describe('answers that arrive after a write', () => {
+  // PGlite answers strictly in order, so a read issued before a write always lands before it.
+  // This scripted engine lets the test hold a read's answer back until a write has come and
+  // gone, the order a slower engine (or a future PGlite) could produce.
+  function scripted() {
+    let value = 1;
+    let reads = 0;
+    const held: (() => void)[] = [];
+    let hold = false;
+    const engine: Database = {
+      engine: 'pglite',
+      async query<T>(sql: string) {
+        if (/^update/i.test(sql)) {
+          value++;
+          return { rows: [] as T[] };
+        }
+        reads++;
+        const answer = { rows: [{ v: value }] as T[] };
+        if (!hold) return answer;
+        return new Promise<{ rows: T[] }>((resolve) => held.push(() => resolve(answer)));
+      },
+      exec: async () => {},
+      transaction: (fn) => fn(engine),
+      snapshot: (fn) => fn(engine),
+      listen: async () => async () => {},
+      close: async () => {},
+    };
+    return {
+      db: withReadCache(engine),
+      reads: () => reads,
+      holdReads: (on: boolean) => {
+        hold = on;
+      },
+      release: () => {
+        for (const r of held.splice(0)) r();
+      },
+    };
+  }
+
+  it('a read answered before a write but delivered after it is not kept', async () => {
+    const s = scripted();
+    s.holdReads(true);
+    const late = s.db.query<{ v: number }>(READ_ONE, [1]);
+    await s.db.query('UPDATE kv SET v = v + 1');
+    s.release();
+    expect((await late).rows[0]!.v).toBe(1); // the old answer, delivered late
+    s.holdReads(false);
+    expect((await s.db.query<{ v: number }>(READ_ONE, [1])).rows[0]!.v).toBe(2);
+    expect(s.reads()).toBe(2);
   });
 });
 
