@@ -13,6 +13,7 @@ import type { Database } from './db.ts';
 import { serverSetup } from './data/users.ts';
 import { installErrorHandler } from './errors.ts';
 import { migrate } from './migrate.ts';
+import { databaseRateLimitStore } from './rate-limit-store.ts';
 import { TeamNotifier } from './notify.ts';
 import { authRoutes } from './routes/auth.ts';
 import { groupRoutes } from './routes/groups.ts';
@@ -84,6 +85,7 @@ export async function createApp(db: Database, options: AppOptions = {}): Promise
   installSecurityHeaders(app);
   await app.register(rateLimit, {
     global: false,
+    store: databaseRateLimitStore(db),
     hook: 'preHandler',
     errorResponseBuilder: (_req, ctx) =>
       new TesseraError('rate_limited', `too many attempts; retry in ${ctx.after}`),

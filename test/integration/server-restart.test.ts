@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../server/main.ts';
+import { migrationFiles } from '../../server/migrate.ts';
 import {
   createTestDatabase,
   envelope,
@@ -65,8 +66,12 @@ describe('restart on the same storage', () => {
     cleanups.push(() => second.close());
     const again = await login(second.url, u.email, u.password);
     expect(again.finish.status).toBe(200);
-    const migrations = await second.db.query<{ version: string }>('SELECT version FROM schema_migrations');
-    expect(migrations.rows.map((r) => r.version)).toEqual(['001_init']);
+    const migrations = await second.db.query<{ version: string }>(
+      'SELECT version FROM schema_migrations ORDER BY version',
+    );
+    expect(migrations.rows.map((r) => r.version)).toEqual(
+      migrationFiles().map((f) => f.replace(/\.sql$/, '')),
+    );
     const items = await second.db.query<{ n: number }>('SELECT count(*)::int AS n FROM items');
     expect(items.rows[0]!.n).toBe(1);
   });
