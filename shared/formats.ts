@@ -54,8 +54,11 @@ export type EncryptedKeyset = z.infer<typeof encryptedKeysetSchema>;
 const AD_PREFIX = 'tessera/v1';
 
 export const ad = {
+  /** Everything of an item's AD before `|item|generation|version`: the same for a whole vault,
+   *  so the unlock path builds it once per vault (electron/core/vault/item-ad.ts). */
+  itemPrefix: (team: string, vault: string) => `${AD_PREFIX}/item|${team}|${vault}`,
   item: (team: string, vault: string, item: string, generation: number, version: number) =>
-    `${AD_PREFIX}/item|${team}|${vault}|${item}|${generation}|${version}`,
+    `${ad.itemPrefix(team, vault)}|${item}|${generation}|${version}`,
   vaultName: (team: string, vault: string, generation: number) =>
     `${AD_PREFIX}/vault-name|${team}|${vault}|${generation}`,
   keyset: (email: string) => `${AD_PREFIX}/keyset|${email.toLowerCase()}`,

@@ -2,21 +2,20 @@
 // Item associated data as bytes, built into one reused buffer. Unlock authenticates every
 // item against its AD, and building each as a string (formats.ts `ad.item`) and encoding it
 // cost about as much per item as the AEAD itself. The bytes are exactly those of
-// utf8(ad.item(...)): the team/vault prefix is taken from ad.item itself, once per vault,
-// and only the id and the two numbers are written per item; anything unusual (a non-ASCII
-// id, a number that is not a plain counter) takes the string path instead.
+// utf8(ad.item(...)): the vault's prefix comes from formats.ts `ad.itemPrefix`, encoded once
+// per vault, and only the id and the two numbers are written per item; anything unusual (a
+// non-ASCII id, a number that is not a plain counter) takes the string path instead.
 import { utf8 } from '../../../shared/encoding.ts';
 import { ad } from '../../../shared/formats.ts';
 
 const BAR = 0x7c; // '|'
-/** Prefixes kept per team and vault; more than this many vaults just rebuilds them. */
+/** Prefixes kept (one per team and vault); more than this many just starts over. */
 const MAX_PREFIXES = 1024;
 
 let buf = new Uint8Array(256);
 /** Views of buf by length, so a built AD costs no allocation once every length was seen. */
 let views: Uint8Array[] = [];
-const prefixes = new Map<string, Map<string, Uint8Array | null>>();
-let prefixCount = 0;
+const prefixes = new Map<string, Uint8Array>();
 // Consecutive items nearly always share team and vault, usually as the very same string
 // objects (item-log-codec.ts hands out one string per table entry), so check those first.
 let lastTeam = '';
@@ -25,38 +24,18 @@ let lastPrefix: Uint8Array | null = null;
 
 const isCounter = (n: number) => Number.isSafeInteger(n) && n >= 0;
 
-function tailOf(id: string, generation: number, version: number): string {
-  return `|${id}|${generation}|${version}`;
-}
-
-function prefixFor(team: string, vault: string, id: string, generation: number, version: number) {
-  if (vault === lastVault && team === lastTeam) return lastPrefix;
-  const p = lookupPrefix(team, vault, id, generation, version);
+function prefixFor(team: string, vault: string): Uint8Array {
+  if (lastPrefix && vault === lastVault && team === lastTeam) return lastPrefix;
+  const text = ad.itemPrefix(team, vault);
+  let p = prefixes.get(text);
+  if (!p) {
+    if (prefixes.size >= MAX_PREFIXES) prefixes.clear();
+    p = utf8(text);
+    prefixes.set(text, p);
+  }
   lastTeam = team;
   lastVault = vault;
   lastPrefix = p;
-  return p;
-}
-
-function lookupPrefix(team: string, vault: string, id: string, generation: number, version: number) {
-  let byVault = prefixes.get(team);
-  let p = byVault?.get(vault);
-  if (p !== undefined) return p;
-  const full = ad.item(team, vault, id, generation, version);
-  const tail = tailOf(id, generation, version);
-  // The layout is checked, not assumed: a format that does not end in |id|gen|version
-  // leaves this vault on the string path.
-  p = full.endsWith(tail) ? utf8(full.slice(0, full.length - tail.length)) : null;
-  if (prefixCount >= MAX_PREFIXES) {
-    prefixes.clear();
-    prefixCount = 0;
-  }
-  if (!byVault) {
-    byVault = new Map();
-    prefixes.set(team, byVault);
-  }
-  byVault.set(vault, p);
-  prefixCount++;
   return p;
 }
 
@@ -79,9 +58,9 @@ export function itemAdBytes(
   generation: number,
   version: number,
 ): Uint8Array {
-  const prefix =
-    isCounter(generation) && isCounter(version) ? prefixFor(team, vault, id, generation, version) : null;
-  if (!prefix) return utf8(ad.item(team, vault, id, generation, version));
+  if (!isCounter(generation) || !isCounter(version))
+    return utf8(ad.item(team, vault, id, generation, version));
+  const prefix = prefixFor(team, vault);
   const need = prefix.length + id.length + 2 + 2 * 16;
   if (need > buf.length) {
     buf = new Uint8Array(need * 2);
