@@ -72,6 +72,8 @@ interface Statement {
   /** Moves whenever a write may have changed what this statement reads. */
   generation: number;
   answers: Map<string, Rows>;
+  /** Rows held by `answers`, counted toward the cache's bound. */
+  rows: number;
 }
 
 /** Raised inside a memory-only snapshot attempt when an answer is not in the cache. */
@@ -97,7 +99,7 @@ export class ReadCache {
   statement(sql: string): Statement {
     let s = this.statements.get(sql);
     if (!s) {
-      s = { info: classify(sql), generation: 0, answers: new Map() };
+      s = { info: classify(sql), generation: 0, answers: new Map(), rows: 0 };
       // Texts are constants in the code; a flood of distinct ones would only go unremembered.
       if (this.statements.size < 10_000) {
         this.statements.set(sql, s);
@@ -136,17 +138,20 @@ export class ReadCache {
   invalidate(writes: readonly string[] | null = null): void {
     this.clock++;
     this.stats.invalidations++;
-    if (writes === null) {
-      for (const s of this.statements.values()) this.forget(s);
-      this.rowsHeld = 0;
-      return;
-    }
-    for (const t of writes) for (const s of this.readersOf.get(t) ?? []) this.forget(s);
+    if (writes === null) this.forgetAll();
+    else for (const t of writes) for (const s of this.readersOf.get(t) ?? []) this.forget(s);
   }
 
   private forget(s: Statement): void {
     s.generation++;
-    if (s.answers.size > 0) s.answers = new Map();
+    if (s.answers.size === 0) return;
+    s.answers = new Map();
+    this.rowsHeld -= s.rows;
+    s.rows = 0;
+  }
+
+  private forgetAll(): void {
+    for (const s of this.statements.values()) this.forget(s);
   }
 
   get(s: Statement, params: string): Rows | undefined {
@@ -161,11 +166,11 @@ export class ReadCache {
     if (this.inFlight > 0 || s.generation !== generation || rows.rows.length > this.maxRows) return;
     const n = Math.max(1, rows.rows.length);
     // Simpler than LRU and enough: a full cache starts over, the next reads refill it.
-    if (this.rowsHeld + n > this.maxTotalRows) {
-      for (const st of this.statements.values()) if (st.answers.size > 0) st.answers = new Map();
-      this.rowsHeld = 0;
-    }
-    this.rowsHeld += n;
+    if (this.rowsHeld + n > this.maxTotalRows) this.forgetAll();
+    const replaced = s.answers.get(params);
+    const delta = n - (replaced ? Math.max(1, replaced.rows.length) : 0);
+    s.rows += delta;
+    this.rowsHeld += delta;
     s.answers.set(params, deepFreeze(rows));
   }
 }

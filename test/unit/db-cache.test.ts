@@ -281,6 +281,18 @@ describe('what is never cached', () => {
     expect(await all(tiny)).toEqual(await all(raw));
   });
 
+  it('rows emptied by a write no longer count toward the bound', async () => {
+    const tiny = withReadCache(raw, { maxTotalRows: 4 });
+    const readOther = () => tiny.query('SELECT w FROM other WHERE k = 1');
+    await readOther();
+    for (let k = 1; k <= 3; k++) await one(tiny, k); // 4 rows held: full
+    await tiny.query('UPDATE kv SET v = v WHERE k = 1'); // empties the 3 kv answers
+    for (let k = 1; k <= 3; k++) await one(tiny, k); // fits again without starting over
+    const hits = tiny.cache.stats.hits;
+    await readOther();
+    expect(tiny.cache.stats.hits).toBe(hits + 1);
+  });
+
   it('large answers are not kept', async () => {
     const small = withReadCache(raw, { maxRows: 3 });
     await all(small);
