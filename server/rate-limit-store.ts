@@ -13,17 +13,16 @@ type Callback = (err: Error | null, result?: Reply) => void;
 
 const SWEEP_EVERY = 200;
 
-// Keeps $2 ms windows: a fresh key, or one whose window has passed, starts at 1.
+// The end of the row's window of $2 ms.
+const END = 'r.window_start + make_interval(secs => $2 / 1000.0)';
+
+// A fresh key, or one whose window has passed, starts a new window at 1.
 const INCR = `
   INSERT INTO rate_limits AS r (key, count, window_start) VALUES ($1, 1, now())
   ON CONFLICT (key) DO UPDATE SET
-    count = CASE WHEN r.window_start + make_interval(secs => $2 / 1000.0) <= now() THEN 1 ELSE r.count + 1 END,
-    window_start = CASE WHEN r.window_start + make_interval(secs => $2 / 1000.0) <= now() THEN now() ELSE r.window_start END
-  RETURNING count, GREATEST(0, CEIL(EXTRACT(EPOCH FROM (window_start + make_interval(secs => $2 / 1000.0) - now())) * 1000))::int AS ttl`;
-
-const READ = `
-  SELECT count, GREATEST(0, CEIL(EXTRACT(EPOCH FROM (window_start + make_interval(secs => $2 / 1000.0) - now())) * 1000))::int AS ttl
-    FROM rate_limits WHERE key = $1 AND window_start + make_interval(secs => $2 / 1000.0) > now()`;
+    count = CASE WHEN ${END} <= now() THEN 1 ELSE r.count + 1 END,
+    window_start = CASE WHEN ${END} <= now() THEN now() ELSE r.window_start END
+  RETURNING count, GREATEST(0, CEIL(EXTRACT(EPOCH FROM (${END} - now())) * 1000))::int AS ttl`;
 
 /** Builds the store class the plugin instantiates (it calls `new store(options)`). */
 export function databaseRateLimitStore(db: Database) {
@@ -44,14 +43,6 @@ export function databaseRateLimitStore(db: Database) {
       }
       db.query<{ count: number; ttl: number }>(INCR, [this.key(key), timeWindow]).then(
         (r) => cb(null, { current: Number(r.rows[0]!.count), ttl: Number(r.rows[0]!.ttl) }),
-        (e: Error) => cb(e),
-      );
-    }
-
-    read(key: string, cb: Callback, timeWindow: number): void {
-      db.query<{ count: number; ttl: number }>(READ, [this.key(key), timeWindow]).then(
-        (r) =>
-          cb(null, { current: Number(r.rows[0]?.count ?? 0), ttl: Number(r.rows[0]?.ttl ?? timeWindow) }),
         (e: Error) => cb(e),
       );
     }
