@@ -15,6 +15,10 @@ export const TEAM_PERMISSIONS = {
   'team.invite.admin': ['owner'],
   'team.invite.owner': ['owner'],
   'team.confirm': ['owner', 'admin'],
+  /** Change the role of, or remove, someone who holds (or would hold) the named role. */
+  'team.manage.member': ['owner', 'admin'],
+  'team.manage.admin': ['owner', 'admin'],
+  'team.manage.owner': ['owner'],
   'group.read': ['owner', 'admin', 'member'],
   'group.manage': ['owner', 'admin'],
   'vault.create': ['owner', 'admin', 'member'],
@@ -43,6 +47,20 @@ export function mayInVault(role: VaultRole | null | undefined, op: VaultOperatio
 
 export function inviteOperation(role: TeamRole): TeamOperation {
   return `team.invite.${role}`;
+}
+
+/** Confirming a member is inviting them for real: it needs the right to invite that role. */
+export function mayConfirm(actor: TeamRole | null | undefined, invited: TeamRole): boolean {
+  return mayInTeam(actor, 'team.confirm') && mayInTeam(actor, inviteOperation(invited));
+}
+
+/** A role change needs authority over the old role and the new one (only owners touch owners). */
+export function mayChangeRole(actor: TeamRole | null | undefined, from: TeamRole, to: TeamRole): boolean {
+  return mayInTeam(actor, `team.manage.${from}`) && mayInTeam(actor, `team.manage.${to}`);
+}
+
+export function mayRemoveMember(actor: TeamRole | null | undefined, target: TeamRole): boolean {
+  return mayInTeam(actor, `team.manage.${target}`);
 }
 
 /** The strongest of a member's direct and group grants; owners always manage. */

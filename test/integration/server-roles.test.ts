@@ -67,7 +67,11 @@ afterAll(async () => {
   await srv?.close();
 });
 
-const teamOps: Record<TeamOperation, (u: TestUser) => Promise<Reply>> = {
+/** Role changes and removals exist only as team chain links so far: the server has no route
+ *  for them yet, and the chain verifier's matrix (test/unit/chain-roles.test.ts) walks them. */
+const CHAIN_ONLY: TeamOperation[] = ['team.manage.member', 'team.manage.admin', 'team.manage.owner'];
+
+const teamOps: Partial<Record<TeamOperation, (u: TestUser) => Promise<Reply>>> = {
   'team.read': (u) => u.api.get(`${T()}/members`),
   'team.invite.member': (u) =>
     u.api.post(`${T()}/invitations`, { email: `${uuid()}@example.com`, role: 'member' }),
@@ -105,11 +109,15 @@ const vaultOps: Record<VaultOperation, (u: TestUser) => Promise<Reply>> = {
 };
 
 describe('team roles x team operations', () => {
+  it('every team operation has a server route here, or is a chain-only operation', () => {
+    const uncovered = (Object.keys(TEAM_PERMISSIONS) as TeamOperation[]).filter((op) => !teamOps[op]);
+    expect(uncovered.sort()).toEqual([...CHAIN_ONLY].sort());
+  });
   for (const role of TEAM_ROLES) {
-    for (const op of Object.keys(TEAM_PERMISSIONS) as TeamOperation[]) {
+    for (const op of Object.keys(teamOps) as TeamOperation[]) {
       const allowed = mayInTeam(role, op);
       it(`${role} ${allowed ? 'may' : 'may not'} ${op}`, async () => {
-        const r = await teamOps[op](byTeamRole.get(role)!);
+        const r = await teamOps[op]!(byTeamRole.get(role)!);
         if (allowed) {
           expect(r.status, JSON.stringify(r.body)).not.toBe(403);
           expect(r.status).toBeLessThan(500);

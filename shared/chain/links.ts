@@ -1,0 +1,106 @@
+// Process: shared. The links of a team chain and their bodies (docs/design.md "The team
+// chain"). Every change to membership and access is one link; each body schema is strict so a
+// server cannot smuggle a field the signer never saw past a verifier that ignores it.
+import { z } from 'zod';
+import { TEAM_ROLES, VAULT_ROLES } from '../roles.ts';
+import { canonicalJson } from './canonical.ts';
+
+const id = z.uuid();
+const b64 = (max: number) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/, 'must be base64url')
+    .max(max);
+const email = z
+  .email()
+  .max(254)
+  .refine((e) => e === e.toLowerCase(), 'email must be lower case');
+const teamRole = z.enum(TEAM_ROLES);
+const vaultRole = z.enum(VAULT_ROLES);
+const keys = z.object({ boxPublicKey: b64(64), signPublicKey: b64(64) }).strict();
+/** Opaque to the chain: a client-encrypted envelope, serialised by its writer. */
+const sealedText = z.string().max(4096);
+const keyHash = b64(64);
+const readerKeys = z.array(z.object({ user: id, keyHash }).strict()).max(10_000);
+const principal = z.object({ kind: z.enum(['user', 'group']), id }).strict();
+
+export const linkBodies = {
+  'team.create': z.object({ name: sealedText, user: id, email, keys }).strict(),
+  'member.invite': z.object({ email, role: teamRole }).strict(),
+  'member.confirm': z.object({ user: id, email, keys, role: teamRole }).strict(),
+  'member.role': z.object({ user: id, role: teamRole }).strict(),
+  'member.remove': z.object({ user: id, reason: z.enum(['removed', 'offboarded']) }).strict(),
+  'group.create': z.object({ group: id, name: sealedText }).strict(),
+  'group.add': z.object({ group: id, user: id }).strict(),
+  'group.remove': z.object({ group: id, user: id }).strict(),
+  'vault.create': z.object({ vault: id, generation: z.literal(1), keys: readerKeys }).strict(),
+  'vault.grant': z.object({ vault: id, principal, role: vaultRole }).strict(),
+  'vault.revoke': z.object({ vault: id, principal }).strict(),
+  'vault.rekey': z.object({ vault: id, generation: z.number().int().min(2), keys: readerKeys }).strict(),
+  'key.deliver': z.object({ vault: id, generation: z.number().int().positive(), user: id, keyHash }).strict(),
+} as const;
+
+export type LinkType = keyof typeof linkBodies;
+export const LINK_TYPES = Object.keys(linkBodies) as LinkType[];
+export type LinkBody<T extends LinkType> = z.infer<(typeof linkBodies)[T]>;
+export type Principal = z.infer<typeof principal>;
+export type ReaderKey = z.infer<typeof readerKeys>[number];
+
+/** A link as it travels and as it is stored. `team` is absent: link 1 has none (the team id is
+ *  its hash) and every later one is bound to the team through the signed message. */
+export const chainLinkSchema = z
+  .object({
+    seq: z.number().int().positive(),
+    prev: b64(64).nullable(),
+    type: z.enum(LINK_TYPES as [LinkType, ...LinkType[]]),
+    author: id,
+    body: z.record(z.string(), z.unknown()),
+    sig: b64(128),
+  })
+  .strict();
+export type ChainLink = z.infer<typeof chainLinkSchema>;
+
+const SIGN_LABEL = 'tessera/v1/chain-link\n';
+const HASH_LABEL = 'tessera/v1/chain-hash\n';
+
+/** What the author signs: every field but the signature, and the team id (null for link 1). */
+export function signedMessage(team: string | null, link: Omit<ChainLink, 'sig'>): string {
+  return (
+    SIGN_LABEL +
+    canonicalJson({
+      team,
+      seq: link.seq,
+      prev: link.prev,
+      type: link.type,
+      author: link.author,
+      body: link.body,
+    })
+  );
+}
+
+/** What the link's hash covers: everything, signature included, so `prev` pins one exact link. */
+export function hashedMessage(team: string | null, link: ChainLink): string {
+  return (
+    HASH_LABEL +
+    canonicalJson({
+      team,
+      seq: link.seq,
+      prev: link.prev,
+      type: link.type,
+      author: link.author,
+      body: link.body,
+      sig: link.sig,
+    })
+  );
+}
+
+/** Team id: the first 16 bytes of link 1's BLAKE2b-256 hash, written as a UUID (version 8,
+ *  "custom", with its version and variant bits set, leaving 122 bits of the hash) so it fits
+ *  every id column and schema unchanged. */
+export function teamIdFromHash(hash: Uint8Array): string {
+  const b = hash.slice(0, 16);
+  b[6] = (b[6]! & 0x0f) | 0x80;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -1,0 +1,199 @@
+// Process: shared. Who may append each link type, judged against the state after every
+// earlier link, with the one role table in shared/roles.ts (docs/design.md "The team chain").
+// Each rule throws a ChainError naming what was wrong; `applyLink` mutates the state it is
+// given, so callers hand it a clone (verify.ts) and drop it on the first refusal.
+import {
+  mayChangeRole,
+  mayConfirm,
+  mayInTeam,
+  mayInVault,
+  mayRemoveMember,
+  inviteOperation,
+} from '../roles.ts';
+import { type ChainLink, type LinkBody, type LinkType, linkBodies, type ReaderKey } from './links.ts';
+import {
+  activeMember,
+  type ChainMember,
+  type ChainVault,
+  principalKey,
+  readersOf,
+  type TeamState,
+  vaultRoleOf,
+} from './state.ts';
+
+export class ChainError extends Error {
+  readonly seq: number;
+  constructor(seq: number, message: string) {
+    super(`team chain link ${seq}: ${message}`);
+    this.name = 'ChainError';
+    this.seq = seq;
+  }
+}
+
+type Rule<T extends LinkType> = (
+  s: TeamState,
+  author: ChainMember,
+  body: LinkBody<T>,
+  fail: (m: string) => ChainError,
+) => void;
+
+const ownerCount = (s: TeamState) =>
+  [...s.members.values()].filter((m) => m.status === 'confirmed' && m.role === 'owner').length;
+
+function vaultOf(s: TeamState, id: string, fail: (m: string) => ChainError): ChainVault {
+  const v = s.vaults.get(id);
+  if (!v) throw fail(`vault ${id} does not exist in this chain`);
+  return v;
+}
+
+function needVault(
+  s: TeamState,
+  v: ChainVault,
+  author: ChainMember,
+  op: 'vault.share' | 'vault.rekey',
+  fail: (m: string) => ChainError,
+) {
+  if (!mayInVault(vaultRoleOf(s, v, author.user), op))
+    throw fail(`${author.email} does not manage vault ${v.id}`);
+}
+
+/** The keys of a vault.create or vault.rekey: one per entitled reader, exactly, no more. */
+function exactReaders(
+  s: TeamState,
+  v: ChainVault,
+  keys: readonly ReaderKey[],
+  fail: (m: string) => ChainError,
+): Map<string, string> {
+  const want = readersOf(s, v);
+  const got = keys.map((k) => k.user);
+  const sorted = [...got].sort();
+  if (new Set(got).size !== got.length) throw fail('a reader is listed twice');
+  if (sorted.join() !== want.join())
+    throw fail(`keys must go to exactly the entitled readers (${want.length}), not ${got.length} others`);
+  return new Map(keys.map((k) => [k.user, k.keyHash]));
+}
+
+/** Who loses access keeps no standing: drop their direct grants and group places. */
+function forget(s: TeamState, user: string) {
+  for (const v of s.vaults.values()) v.grants.delete(`user:${user}`);
+  for (const g of s.groups.values()) g.members.delete(user);
+}
+
+const rules: { [T in Exclude<LinkType, 'team.create'>]: Rule<T> } = {
+  'member.invite': (s, a, b, fail) => {
+    if (!mayInTeam(a.role, inviteOperation(b.role))) throw fail(`a ${a.role} may not invite a ${b.role}`);
+    for (const m of s.members.values())
+      if (m.status === 'confirmed' && m.email === b.email) throw fail(`${b.email} is already a member`);
+    s.invites.set(b.email, b.role);
+  },
+  'member.confirm': (s, a, b, fail) => {
+    const invited = s.invites.get(b.email);
+    if (invited === undefined) throw fail(`${b.email} was not invited`);
+    if (b.role !== invited) throw fail(`${b.email} was invited as ${invited}, not ${b.role}`);
+    if (!mayConfirm(a.role, b.role)) throw fail(`a ${a.role} may not confirm a ${b.role}`);
+    if (activeMember(s, b.user)) throw fail(`user ${b.user} is already a member`);
+    s.invites.delete(b.email);
+    s.members.set(b.user, { user: b.user, email: b.email, role: b.role, keys: b.keys, status: 'confirmed' });
+  },
+  'member.role': (s, a, b, fail) => {
+    const m = activeMember(s, b.user);
+    if (!m) throw fail(`user ${b.user} is not a member`);
+    if (!mayChangeRole(a.role, m.role, b.role))
+      throw fail(`a ${a.role} may not change a ${m.role} to ${b.role}`);
+    if (m.role === 'owner' && b.role !== 'owner' && ownerCount(s) === 1)
+      throw fail('the team would have no owner');
+    m.role = b.role;
+  },
+  'member.remove': (s, a, b, fail) => {
+    const m = activeMember(s, b.user);
+    if (!m) throw fail(`user ${b.user} is not a member`);
+    if (!mayRemoveMember(a.role, m.role)) throw fail(`a ${a.role} may not remove a ${m.role}`);
+    if (m.role === 'owner' && ownerCount(s) === 1) throw fail('the team would have no owner');
+    m.status = 'removed';
+    m.removedReason = b.reason;
+    forget(s, m.user);
+  },
+  'group.create': (s, a, b, fail) => {
+    if (!mayInTeam(a.role, 'group.manage')) throw fail(`a ${a.role} may not manage groups`);
+    if (s.groups.has(b.group)) throw fail(`group ${b.group} already exists`);
+    s.groups.set(b.group, { name: b.name, members: new Set() });
+  },
+  'group.add': (s, a, b, fail) => {
+    if (!mayInTeam(a.role, 'group.manage')) throw fail(`a ${a.role} may not manage groups`);
+    const g = s.groups.get(b.group);
+    if (!g) throw fail(`group ${b.group} does not exist`);
+    if (!activeMember(s, b.user)) throw fail(`user ${b.user} is not a member`);
+    if (g.members.has(b.user)) throw fail(`user ${b.user} is already in the group`);
+    // Adding to a group shares every vault the group holds: that is sharing, so it needs
+    // `manage` on each, or an admin could add herself and wait for a manager to seal her keys.
+    for (const v of s.vaults.values())
+      if (v.grants.has(`group:${b.group}`)) needVault(s, v, a, 'vault.share', fail);
+    g.members.add(b.user);
+  },
+  'group.remove': (s, a, b, fail) => {
+    if (!mayInTeam(a.role, 'group.manage')) throw fail(`a ${a.role} may not manage groups`);
+    const g = s.groups.get(b.group);
+    if (!g?.members.has(b.user)) throw fail(`user ${b.user} is not in group ${b.group}`);
+    g.members.delete(b.user);
+  },
+  'vault.create': (s, a, b, fail) => {
+    if (!mayInTeam(a.role, 'vault.create')) throw fail(`a ${a.role} may not create vaults`);
+    if (s.vaults.has(b.vault)) throw fail(`vault ${b.vault} already exists`);
+    const v: ChainVault = {
+      id: b.vault,
+      generation: 1,
+      creator: a.user,
+      grants: new Map([[`user:${a.user}`, 'manage']]),
+      keyHolders: new Map(),
+    };
+    v.keyHolders = exactReaders(s, v, b.keys, fail);
+    s.vaults.set(v.id, v);
+  },
+  'vault.grant': (s, a, b, fail) => {
+    const v = vaultOf(s, b.vault, fail);
+    needVault(s, v, a, 'vault.share', fail);
+    if (b.principal.kind === 'user' ? !activeMember(s, b.principal.id) : !s.groups.has(b.principal.id))
+      throw fail(`${b.principal.kind} ${b.principal.id} is not in the team`);
+    v.grants.set(principalKey(b.principal), b.role);
+  },
+  'vault.revoke': (s, a, b, fail) => {
+    const v = vaultOf(s, b.vault, fail);
+    needVault(s, v, a, 'vault.share', fail);
+    if (!v.grants.delete(principalKey(b.principal)))
+      throw fail(`${b.principal.kind} ${b.principal.id} holds no grant on vault ${v.id}`);
+  },
+  'vault.rekey': (s, a, b, fail) => {
+    const v = vaultOf(s, b.vault, fail);
+    needVault(s, v, a, 'vault.rekey', fail);
+    if (b.generation !== v.generation + 1)
+      throw fail(`re-key must go to generation ${v.generation + 1}, not ${b.generation}`);
+    v.keyHolders = exactReaders(s, v, b.keys, fail);
+    v.generation = b.generation;
+  },
+  'key.deliver': (s, a, b, fail) => {
+    const v = vaultOf(s, b.vault, fail);
+    needVault(s, v, a, 'vault.rekey', fail);
+    if (b.generation !== v.generation)
+      throw fail(`vault ${v.id} is at generation ${v.generation}, not ${b.generation}`);
+    if (!vaultRoleOf(s, v, b.user)) throw fail(`user ${b.user} may not read vault ${v.id}`);
+    if (v.keyHolders.has(b.user)) throw fail(`user ${b.user} already holds the key`);
+    v.keyHolders.set(b.user, b.keyHash);
+  },
+};
+
+/** Checks one later link's body and authority and applies it; the signature is checked by the caller. */
+export function applyLink(s: TeamState, link: ChainLink): void {
+  const fail = (m: string) => new ChainError(link.seq, m);
+  if (link.type === 'team.create') throw fail('only link 1 may create the team');
+  const author = activeMember(s, link.author);
+  if (!author) throw fail(`author ${link.author} is not a member`);
+  const parsed = linkBodies[link.type].safeParse(link.body);
+  if (!parsed.success)
+    throw fail(`malformed ${link.type} body: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  (rules[link.type as Exclude<LinkType, 'team.create'>] as Rule<LinkType>)(
+    s,
+    author as ChainMember,
+    parsed.data as never,
+    fail,
+  );
+}
