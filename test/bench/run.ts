@@ -4,6 +4,7 @@
 // figure: each figure is printed beside the raw limit measured in the same run and marked
 // 'within target' or 'OVER target'; only a broken bench (wrong data, crash) exits non-zero.
 import { cpus, totalmem } from 'node:os';
+import * as chainVerify from './chain-verify.ts';
 import * as coldSync from './cold-sync.ts';
 import * as deltaSync from './delta-sync.ts';
 import * as rendererSearch from './renderer-search.ts';
@@ -27,6 +28,7 @@ const BENCHES: [string, (fx: Fixture, opts: BenchOptions) => Promise<Figure[]>][
   ['delta-sync', deltaSync.run],
   ['server-throughput', serverThroughput.run],
   ['renderer-search', rendererSearch.run],
+  ['chain-verify', () => chainVerify.run()],
 ];
 
 async function main(): Promise<void> {
