@@ -4,10 +4,13 @@
 // them, and the read cache (db-cache.ts) relies on this process making every write. So the
 // folder holds a lock file naming the owning process; a lock left by a process that no longer
 // exists (a crash, a kill -9) is taken over, a live one is refused with a clear error.
+// Only the owner makes the folder private (data-dir-mode.ts), so a refused server leaves
+// another's folder as it found it.
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { TesseraError } from '../shared/errors.ts';
+import { makeDataDirPrivate } from './data-dir-mode.ts';
 
 export const LOCK_FILE = 'tessera-server.lock';
 
@@ -73,10 +76,17 @@ export function lockDataDir(dir: string): () => void {
       closeSync(fd);
     }
     held.add(path);
-    return () => {
+    const release = () => {
       if (!held.delete(path)) return;
       if (readOwner(path)?.pid === me.pid) rmSync(path, { force: true });
     };
+    try {
+      makeDataDirPrivate(dir);
+    } catch (e) {
+      release();
+      throw e;
+    }
+    return release;
   }
   throw new TesseraError(
     'conflict',

@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { lockDataDir } from './data-dir-lock.ts';
+import { makeDataDirPrivate } from './data-dir-mode.ts';
 import { assertChannel, type Database, type Queryable } from './db.ts';
 
 function wrap(conn: PGlite | Transaction): Queryable {
@@ -32,6 +33,15 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   } catch (e) {
     unlock();
     throw e;
+  }
+  // A first start has just written the whole cluster, 0666 (data-dir-mode.ts).
+  if (dataDir) {
+    try {
+      makeDataDirPrivate(dataDir);
+    } catch (e) {
+      await pg.close().finally(unlock);
+      throw e;
+    }
   }
   const base = wrap(pg);
   let closed = false;

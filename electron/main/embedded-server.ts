@@ -88,7 +88,7 @@ export class EmbeddedServer {
 
   private async launch(): Promise<StartedServer> {
     const { dataDir, start } = this.options;
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const preferred = this.savedPort();
     let server: StartedServer;
     try {

@@ -8,7 +8,10 @@
 //    and the offline queue (vault/state.ts); small, and rewritten atomically on every save.
 //  - items.log: the cached item ciphertexts, as an append-only log of frames encrypted under
 //    the same key (item-log.ts; binary format 2, format 1 is read and rewritten).
-import { mkdirSync } from 'node:fs';
+// The folder is private to the user: 0700, its files 0600. Every file the profile writes is
+// created 0600, and a folder left looser (made by hand, by an older version, or under a
+// shared umask) is tightened when the profile opens, files already in it included.
+import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Conf from 'conf';
 import type { EncryptedKeyset } from '../../../shared/formats.ts';
@@ -33,17 +36,36 @@ export interface ProfileData {
 
 export const DEFAULT_SETTINGS: ProfileSettings = { autoLockMinutes: 5, clipboardClearSeconds: 30 };
 
+/** Not on Windows: access there is kept in ACLs, which chmod does not change. */
+function makePrivate(dir: string, platform: NodeJS.Platform = process.platform): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (platform === 'win32') return;
+  // The folder first: once it is 0700 nobody else can reach, or swap, what is inside.
+  chmodSync(dir, 0o700);
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const st = lstatSync(path);
+    // A link's own mode means nothing, and chmod would follow it out of the folder.
+    if (st.isFile() && (st.mode & 0o777) !== 0o600) chmodSync(path, 0o600);
+    // The window's session data and the embedded server's data live in subfolders; the
+    // folder's 0700 already shuts others out of them, and the server tightens its own.
+    else if (st.isDirectory() && st.mode & 0o077) chmodSync(path, st.mode & 0o700);
+  }
+}
+
 export class Profile {
   readonly dir: string;
   private readonly conf: Conf<ProfileData>;
 
   constructor(dir: string) {
     this.dir = dir;
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makePrivate(dir);
     this.conf = new Conf<ProfileData>({
       cwd: dir,
       configName: 'profile',
       projectName: 'tessera',
+      // conf's own default is 0666, less the umask: 0644 on most systems.
+      configFileMode: 0o600,
       defaults: { settings: DEFAULT_SETTINGS },
       clearInvalidConfig: false,
     });
