@@ -1,11 +1,11 @@
 // Process: server (team server; plain Node).
 // The PGlite data folder holds every team's ciphertext, the key directory, the audit and the
-// OPAQUE records: no other user of the machine may read it. PGlite's first start unpacks its
-// whole cluster 0666, whatever the umask, and a folder from an older version or made by hand
-// may be 0755, so modes are not left to chance. The folder itself is made 0700, which covers
-// whatever PGlite writes into it later (the files it creates while running are 0600 anyway);
-// what is already in it loses its group and other bits too, so a copy that keeps modes
-// (cp -a, tar, a backup) is not readable either.
+// OPAQUE records: no other user of the machine may read it (docs/design.md, "At rest").
+// PGlite's first start unpacks its whole cluster 0666, whatever the umask, and a folder from
+// an older version or made by hand may be 0755, so modes are not left to chance. The folder
+// itself is made 0700, which covers whatever PGlite writes into it later (the files it
+// creates while running are 0600 anyway); what is already in it loses its group and other
+// bits too, so a copy that keeps modes (cp -a, tar, a backup) is not readable either.
 // A process-wide umask would be simpler but would change every file the embedding app writes.
 import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -8,9 +8,10 @@
 //    and the offline queue (vault/state.ts); small, and rewritten atomically on every save.
 //  - items.log: the cached item ciphertexts, as an append-only log of frames encrypted under
 //    the same key (item-log.ts; binary format 2, format 1 is read and rewritten).
-// The folder is private to the user: 0700, its files 0600. Every file the profile writes is
-// created 0600, and a folder left looser (made by hand, by an older version, or under a
-// shared umask) is tightened when the profile opens, files already in it included.
+// The folder is private to the user, 0700 with its files 0600 (docs/design.md, "At rest").
+// Every file the profile writes is created 0600, and a folder left looser (made by hand, by
+// an older version, or under a shared umask) is tightened when the profile opens, files
+// already in it included.
 import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Conf from 'conf';
