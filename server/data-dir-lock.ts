@@ -1,9 +1,9 @@
 // Process: server (team server; plain Node).
 // One server per PGlite data directory. PGlite itself takes no lock: a second process opening
 // the same folder would run its own single-user PostgreSQL over the same files and corrupt
-// them, and the read cache (db-cache.ts) relies on this process making every write. So the
-// folder holds a lock file naming the owning process; a lock left by a process that no longer
-// exists (a crash, a kill -9) is taken over, a live one is refused with a clear error.
+// them. So the folder holds a lock file naming the owning process; a lock left by a process
+// that no longer exists (a crash, a kill -9) is taken over, a live one is refused with a clear
+// error.
 // Only the owner makes the folder private (data-dir-mode.ts), so a refused server leaves
 // another's folder as it found it.
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';

@@ -14,8 +14,8 @@ export interface Database extends Queryable {
   readonly engine: 'pglite' | 'postgres';
   /** Runs fn inside BEGIN/COMMIT; any throw rolls everything back. Use only `tx` inside. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** Runs read-only fn against one consistent snapshot (REPEATABLE READ, READ ONLY). fn must
-   *  have no side effects: a caching engine may run it twice (from memory, then for real). */
+  /** Runs read-only fn against one consistent snapshot: one READ ONLY, REPEATABLE READ
+   *  transaction, so every statement in fn sees the same committed state and none may write. */
   snapshot<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /** LISTENs on a channel; the returned function stops listening. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
@@ -27,8 +27,6 @@ export interface OpenOptions {
   dataDir?: string;
   /** postgres://... of a real PostgreSQL; wins over dataDir. */
   databaseUrl?: string;
-  /** Keep the never-stale read cache on the embedded engine (default true); see db-cache.ts. */
-  readCache?: boolean;
 }
 
 export function assertChannel(channel: string): string {
@@ -42,8 +40,5 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     return openPostgres(opts.databaseUrl);
   }
   const { openPglite } = await import('./db-pglite.ts');
-  const db = await openPglite(opts.dataDir);
-  if (opts.readCache === false) return db;
-  const { withReadCache } = await import('./db-cache.ts');
-  return withReadCache(db);
+  return openPglite(opts.dataDir);
 }

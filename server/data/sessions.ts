@@ -32,8 +32,8 @@ export interface SessionState {
   suspended: boolean;
 }
 
-// Expiry is compared here rather than with now() in SQL, so the answer depends only on the
-// row and the embedded engine's read cache may keep it (see db-cache.ts).
+// Expiry is compared here, on this process's clock, rather than with now() in SQL. Nothing
+// keeps the answer: every request reads the session row afresh.
 export async function lookupSession(q: Queryable, hash: string): Promise<SessionState | null> {
   const r = await q.query<Omit<SessionState, 'expired'> & { expires_at: Date }>(
     `SELECT s.user_id, u.email, u.name, s.expires_at, s.revoked_at IS NOT NULL AS revoked,

@@ -83,9 +83,8 @@ async function measure(fx: Fixture, opts: BenchOptions): Promise<Figure[]> {
 
   const syncs: number[] = [];
   const fetches: number[] = [];
-  // Each measurement starts right after a write, as a real pull does: the write has just
-  // emptied what it touched in the embedded server's read cache. So the sync and the bare
-  // fetch each get a change of their own instead of one warming the cache for the other.
+  // Each measurement starts right after a write, as a real pull does, and the sync and the
+  // bare fetch each get a change of their own, so both fetch a one-change delta.
   for (let i = 0; i < opts.deltas; i++) {
     const c = await change();
     settle();
