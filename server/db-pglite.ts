@@ -50,6 +50,9 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     query: base.query,
     exec: base.exec,
     transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    // pg.transaction() holds PGlite's transaction lock until COMMIT, and pg.query() outside
+    // it waits for that lock, so no other request's statement can land inside the snapshot
+    // on the one connection. The isolation level must be the transaction's first statement.
     snapshot: (fn) =>
       pg.transaction(async (tx) => {
         await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');

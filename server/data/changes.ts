@@ -1,84 +1,118 @@
 // Process: server (team server; plain Node).
 // "Changes since N" for one member. Items changed after N in every vault the member may read,
 // plus every item of a vault they gained access to after N (a fresh share, a group add, a
-// confirmation), so a delta sync never leaves a hole. Run it inside a REPEATABLE READ
-// transaction: the team revision and the rows then come from one snapshot.
+// confirmation), so a delta sync never leaves a hole (docs/design.md, "Flows"). Run it inside
+// db.snapshot() (one READ ONLY, REPEATABLE READ transaction): the team revision and the rows
+// then come from one snapshot. A pull is the most frequent request a server answers, so it
+// reads in four statements after the membership check: the team with its vaults and the
+// caller's grants on them, the items, the key grants, the directory. Who may read a vault is
+// decided here, by shared/roles.ts, never in SQL (docs/design.md, "Roles").
 import type { ChangesReply, VaultRecord } from '../../shared/api.ts';
 import { effectiveVaultRole, mayInVault, type VaultRole } from '../../shared/roles.ts';
 import type { Member } from '../access.ts';
 import type { Queryable } from '../db.ts';
 import { grantsIn } from './grants.ts';
 import { ITEM_COLUMNS, type ItemRow, toItemRecord } from './items.ts';
-import { directory, teamInfo, teamRow } from './teams.ts';
+import { directory, teamInfo } from './teams.ts';
 
-interface VaultDbRow {
-  id: string;
+/** The team, repeated on every row; a team without vaults gives one row with no vault. */
+interface TeamVaultRow {
+  team_id: string;
+  team_name: string;
+  created_by: string;
+  root_sign_public_key: string;
+  team_revision: number;
+  id: string | null;
   name: VaultRecord['name'];
   generation: number;
   break_glass: boolean;
   revision: number;
+  /** One of the caller's grants on this vault, direct or through a group; null: none. */
+  role: VaultRole | null;
+  /** When the caller gained that grant: the grant's revision, or the group add's if later. */
+  gained: number | null;
 }
 
+// Every vault of the team, once per grant the caller holds on it (a direct grant to $2, or a
+// grant to a group $2 belongs to), or once with no grant. Plain joins on primary keys: on
+// PGlite this plans and runs faster than three separate lookups or a lateral join.
+const TEAM_VAULTS = `
+  SELECT t.id AS team_id, t.name AS team_name, t.created_by, t.root_sign_public_key,
+         t.revision AS team_revision,
+         v.id, v.name, v.generation, v.break_glass, v.revision,
+         va.role, greatest(va.revision, gm.revision) AS gained
+    FROM teams t
+    LEFT JOIN vaults v ON v.team_id = t.id
+    LEFT JOIN (vault_access va
+               LEFT JOIN group_members gm
+                 ON va.principal_type = 'group' AND gm.group_id = va.principal_id AND gm.user_id = $2)
+      ON va.vault_id = v.id
+     AND ((va.principal_type = 'user' AND va.principal_id = $2) OR gm.user_id IS NOT NULL)
+   WHERE t.id = $1
+   ORDER BY v.created_at, v.id`;
+
+const CHANGED = `SELECT ${ITEM_COLUMNS} FROM items
+   WHERE team_id = $1 AND revision > $3
+     AND vault_id IN (SELECT value::uuid FROM jsonb_array_elements_text($2::jsonb))`;
+const GAINED = `SELECT ${ITEM_COLUMNS} FROM items
+   WHERE team_id = $1 AND revision <= $3
+     AND vault_id IN (SELECT value::uuid FROM jsonb_array_elements_text($4::jsonb))`;
+
 export async function changesSince(tx: Queryable, m: Member, since: number): Promise<ChangesReply> {
-  const team = await teamRow(tx, m.teamId);
+  const rows = (await tx.query<TeamVaultRow>(TEAM_VAULTS, [m.teamId, m.userId])).rows;
+  const team = rows[0];
   if (!team) throw new Error('team vanished');
-  const vaults = await tx.query<VaultDbRow>(
-    'SELECT id, name, generation, break_glass, revision FROM vaults WHERE team_id = $1 ORDER BY created_at, id',
-    [m.teamId],
-  );
-  const access = await tx.query<{ vault_id: string; role: VaultRole; revision: number; via: number | null }>(
-    `SELECT va.vault_id, va.role, va.revision, gm.revision AS via
-       FROM vault_access va JOIN vaults v ON v.id = va.vault_id
-       LEFT JOIN group_members gm ON va.principal_type = 'group' AND gm.group_id = va.principal_id AND gm.user_id = $2
-      WHERE v.team_id = $1 AND ((va.principal_type = 'user' AND va.principal_id = $2) OR gm.user_id IS NOT NULL)`,
-    [m.teamId, m.userId],
-  );
-  const roles = new Map<string, VaultRole[]>();
-  const gained = new Map<string, number>();
-  for (const a of access.rows) {
-    roles.set(a.vault_id, [...(roles.get(a.vault_id) ?? []), a.role]);
-    const at = Math.max(Number(a.revision), Number(a.via ?? 0), gained.get(a.vault_id) ?? 0);
-    gained.set(a.vault_id, at);
+
+  const byVault = new Map<string, { vault: TeamVaultRow; roles: VaultRole[]; gained: number }>();
+  for (const r of rows) {
+    if (r.id === null) continue;
+    const g = byVault.get(r.id) ?? { vault: r, roles: [], gained: 0 };
+    if (r.role) g.roles.push(r.role);
+    g.gained = Math.max(g.gained, Number(r.gained ?? 0));
+    byVault.set(r.id, g);
   }
 
   const readable: VaultRecord[] = [];
   const full: string[] = [];
-  for (const v of vaults.rows) {
-    const role = effectiveVaultRole(m.role, roles.get(v.id) ?? []);
+  for (const [id, { vault: v, roles, gained }] of byVault) {
+    const role = effectiveVaultRole(m.role, roles);
     if (!mayInVault(role, 'item.read')) continue;
     readable.push({
-      id: v.id,
+      id,
       name: v.name,
       generation: Number(v.generation),
       role: role!,
       breakGlass: v.break_glass,
       revision: Number(v.revision),
     });
-    if (Math.max(m.revision, gained.get(v.id) ?? 0) > since) full.push(v.id);
+    if (Math.max(m.revision, gained) > since) full.push(id);
   }
   const ids = readable.map((v) => v.id);
   // Two index-friendly halves instead of one OR (which forced a scan of every team row):
-  // what changed after `since`, plus everything older in vaults the caller just gained.
+  // what changed after `since`, plus everything older in vaults the caller just gained. The
+  // second half is left out when there is no such vault, as in most delta pulls.
+  const params = [m.teamId, JSON.stringify(ids), since];
   const items = ids.length
     ? await tx.query<ItemRow>(
-        `SELECT ${ITEM_COLUMNS} FROM items
-          WHERE team_id = $1 AND revision > $3
-            AND vault_id IN (SELECT value::uuid FROM jsonb_array_elements_text($2::jsonb))
-         UNION ALL
-         SELECT ${ITEM_COLUMNS} FROM items
-          WHERE team_id = $1 AND revision <= $3
-            AND vault_id IN (SELECT value::uuid FROM jsonb_array_elements_text($4::jsonb))
-          ORDER BY revision, id`,
-        [m.teamId, JSON.stringify(ids), since, JSON.stringify(full)],
+        full.length
+          ? `${CHANGED} UNION ALL ${GAINED} ORDER BY revision, id`
+          : `${CHANGED} ORDER BY revision, id`,
+        full.length ? [...params, JSON.stringify(full)] : params,
       )
     : { rows: [] };
 
   return {
-    revision: team.revision,
+    revision: Number(team.team_revision),
     items: items.rows.map(toItemRecord),
     vaults: readable,
     keyGrants: await grantsIn(tx, ids),
     directory: await directory(tx, m.teamId),
-    team: teamInfo(team),
+    team: teamInfo({
+      id: team.team_id,
+      name: team.team_name,
+      created_by: team.created_by,
+      root_sign_public_key: team.root_sign_public_key,
+      revision: Number(team.team_revision),
+    }),
   };
 }
