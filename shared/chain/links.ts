@@ -63,35 +63,19 @@ export type ChainLink = z.infer<typeof chainLinkSchema>;
 const SIGN_LABEL = 'tessera/v1/chain-link\n';
 const HASH_LABEL = 'tessera/v1/chain-hash\n';
 
+/** The fields every link message covers, in one place so signing and hashing cannot drift. */
+function linkFields(team: string | null, link: Omit<ChainLink, 'sig'>) {
+  return { team, seq: link.seq, prev: link.prev, type: link.type, author: link.author, body: link.body };
+}
+
 /** What the author signs: every field but the signature, and the team id (null for link 1). */
 export function signedMessage(team: string | null, link: Omit<ChainLink, 'sig'>): string {
-  return (
-    SIGN_LABEL +
-    canonicalJson({
-      team,
-      seq: link.seq,
-      prev: link.prev,
-      type: link.type,
-      author: link.author,
-      body: link.body,
-    })
-  );
+  return SIGN_LABEL + canonicalJson(linkFields(team, link));
 }
 
 /** What the link's hash covers: everything, signature included, so `prev` pins one exact link. */
 export function hashedMessage(team: string | null, link: ChainLink): string {
-  return (
-    HASH_LABEL +
-    canonicalJson({
-      team,
-      seq: link.seq,
-      prev: link.prev,
-      type: link.type,
-      author: link.author,
-      body: link.body,
-      sig: link.sig,
-    })
-  );
+  return HASH_LABEL + canonicalJson({ ...linkFields(team, link), sig: link.sig });
 }
 
 /** Team id: the first 16 bytes of link 1's BLAKE2b-256 hash, written as a UUID (version 8,
