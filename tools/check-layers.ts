@@ -34,6 +34,11 @@ const LAYERS: Layer[] = [
   { prefix: 'renderer/', mayImport: ['shared/'], forbiddenPackages: [...NODE_BUILTINS, ...SHELL_ONLY] },
 ];
 
+/** Inside the core, the service (and the desktop wrapper around it) calls the lower folders
+ *  (crypto, net, profile, vault, sync, account); never the other way round. */
+const CORE_UPPER = ['electron/core/service/', 'electron/core/desktop/'];
+const isCoreLower = (file: string) => file.startsWith('electron/core/') && !CORE_UPPER.some((p) => file.startsWith(p));
+
 /** Files allowed to import electron itself: the shell and the tiny files it owns. */
 const ELECTRON_SHELL = /^electron\/(main|preload)(\.ts$|\/)/;
 
@@ -79,6 +84,8 @@ export function checkLayers(root: string): Violation[] {
           const own = layer.prefix.endsWith('/') ? layer.prefix : dirname(layer.prefix) + '/';
           const ok = target.startsWith(own) || layer.mayImport.some((p) => target.startsWith(p) || target === p.replace(/\/$/, ''));
           if (!ok) violations.push({ file, message: `may not import ${target} (layer ${layer.prefix} may import ${layer.mayImport.join(', ') || 'only itself'})` });
+          else if (isCoreLower(file) && CORE_UPPER.some((p) => target.startsWith(p)))
+            violations.push({ file, message: `may not import ${target} (the service calls the lower core folders, not the other way round)` });
         } else {
           const bad = layer.forbiddenPackages.find((p) => matchesPackage(spec, p));
           const electronOutsideShell = SHELL_ONLY.some((p) => matchesPackage(spec, p)) && !ELECTRON_SHELL.test(file);

@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as secrets from '../../electron/core/service/secrets.ts';
 import type { TesseraService } from '../../electron/core/service/service.ts';
-import type { Unlocked } from '../../electron/core/service/unlocked.ts';
+import type { Unlocked } from '../../electron/core/profile/unlocked.ts';
 import type { IndexedItem } from '../../electron/core/vault/index.ts';
 import { ad } from '../../shared/formats.ts';
 import { type RunningServer, startServer } from '../../server/main.ts';

@@ -8,7 +8,7 @@ import { utf8 } from '../../shared/encoding.ts';
 import { ad } from '../../shared/formats.ts';
 import { sealFrame } from '../../electron/core/crypto/index.ts';
 import type { TesseraService } from '../../electron/core/service/service.ts';
-import type { Unlocked } from '../../electron/core/service/unlocked.ts';
+import type { Unlocked } from '../../electron/core/profile/unlocked.ts';
 import { bytes, formTeam, type Person, signUp, text } from '../helpers/people.ts';
 import { type RestartableServer, startRestartableServer } from '../helpers/restartable-server.ts';
 

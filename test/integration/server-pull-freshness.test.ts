@@ -3,7 +3,7 @@
 // just before. Nothing on the server may keep an earlier answer (a pull reads its session,
 // membership and grants afresh every time). Runs on both engines.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Unlocked } from '../../electron/core/service/unlocked.ts';
+import type { Unlocked } from '../../electron/core/profile/unlocked.ts';
 import { type ChangesReply, paths } from '../../shared/api.ts';
 import { bytes, formTeam, type Person, signUp } from '../helpers/people.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';

@@ -25,6 +25,8 @@ describe('layering rule', () => {
     put('electron/core/bad.ts', "// Process: core\nimport { app } from 'electron';\n");
     put('renderer/bad.tsx', "// Process: renderer\nimport { x } from '../electron/core/b.ts';\n");
     put('server/nolabel.ts', "export const x = 1;\n");
+    put('electron/core/service/svc.ts', "// Process: core\nexport const svc = 1;\n");
+    put('electron/core/sync/up.ts', "// Process: core\nimport { svc } from '../service/svc.ts';\n");
     const found = checkLayers(root).map((v) => `${v.file}: ${v.message}`);
     expect(found).toEqual(
       expect.arrayContaining([
@@ -32,8 +34,9 @@ describe('layering rule', () => {
         "electron/core/bad.ts: may not import 'electron'",
         expect.stringMatching(/^renderer\/bad.tsx: may not import electron\/core\/b.ts/),
         expect.stringMatching(/^server\/nolabel.ts: first line must say/),
+        expect.stringMatching(/^electron\/core\/sync\/up.ts: may not import electron\/core\/service\/svc.ts \(the service calls/),
       ]),
     );
-    expect(found).toHaveLength(4);
+    expect(found).toHaveLength(5);
   });
 });

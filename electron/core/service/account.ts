@@ -23,7 +23,7 @@ import type { Profile } from '../profile/profile.ts';
 import { Keyring } from '../vault/keyring.ts';
 import { emptyCache, emptyTeamState } from '../vault/state.ts';
 import { fetchTeamInfo } from './teams.ts';
-import { Unlocked } from './unlocked.ts';
+import { Unlocked } from '../profile/unlocked.ts';
 
 export interface Credentials {
   server: string;

@@ -7,7 +7,7 @@ import { groupsReply, paths, vaultAccessReply, type VaultKeyGrant } from '../../
 import { TesseraError } from '../../../shared/errors.ts';
 import { mayInVault } from '../../../shared/roles.ts';
 import { z } from 'zod';
-import type { Unlocked } from './unlocked.ts';
+import type { Unlocked } from '../profile/unlocked.ts';
 import { directoryOf, listVaults, makeGrant, readersOf, rekey, type VaultSummary } from './vaults.ts';
 
 const ok = z.unknown();

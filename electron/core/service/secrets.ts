@@ -11,7 +11,7 @@ import { sealEnvelope, wipe } from '../crypto/index.ts';
 import { currentRecord, decryptRecord, digestOf, type IndexedItem } from '../vault/index.ts';
 import { encodeItem, type ItemHeader } from '../vault/item-payload.ts';
 import type { QueuedEdit } from '../vault/state.ts';
-import type { Unlocked } from './unlocked.ts';
+import type { Unlocked } from '../profile/unlocked.ts';
 import { resolveVault, type VaultSummary } from './vaults.ts';
 
 /** What the window and the CLI list: names and metadata, never a value. */

@@ -17,7 +17,7 @@ import * as account from './account.ts';
 import * as groups from './groups.ts';
 import * as secrets from './secrets.ts';
 import * as teams from './teams.ts';
-import type { Unlocked } from './unlocked.ts';
+import type { Unlocked } from '../profile/unlocked.ts';
 import * as vaults from './vaults.ts';
 
 export interface ServiceOptions {

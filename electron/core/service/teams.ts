@@ -17,7 +17,7 @@ import { inviteOperation, mayInTeam, type TeamRole } from '../../../shared/roles
 import { fingerprint, normaliseFingerprint, publicKeyset, signDirectory } from '../crypto/index.ts';
 import { z } from 'zod';
 import { emptyTeamState } from '../vault/state.ts';
-import type { Unlocked } from './unlocked.ts';
+import type { Unlocked } from '../profile/unlocked.ts';
 
 const ok = z.unknown();
 

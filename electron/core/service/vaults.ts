@@ -27,7 +27,7 @@ import {
 } from '../crypto/index.ts';
 import { verifiedDirectory } from '../sync/trust.ts';
 import { z } from 'zod';
-import type { Unlocked } from './unlocked.ts';
+import type { Unlocked } from '../profile/unlocked.ts';
 
 const ok = z.unknown();
 

@@ -14,7 +14,7 @@ import {
 import { ad } from '../../../shared/formats.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import { openEnvelope, openVaultKey, wipe } from '../crypto/index.ts';
-import type { Unlocked } from '../service/unlocked.ts';
+import type { Unlocked } from '../profile/unlocked.ts';
 import { decryptRecord } from '../vault/index.ts';
 import type { ItemHeader } from '../vault/item-payload.ts';
 import type { TeamState } from '../vault/state.ts';

@@ -7,7 +7,7 @@ import { type ItemRecord, itemRecordSchema, paths, putItemReply } from '../../..
 import { ad } from '../../../shared/formats.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import { openEnvelope, sealEnvelope, wipe } from '../crypto/index.ts';
-import type { Unlocked } from '../service/unlocked.ts';
+import type { Unlocked } from '../profile/unlocked.ts';
 import { decryptRecord, digestOf } from '../vault/index.ts';
 import { encodeItem } from '../vault/item-payload.ts';
 import type { QueuedEdit, TeamState } from '../vault/state.ts';

@@ -10,8 +10,8 @@ import { ad } from '../../../shared/formats.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import { openJson, sealJson } from '../crypto/index.ts';
 import { HttpClient } from '../net/http.ts';
-import { appendLog, type LogEntry, readLog, rewriteLog } from '../profile/item-log.ts';
-import type { Profile } from '../profile/profile.ts';
+import { appendLog, type LogEntry, readLog, rewriteLog } from './item-log.ts';
+import type { Profile } from './profile.ts';
 import type { Keyring } from '../vault/keyring.ts';
 import type { CacheState, TeamState } from '../vault/state.ts';
 
