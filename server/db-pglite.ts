@@ -34,7 +34,8 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     unlock();
     throw e;
   }
-  // A first start has just written the whole cluster, 0666 (data-dir-mode.ts).
+  // A first start has just written the whole cluster 0666 (data-dir-mode.ts), and every start
+  // rewrites a few cache files (pg_internal.init) 0644, so this walk runs at each start.
   if (dataDir) {
     try {
       makeDataDirPrivate(dataDir);
