@@ -43,6 +43,7 @@ export async function memberOf(
   if (!row) throw new TesseraError('not_found', 'team not found');
   if (row.status === 'suspended')
     throw new TesseraError('forbidden', 'your membership in this team is suspended');
+  if (row.status === 'removed') throw new TesseraError('forbidden', 'you were removed from this team');
   if (!allowed.includes(row.status)) {
     const why =
       row.status === 'invited' ? 'accept the invitation first' : 'an admin has not confirmed you yet';
@@ -103,32 +104,4 @@ export async function authorizeVault(q: Queryable, m: Member, vault: string, op:
     vault: { ...row, generation: Number(row.generation), revision: Number(row.revision) },
     role: role!,
   };
-}
-
-/** Everyone who may read a vault right now (confirmed members only), with their role. */
-export async function vaultReaders(
-  q: Queryable,
-  team: string,
-  vault: string,
-): Promise<Map<string, VaultRole>> {
-  const members = await q.query<{ user_id: string; role: TeamRole }>(
-    `SELECT m.user_id, m.role FROM memberships m JOIN users u ON u.id = m.user_id
-      WHERE m.team_id = $1 AND m.status = 'confirmed' AND u.suspended_at IS NULL`,
-    [team],
-  );
-  const grants = await q.query<{ user_id: string; role: VaultRole }>(
-    `SELECT principal_id AS user_id, role FROM vault_access WHERE vault_id = $1 AND principal_type = 'user'
-     UNION ALL
-     SELECT gm.user_id, va.role FROM vault_access va JOIN group_members gm ON gm.group_id = va.principal_id
-      WHERE va.vault_id = $1 AND va.principal_type = 'group'`,
-    [vault],
-  );
-  const byUser = new Map<string, VaultRole[]>();
-  for (const g of grants.rows) byUser.set(g.user_id, [...(byUser.get(g.user_id) ?? []), g.role]);
-  const out = new Map<string, VaultRole>();
-  for (const m of members.rows) {
-    const role = effectiveVaultRole(m.role, byUser.get(m.user_id) ?? []);
-    if (mayInVault(role, 'item.read')) out.set(m.user_id, role!);
-  }
-  return out;
 }

@@ -12,15 +12,14 @@ import { installAuth } from './auth.ts';
 import type { Database } from './db.ts';
 import { serverSetup } from './data/users.ts';
 import { installErrorHandler } from './errors.ts';
+import { initChainCrypto } from './chain-crypto.ts';
 import { migrate } from './migrate.ts';
 import { databaseRateLimitStore } from './rate-limit-store.ts';
 import { TeamNotifier } from './notify.ts';
 import { authRoutes } from './routes/auth.ts';
-import { groupRoutes } from './routes/groups.ts';
 import { itemRoutes } from './routes/items.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { teamRoutes } from './routes/teams.ts';
-import { vaultRoutes } from './routes/vaults.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 
 export interface AppOptions {
@@ -70,6 +69,7 @@ function installJson(app: FastifyInstance): void {
 
 export async function createApp(db: Database, options: AppOptions = {}): Promise<FastifyInstance> {
   await opaque.ready;
+  await initChainCrypto();
   await migrate(db);
   const setup = await serverSetup(db, () => opaque.server.createSetup());
 
@@ -110,8 +110,6 @@ export async function createApp(db: Database, options: AppOptions = {}): Promise
     loginRateLimit: options.loginRateLimit ?? 10,
   });
   teamRoutes(app, db);
-  groupRoutes(app, db);
-  vaultRoutes(app, db);
   itemRoutes(app, db);
   syncRoutes(app, db, { notifier, heartbeatMs: options.heartbeatMs ?? 15_000, streams });
   await app.ready();

@@ -3,7 +3,7 @@
 // because the server is not trusted to send well-formed data either.
 import { z } from 'zod';
 import { encryptedKeysetSchema, envelopeSchema, publicKeysetSchema } from './formats.ts';
-import { TEAM_ROLES, VAULT_ROLES } from './roles.ts';
+import { TEAM_ROLES } from './roles.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -11,7 +11,6 @@ const id = z.uuid();
 const b64 = (max: number) => z.string().regex(/^[A-Za-z0-9_-]*$/, 'must be base64url').max(max);
 const email = z.email().max(254).transform((e) => e.toLowerCase());
 const teamRole = z.enum(TEAM_ROLES);
-const vaultRole = z.enum(VAULT_ROLES);
 const revision = z.number().int().nonnegative();
 
 // ---- auth ------------------------------------------------------------------------------
@@ -40,7 +39,7 @@ export const loginFinishReply = z.object({
   keyset: encryptedKeysetSchema,
 });
 
-export const memberStatus = z.enum(['invited', 'accepted', 'confirmed', 'suspended']);
+export const memberStatus = z.enum(['invited', 'accepted', 'confirmed', 'suspended', 'removed']);
 export const meReply = z.object({
   user: userSchema,
   keyset: encryptedKeysetSchema,
@@ -48,33 +47,57 @@ export const meReply = z.object({
   invitations: z.array(z.object({ teamId: id, teamName: z.string(), role: teamRole })),
 });
 
-// ---- teams and the key directory -------------------------------------------------------
+// ---- teams and the team chain ----------------------------------------------------------
 
-/** A member's public keys as some signer vouched for them (formats.statement.directory). */
-export const directoryEntrySchema = z.object({
-  userId: id,
-  email: z.string(),
-  role: teamRole,
-  keys: publicKeysetSchema,
-  signer: id,
-  signature: b64(128),
-});
-export type DirectoryEntry = z.infer<typeof directoryEntrySchema>;
+/** A link as the server relays it. Clients and the server parse it with the chain's own
+ *  strict schema (shared/chain/links.ts) while verifying, so here it only has to be an object. */
+const rawLink = z.record(z.string(), z.unknown());
 
-export const createTeamBody = z
-  .object({ id, name: z.string().trim().min(1).max(100), rootSignature: b64(128) })
-  .strict();
-export const teamInfoSchema = z.object({
-  id,
-  name: z.string(),
-  rootUserId: id,
-  rootSignPublicKey: b64(64),
-});
+/** Link 1, self-signed by the creator; the team id is its hash, so the body carries none. */
+export const createTeamBody = z.object({ link: rawLink }).strict();
+export const teamInfoSchema = z.object({ id, name: z.string() });
 export type TeamInfo = z.infer<typeof teamInfoSchema>;
+export const createTeamReply = z.object({ team: teamInfoSchema });
 
-export const inviteBody = z.object({ email, role: teamRole }).strict();
-export const acceptReply = z.object({ team: teamInfoSchema });
-export const confirmBody = z.object({ role: teamRole, keys: publicKeysetSchema, signature: b64(128) }).strict();
+/** The server's head (`seq`) and every link after the one the caller asked from. */
+export const chainReply = z.object({ seq: z.number().int().nonnegative(), links: z.array(rawLink) });
+export type ChainReply = z.infer<typeof chainReply>;
+export const chainQuery = z.object({ after: z.coerce.number().int().nonnegative().default(0) });
+
+/** A vault key sealed to one reader; the link that names its hash vouches for it. */
+export const sealedKeySchema = z
+  .object({ vault: id, generation: z.number().int().positive(), user: id, sealedKey: b64(256) })
+  .strict();
+export type SealedKey = z.infer<typeof sealedKeySchema>;
+
+export const itemWriteSchema = z
+  .object({ id, version: z.number().int().positive(), envelope: envelopeSchema })
+  .strict();
+
+/** What a `vault.create` or `vault.rekey` link needs beside its keys: the vault's name under
+ *  the new key and, for a re-key, every current item re-encrypted at version + 1. */
+export const vaultPayloadSchema = z
+  .object({
+    vault: id,
+    generation: z.number().int().positive(),
+    name: envelopeSchema,
+    items: z.array(itemWriteSchema).max(100_000).default([]),
+    breakGlass: z.boolean().default(false),
+  })
+  .strict();
+export type VaultPayload = z.infer<typeof vaultPayloadSchema>;
+
+/** Links appended in one transaction, with the sealed keys and vault payloads they name. The
+ *  first link must extend the server's head (compare-and-set), or the whole batch is a conflict. */
+export const appendBody = z
+  .object({
+    links: z.array(rawLink).min(1).max(1000),
+    keys: z.array(sealedKeySchema).max(10_000).default([]),
+    vaults: z.array(vaultPayloadSchema).max(100).default([]),
+  })
+  .strict();
+export type AppendBody = z.input<typeof appendBody>;
+export const appendReply = z.object({ revision, seq: z.number().int().positive() });
 
 export const memberSchema = z.object({
   userId: id.nullable(),
@@ -82,75 +105,11 @@ export const memberSchema = z.object({
   name: z.string().nullable(),
   role: teamRole,
   status: memberStatus,
+  /** The keys the member published when accepting; an admin compares their fingerprint. */
   keys: publicKeysetSchema.nullable(),
-  entry: directoryEntrySchema.nullable(),
 });
 export type Member = z.infer<typeof memberSchema>;
 export const membersReply = z.object({ members: z.array(memberSchema) });
-
-// ---- vault keys ------------------------------------------------------------------------
-
-/** One sealed copy of a vault key, signed by its granter (formats.statement.grant). */
-export const keyGrantSchema = z.object({
-  recipient: id,
-  generation: z.number().int().positive(),
-  role: vaultRole,
-  sealedKey: b64(256),
-  granter: id,
-  signature: b64(128),
-});
-export type KeyGrant = z.infer<typeof keyGrantSchema>;
-export const vaultKeyGrantSchema = keyGrantSchema.extend({ vault: id });
-export type VaultKeyGrant = z.infer<typeof vaultKeyGrantSchema>;
-
-export const principalSchema = z.object({ type: z.enum(['user', 'group']), id }).strict();
-export type Principal = z.infer<typeof principalSchema>;
-
-// ---- groups ----------------------------------------------------------------------------
-
-export const createGroupBody = z.object({ name: z.string().trim().min(1).max(100) }).strict();
-export const groupSchema = z.object({ id, name: z.string(), members: z.array(id) });
-export const groupsReply = z.object({ groups: z.array(groupSchema) });
-/** Adding someone to a group that has vault access seals each such vault's key to them. */
-export const addGroupMemberBody = z
-  .object({ userId: id, keyGrants: z.array(vaultKeyGrantSchema).max(1000) })
-  .strict();
-
-// ---- vaults ----------------------------------------------------------------------------
-
-export const createVaultBody = z
-  .object({
-    id,
-    name: envelopeSchema,
-    keyGrants: z.array(keyGrantSchema).min(1).max(1000),
-    breakGlass: z.boolean().default(false),
-  })
-  .strict();
-export const shareVaultBody = z
-  .object({ principal: principalSchema, role: vaultRole, keyGrants: z.array(keyGrantSchema).max(1000) })
-  .strict();
-export const addKeyGrantsBody = z.object({ keyGrants: z.array(keyGrantSchema).min(1).max(1000) }).strict();
-
-export const itemWriteSchema = z
-  .object({ id, version: z.number().int().positive(), envelope: envelopeSchema })
-  .strict();
-/** Re-key: generation N+1, every current item re-encrypted, the key sealed to everyone who
- *  keeps access, and optionally one principal's access removed, in one transaction. */
-export const rekeyVaultBody = z
-  .object({
-    generation: z.number().int().positive(),
-    name: envelopeSchema,
-    items: z.array(itemWriteSchema).max(100_000),
-    keyGrants: z.array(keyGrantSchema).min(1).max(1000),
-    removeAccess: principalSchema.optional(),
-  })
-  .strict();
-
-export const vaultAccessReply = z.object({
-  access: z.array(z.object({ principal: principalSchema, role: vaultRole, name: z.string() })),
-  /** Users who may read the vault but hold no sealed key at its current generation. */
-  missingKeys: z.array(z.object({ userId: id, role: vaultRole })),
-});
 
 // ---- items and sync --------------------------------------------------------------------
 
@@ -180,30 +139,34 @@ export type ItemRecord = z.infer<typeof itemRecordSchema>;
 export const putItemReply = z.object({ revision, version: z.number().int().positive() });
 export const itemVersionsReply = z.object({ versions: z.array(itemRecordSchema) });
 
+/** A vault's name envelope as stored. Its generation, readers and the caller's role come
+ *  from the verified chain, never from here; the client checks the two agree. */
 export const vaultRecordSchema = z.object({
   id,
   name: envelopeSchema,
   generation: z.number().int().positive(),
-  /** The caller's effective role on this vault. */
-  role: vaultRole,
   breakGlass: z.boolean(),
   revision,
 });
 export type VaultRecord = z.infer<typeof vaultRecordSchema>;
 
-export const changesQuery = z.object({ since: z.coerce.number().int().nonnegative().default(0) });
+export const changesQuery = z.object({
+  since: z.coerce.number().int().nonnegative().default(0),
+  /** The newest chain link the caller has verified; the reply carries the links after it. */
+  seq: z.coerce.number().int().nonnegative().default(0),
+});
+/** A vault key sealed to the caller, at any generation of a vault they may read. */
+export const myKeySchema = z.object({ vault: id, generation: z.number().int().positive(), sealedKey: b64(256) });
+export type MyKey = z.infer<typeof myKeySchema>;
 export const changesReply = z.object({
   revision,
   /** Items changed after `since` in vaults the caller may read (all of them when since=0). */
   items: z.array(itemRecordSchema),
   /** Every vault the caller may read, with its current generation. */
   vaults: z.array(vaultRecordSchema),
-  /** Every key grant of those vaults, all generations and recipients (the client checks
-   *  each granter's own `manage` grant; a sealed key opens only for its recipient). */
-  keyGrants: z.array(vaultKeyGrantSchema),
-  /** Every confirmed member's directory entry. */
-  directory: z.array(directoryEntrySchema),
-  team: teamInfoSchema,
+  /** The keys sealed to the caller in those vaults, every generation. */
+  keys: z.array(myKeySchema),
+  chain: chainReply,
 });
 export type ChangesReply = z.infer<typeof changesReply>;
 
@@ -218,20 +181,12 @@ export const paths = {
   logout: `${API_PREFIX}/logout`,
   me: `${API_PREFIX}/me`,
   teams: `${API_PREFIX}/teams`,
+  chain: (t: string, after = 0) => `${API_PREFIX}/teams/${t}/chain?after=${after}`,
   team: (t: string) => `${API_PREFIX}/teams/${t}`,
-  invitations: (t: string) => `${API_PREFIX}/teams/${t}/invitations`,
   accept: (t: string) => `${API_PREFIX}/teams/${t}/accept`,
   members: (t: string) => `${API_PREFIX}/teams/${t}/members`,
-  confirm: (t: string, u: string) => `${API_PREFIX}/teams/${t}/members/${u}/confirm`,
-  groups: (t: string) => `${API_PREFIX}/teams/${t}/groups`,
-  groupMembers: (t: string, g: string) => `${API_PREFIX}/teams/${t}/groups/${g}/members`,
-  groupMember: (t: string, g: string, u: string) => `${API_PREFIX}/teams/${t}/groups/${g}/members/${u}`,
-  vaults: (t: string) => `${API_PREFIX}/teams/${t}/vaults`,
-  vaultAccess: (t: string, v: string) => `${API_PREFIX}/teams/${t}/vaults/${v}/access`,
-  vaultKeys: (t: string, v: string) => `${API_PREFIX}/teams/${t}/vaults/${v}/keys`,
-  vaultRekey: (t: string, v: string) => `${API_PREFIX}/teams/${t}/vaults/${v}/rekey`,
   item: (t: string, v: string, i: string) => `${API_PREFIX}/teams/${t}/vaults/${v}/items/${i}`,
   itemVersions: (t: string, v: string, i: string) => `${API_PREFIX}/teams/${t}/vaults/${v}/items/${i}/versions`,
-  changes: (t: string, since: number) => `${API_PREFIX}/teams/${t}/changes?since=${since}`,
+  changes: (t: string, since: number, seq = 0) => `${API_PREFIX}/teams/${t}/changes?since=${since}&seq=${seq}`,
   events: (t: string) => `${API_PREFIX}/teams/${t}/events`,
 } as const;

@@ -5,23 +5,20 @@
 // db.snapshot() (one READ ONLY, REPEATABLE READ transaction): the team revision and the rows
 // then come from one snapshot. A pull is the most frequent request a server answers, so it
 // reads in four statements after the membership check: the team with its vaults and the
-// caller's grants on them, the items, the key grants, the directory. Who may read a vault is
+// caller's grants on them, the items, the keys sealed to the caller, the new chain links. Who may read a vault is
 // decided here, by shared/roles.ts, never in SQL (docs/design.md, "Roles").
 import type { ChangesReply, VaultRecord } from '../../shared/api.ts';
 import { effectiveVaultRole, mayInVault, type VaultRole } from '../../shared/roles.ts';
 import type { Member } from '../access.ts';
 import type { Queryable } from '../db.ts';
-import { grantsIn } from './grants.ts';
+import { linksAfter } from './chain.ts';
+import { keysFor } from './grants.ts';
 import { ITEM_COLUMNS, type ItemRow, toItemRecord } from './items.ts';
-import { directory, teamInfo } from './teams.ts';
 
 /** The team, repeated on every row; a team without vaults gives one row with no vault. */
 interface TeamVaultRow {
-  team_id: string;
-  team_name: string;
-  created_by: string;
-  root_sign_public_key: string;
   team_revision: number;
+  chain_seq: number;
   id: string | null;
   name: VaultRecord['name'];
   generation: number;
@@ -37,8 +34,7 @@ interface TeamVaultRow {
 // grant to a group $2 belongs to), or once with no grant. Plain joins on primary keys: on
 // PGlite this plans and runs faster than three separate lookups or a lateral join.
 const TEAM_VAULTS = `
-  SELECT t.id AS team_id, t.name AS team_name, t.created_by, t.root_sign_public_key,
-         t.revision AS team_revision,
+  SELECT t.revision AS team_revision, t.chain_seq,
          v.id, v.name, v.generation, v.break_glass, v.revision,
          va.role, greatest(va.revision, gm.revision) AS gained
     FROM teams t
@@ -58,7 +54,12 @@ const GAINED = `SELECT ${ITEM_COLUMNS} FROM items
    WHERE team_id = $1 AND revision <= $3
      AND vault_id IN (SELECT value::uuid FROM jsonb_array_elements_text($4::jsonb))`;
 
-export async function changesSince(tx: Queryable, m: Member, since: number): Promise<ChangesReply> {
+export async function changesSince(
+  tx: Queryable,
+  m: Member,
+  since: number,
+  seq: number,
+): Promise<ChangesReply> {
   const rows = (await tx.query<TeamVaultRow>(TEAM_VAULTS, [m.teamId, m.userId])).rows;
   const team = rows[0];
   if (!team) throw new Error('team vanished');
@@ -81,7 +82,6 @@ export async function changesSince(tx: Queryable, m: Member, since: number): Pro
       id,
       name: v.name,
       generation: Number(v.generation),
-      role: role!,
       breakGlass: v.break_glass,
       revision: Number(v.revision),
     });
@@ -105,14 +105,7 @@ export async function changesSince(tx: Queryable, m: Member, since: number): Pro
     revision: Number(team.team_revision),
     items: items.rows.map(toItemRecord),
     vaults: readable,
-    keyGrants: await grantsIn(tx, ids),
-    directory: await directory(tx, m.teamId),
-    team: teamInfo({
-      id: team.team_id,
-      name: team.team_name,
-      created_by: team.created_by,
-      root_sign_public_key: team.root_sign_public_key,
-      revision: Number(team.team_revision),
-    }),
+    keys: await keysFor(tx, m.userId, ids),
+    chain: { seq: Number(team.chain_seq), links: await linksAfter(tx, m.teamId, seq) },
   };
 }

@@ -22,23 +22,6 @@ export async function groupInTeam(q: Queryable, team: string, group: string) {
   return r.rows[0] ?? null;
 }
 
-export async function listGroups(q: Queryable, team: string) {
-  const groups = await q.query<{ id: string; name: string }>(
-    'SELECT id, name FROM groups WHERE team_id = $1 ORDER BY name',
-    [team],
-  );
-  const members = await q.query<{ group_id: string; user_id: string }>(
-    `SELECT gm.group_id, gm.user_id FROM group_members gm JOIN groups g ON g.id = gm.group_id
-      WHERE g.team_id = $1 ORDER BY gm.user_id`,
-    [team],
-  );
-  return groups.rows.map((g) => ({
-    id: g.id,
-    name: g.name,
-    members: members.rows.filter((m) => m.group_id === g.id).map((m) => m.user_id),
-  }));
-}
-
 export async function addGroupMember(
   q: Queryable,
   group: string,

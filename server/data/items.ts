@@ -66,10 +66,21 @@ export async function putItem(tx: Queryable, w: ItemWrite): Promise<void> {
           [w.id, w.vault, w.baseVersion, w.version, w.generation, env, w.deleted, w.revision, w.by],
         );
   if (r.rows.length === 0) {
-    const cur = await tx.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM items WHERE id = $1`, [w.id]);
+    // Why the write was refused is looked up in the writer's own vault only. Item ids are
+    // global (one primary key for all teams), so an id taken by an item in another vault, of
+    // this team or any other, must be refused; it is refused with the very answer a write at
+    // an id that exists nowhere gets (404 "item not found"), never the other item's version,
+    // vault or team, nor any hint that it lives elsewhere. What cannot be hidden while ids are
+    // global: a create (baseVersion 0) at a free id succeeds where one at a taken id does not,
+    // so someone who already holds an item id can learn that it is in use somewhere. Ids are
+    // random UUIDs made by clients, so that needs the id itself; it tells nothing more, and an
+    // honest client never meets it (a collision of random UUIDs).
+    const cur = await tx.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM items WHERE id = $1 AND vault_id = $2`, [
+      w.id,
+      w.vault,
+    ]);
     const row = cur.rows[0];
     if (!row) throw new TesseraError('not_found', 'item not found');
-    if (row.vault_id !== w.vault) throw new TesseraError('conflict', 'this item id is already in use');
     throw new TesseraError(
       'conflict',
       `item changed meanwhile: it is at version ${row.version}, not ${w.baseVersion}`,

@@ -1,13 +1,16 @@
 // Process: server (team server; plain Node).
-// Vaults and who may open them. A vault's name is an envelope the server cannot read; access
-// rows name a user or a group and a vault role. Each row carries the revision it was granted
-// at, so a sync can tell a member who just gained a vault to fetch all of it.
+// Vaults and who may open them, as projected from the team chain. A vault's name is an
+// envelope the server cannot read; access rows name a user or a group and a vault role. Each
+// row carries the revision it was granted at, so a sync can tell a member who just gained a
+// vault to fetch all of it.
 import type { Envelope } from '../../shared/formats.ts';
-import type { Principal } from '../../shared/api.ts';
 import type { VaultRole } from '../../shared/roles.ts';
-import { vaultReaders } from '../access.ts';
 import type { Queryable } from '../db.ts';
-import { grantHolders } from './grants.ts';
+
+export interface Principal {
+  type: 'user' | 'group';
+  id: string;
+}
 
 export async function insertVault(
   q: Queryable,
@@ -59,24 +62,4 @@ export async function stampVault(
   } else {
     await q.query('UPDATE vaults SET revision = $2 WHERE id = $1', [vault, revision]);
   }
-}
-
-export async function listAccess(q: Queryable, vault: string) {
-  const r = await q.query<{ type: 'user' | 'group'; id: string; role: VaultRole; name: string | null }>(
-    `SELECT va.principal_type AS type, va.principal_id AS id, va.role,
-            CASE WHEN va.principal_type = 'user' THEN u.name ELSE g.name END AS name
-       FROM vault_access va
-       LEFT JOIN users u ON va.principal_type = 'user' AND u.id = va.principal_id
-       LEFT JOIN groups g ON va.principal_type = 'group' AND g.id = va.principal_id
-      WHERE va.vault_id = $1 ORDER BY va.principal_type DESC, name, va.principal_id`,
-    [vault],
-  );
-  return r.rows.map((a) => ({ principal: { type: a.type, id: a.id }, role: a.role, name: a.name ?? '' }));
-}
-
-/** Readers who hold no sealed key at the vault's current generation. */
-export async function missingKeys(q: Queryable, team: string, vault: string, generation: number) {
-  const readers = await vaultReaders(q, team, vault);
-  const holders = await grantHolders(q, vault, generation);
-  return [...readers].filter(([user]) => !holders.has(user)).map(([userId, role]) => ({ userId, role }));
 }

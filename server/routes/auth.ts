@@ -3,6 +3,19 @@
 // stores cannot be tested offline without the server's OPRF key. An unknown email gets a
 // login answer built from the library's dummy record, shaped exactly like a real one, and
 // fails at finish with the same 401 as a wrong password.
+//
+// Signup does not tell whether an email has an account either. signup/start never looks the
+// email up (its answer depends only on the server setup, the email and the request), and
+// signup/finish for a taken email answers exactly as for a free one, 200 with a fresh random
+// userId, from the same single INSERT ... ON CONFLICT DO NOTHING, so the status, the shape
+// and the work done are the same. The existing account is left untouched: nothing of the
+// second signup (record, name, keyset) is stored, and that userId names no account. The one
+// place the difference shows is the login that follows: on an account it does not own, the
+// new password gets the usual 401 wrong_password, same as any wrong password. Without an
+// out-of-band channel (a mail to the address) that cannot be hidden: whoever signs up and then
+// logs in learns whether the account became theirs. But it costs the prober a full signup and
+// a login, both limited per address and email, and no single answer gives it away. A person
+// who signs up again with their own password just logs in to their existing account.
 import { randomUUID } from 'node:crypto';
 import * as opaque from '@serenity-kit/opaque';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -79,9 +92,10 @@ export function authRoutes(app: FastifyInstance, db: Database, o: AuthOptions): 
         userIdentifier: body.email,
       }),
     );
+    // Taken or free, the answer is the same (see the top of this file): when the email is
+    // taken, nothing is stored and the id names no account.
     const id = randomUUID();
-    const inserted = await insertUser(db, { id, ...body });
-    if (!inserted) throw new TesseraError('conflict', 'an account with this email already exists');
+    await insertUser(db, { id, ...body });
     return { userId: id };
   });
 

@@ -1,92 +1,102 @@
 // Process: server (team server; plain Node).
-// Team lifecycle and the key directory: create, invite, accept, confirm. The server checks
-// roles and that a confirmation vouches for exactly the keys the member published; the
-// signatures themselves are checked by clients, who trust only the team root key.
+// Teams and their chain: create (link 1), read the chain, append links, accept an invitation,
+// list members. Every change to membership and access arrives as signed links the server
+// verifies with the clients' own code before it projects them; accepting is the one step that
+// is not a link, because it is where the joiner publishes the keys an admin then vouches for.
 import type { FastifyInstance } from 'fastify';
-import { confirmBody, createTeamBody, inviteBody, paths } from '../../shared/api.ts';
+import { appendBody, chainQuery, createTeamBody, paths } from '../../shared/api.ts';
+import { stateToJson } from '../../shared/chain/state.ts';
+import { ChainError, verifyGenesis } from '../../shared/chain/verify.ts';
 import { TesseraError } from '../../shared/errors.ts';
-import { inviteOperation } from '../../shared/roles.ts';
 import { authorizeTeam, memberOf } from '../access.ts';
 import { callerOf } from '../auth.ts';
-import type { Database } from '../db.ts';
+import { serverChainCrypto } from '../chain-crypto.ts';
+import type { Database, Queryable } from '../db.ts';
+import { chainSeq, linksAfter } from '../data/chain.ts';
+import { appendLinks } from '../data/chain-append.ts';
 import { teamChange } from '../data/revision.ts';
-import {
-  acceptMembership,
-  confirmMembership,
-  insertMembership,
-  insertTeam,
-  listMembers,
-  memberRow,
-  teamInfo,
-  teamRow,
-} from '../data/teams.ts';
+import { acceptMembership, insertOwner, insertTeam, listMembers, teamInfo } from '../data/teams.ts';
 import { findUserById, publicKeys } from '../data/users.ts';
 import { ids, parse } from '../validate.ts';
 
 const P = ':team';
+const CHAIN = paths.chain(P).split('?')[0]!;
 
-async function loadTeam(q: Parameters<typeof teamRow>[0], team: string) {
-  const t = await teamRow(q, team);
+async function loadTeam(q: Queryable, team: string) {
+  const t = await teamInfo(q, team);
   if (!t) throw new TesseraError('not_found', 'team not found');
   return t;
+}
+
+function genesis(link: unknown) {
+  try {
+    return verifyGenesis(serverChainCrypto, link);
+  } catch (e) {
+    if (e instanceof ChainError) throw new TesseraError('bad_request', `link: ${e.message}`);
+    throw e;
+  }
 }
 
 export function teamRoutes(app: FastifyInstance, db: Database): void {
   app.post(paths.teams, async (req) => {
     const caller = callerOf(req);
-    const body = parse(createTeamBody, req.body);
-    body.id = body.id.toLowerCase();
+    const { link } = parse(createTeamBody, req.body);
+    const state = genesis(link);
     return db.transaction(async (tx) => {
       const user = await findUserById(tx, caller.userId);
       if (!user) throw new TesseraError('unauthenticated', 'not logged in');
       const keys = publicKeys(user);
+      const root = state.members.get(state.root)!;
+      if (
+        state.root !== user.id ||
+        root.email !== user.email ||
+        root.keys.boxPublicKey !== keys.boxPublicKey ||
+        root.keys.signPublicKey !== keys.signPublicKey
+      ) {
+        throw new TesseraError('bad_request', 'link: team.create must name your own account and keys');
+      }
       const revision = await insertTeam(tx, {
-        id: body.id,
-        name: body.name,
+        id: state.team,
+        name: state.name,
         createdBy: user.id,
-        rootSignPublicKey: keys.signPublicKey,
+        chainState: stateToJson(state),
       });
       if (revision === null) throw new TesseraError('conflict', 'a team with this id already exists');
-      await insertMembership(tx, {
-        team: body.id,
-        email: user.email,
-        userId: user.id,
-        role: 'owner',
-        status: 'confirmed',
-        keys,
-        entry: { signer: user.id, signature: body.rootSignature, role: 'owner', keys },
-        invitedBy: user.id,
+      await tx.query(`INSERT INTO team_links (team_id, seq, link, revision) VALUES ($1, 1, $2::jsonb, $3)`, [
+        state.team,
+        JSON.stringify(link),
         revision,
-      });
-      return { team: teamInfo(await loadTeam(tx, body.id)) };
+      ]);
+      await insertOwner(tx, { team: state.team, email: user.email, userId: user.id, keys, revision });
+      return { team: { id: state.team, name: state.name } };
     });
   });
 
   app.get(paths.team(P), async (req) => {
     const { team } = ids(req.params, 'team');
     await memberOf(db, team, callerOf(req), ['invited', 'accepted', 'confirmed']);
-    return teamInfo(await loadTeam(db, team));
+    return loadTeam(db, team);
   });
 
-  app.post(paths.invitations(P), async (req) => {
+  // Invited and accepted people read it too: a joiner checks link 1 against the invite code.
+  app.get(CHAIN, async (req) => {
+    const { team } = ids(req.params, 'team');
+    const { after } = parse(chainQuery, req.query, 'after');
+    const caller = callerOf(req);
+    return db.snapshot(async (q) => {
+      await memberOf(q, team, caller, ['invited', 'accepted', 'confirmed']);
+      return { seq: await chainSeq(q, team), links: await linksAfter(q, team, after) };
+    });
+  });
+
+  app.post(CHAIN, async (req) => {
     const { team } = ids(req.params, 'team');
     const caller = callerOf(req);
-    const body = parse(inviteBody, req.body);
+    const body = parse(appendBody, req.body);
     return teamChange(db, team, async (tx, revision) => {
-      await authorizeTeam(tx, team, caller, inviteOperation(body.role));
-      const ok = await insertMembership(tx, {
-        team,
-        email: body.email,
-        userId: null,
-        role: body.role,
-        status: 'invited',
-        keys: null,
-        entry: null,
-        invitedBy: caller.userId,
-        revision,
-      });
-      if (!ok) throw new TesseraError('conflict', `${body.email} is already a member or invited`);
-      return { email: body.email, role: body.role, status: 'invited' };
+      await memberOf(tx, team, caller);
+      const state = await appendLinks(tx, { team, caller: caller.userId, body, revision });
+      return { revision, seq: state.seq };
     });
   });
 
@@ -101,7 +111,7 @@ export function teamRoutes(app: FastifyInstance, db: Database): void {
       if (!(await acceptMembership(tx, team, user.email, user.id, publicKeys(user), revision))) {
         throw new TesseraError('conflict', 'no open invitation for your email');
       }
-      return { team: teamInfo(await loadTeam(tx, team)) };
+      return { team: await loadTeam(tx, team) };
     });
   });
 
@@ -109,37 +119,5 @@ export function teamRoutes(app: FastifyInstance, db: Database): void {
     const { team } = ids(req.params, 'team');
     await authorizeTeam(db, team, callerOf(req), 'team.read');
     return { members: await listMembers(db, team) };
-  });
-
-  app.post(paths.confirm(P, ':user'), async (req) => {
-    const { team, user } = ids(req.params, 'team', 'user');
-    const caller = callerOf(req);
-    const body = parse(confirmBody, req.body);
-    return teamChange(db, team, async (tx, revision) => {
-      await authorizeTeam(tx, team, caller, 'team.confirm');
-      const target = await memberRow(tx, team, user);
-      if (!target) throw new TesseraError('not_found', 'member not found');
-      if (target.status !== 'accepted') {
-        throw new TesseraError(
-          'conflict',
-          `member is ${target.status}; only an accepted member can be confirmed`,
-        );
-      }
-      if (body.role !== target.role) {
-        throw new TesseraError(
-          'conflict',
-          `role ${body.role} does not match the invited role ${target.role}`,
-        );
-      }
-      const k = target.keys;
-      if (!k || k.boxPublicKey !== body.keys.boxPublicKey || k.signPublicKey !== body.keys.signPublicKey) {
-        throw new TesseraError('conflict', 'keys do not match the keys this member published');
-      }
-      const entry = { signer: caller.userId, signature: body.signature, role: body.role, keys: body.keys };
-      if (!(await confirmMembership(tx, team, user, entry, revision))) {
-        throw new TesseraError('conflict', 'member changed meanwhile; retry');
-      }
-      return { entry: { userId: user, email: target.email, ...entry } };
-    });
   });
 }
