@@ -32,7 +32,7 @@ export interface MemberView {
   email: string;
   name: string | null;
   role: TeamRole;
-  status: 'invited' | 'accepted' | 'confirmed' | 'suspended';
+  status: 'invited' | 'accepted' | 'confirmed' | 'suspended' | 'removed';
   fingerprint: string | null;
 }
 

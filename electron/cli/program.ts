@@ -129,29 +129,44 @@ export function buildProgram(runServer: ServerCommand): Command {
       ]);
     });
 
-  const team = program.command('team').description('teams, invitations and the key directory');
+  const team = program.command('team').description('teams, invitations and the signed team chain');
   team.command('create <name>').action(async (name: string) => {
     const c = ctx();
     const t = await c.unlocked((s) => s.createTeam(name));
-    c.out.result(t, () => `created team ${t.name}`);
+    c.out.result(t, () => `created team ${t.name}; its invite code is ${t.inviteCode}`);
   });
   team
     .command('invite <email>')
     .addOption(new Option('--role <role>').choices(TEAM_ROLES).default('member'))
     .action(async (email: string, o: { role: TeamRole }) => {
       const c = ctx();
-      await c.unlocked((s) => s.invite(email, o.role, c.team));
-      c.out.result({ invited: email, role: o.role }, () => `invited ${email} as ${o.role}`);
+      const inviteCode = await c.unlocked((s) => s.invite(email, o.role, c.team));
+      c.out.result({ invited: email, role: o.role, inviteCode }, () => [
+        `invited ${email} as ${o.role}`,
+        `give them this invite code yourself (in person, by phone or in chat), not through the server:`,
+        `  tessera team accept ${inviteCode}`,
+      ]);
     });
-  team.command('accept <team>').action(async (name: string) => {
-    const c = ctx();
-    const t = await c.unlocked((s) => s.accept(name));
-    c.out.result(
-      t,
-      () =>
-        `joined ${t.name}; an admin must confirm your fingerprint (tessera whoami) before vaults can be shared with you`,
-    );
-  });
+  team
+    .command('code')
+    .description("print the team's invite code (what `team accept` checks the team against)")
+    .action(async () => {
+      const c = ctx();
+      const inviteCode = await c.unlocked(async (s) => s.inviteCode(c.team));
+      c.out.result({ inviteCode }, () => inviteCode);
+    });
+  team
+    .command('accept <code>')
+    .description('join the team an invite code names; refuses a server whose team does not match the code')
+    .action(async (code: string) => {
+      const c = ctx();
+      const t = await c.unlocked((s) => s.accept(code));
+      c.out.result(
+        t,
+        () =>
+          `joined ${t.name}; an admin must confirm your fingerprint (tessera whoami) before vaults can be shared with you`,
+      );
+    });
   team
     .command('confirm <email>')
     .option('--fingerprint <fp>', 'the fingerprint the member read to you from `tessera whoami`')
@@ -201,7 +216,10 @@ export function buildProgram(runServer: ServerCommand): Command {
   });
   group.command('list').action(async () => {
     const c = ctx();
-    const gs = await c.unlocked((s) => s.listGroups(c.team));
+    const gs = await c.unlocked(async (s) => {
+      await s.sync(c.team);
+      return s.listGroups(c.team);
+    });
     c.out.result(gs, () => gs.map((g) => `${g.name}\t${g.emails.join(', ')}`));
   });
 
@@ -231,8 +249,7 @@ export function buildProgram(runServer: ServerCommand): Command {
       const r = await c.unlocked((s) => s.shareVault(v, o.with, o.role, c.team));
       c.out.result(
         r,
-        () =>
-          `shared ${r.vault} with ${o.with} (${o.role})${r.pending ? `; ${r.pending} member(s) get the key when confirmed` : ''}`,
+        () => `shared ${r.vault} with ${o.with} (${o.role}); sealed the key to ${r.sealedTo} new reader(s)`,
       );
     });
   vault
@@ -241,10 +258,10 @@ export function buildProgram(runServer: ServerCommand): Command {
     .action(async (v: string, o: { with: string }) => {
       const c = ctx();
       const r = await c.unlocked((s) => s.unshareVault(v, o.with, c.team));
-      c.out.result(
-        r,
-        () =>
-          `removed ${o.with} from ${r.vault}; re-keyed to generation ${r.generation} (${r.reencrypted} items)`,
+      c.out.result(r, () =>
+        r.reencrypted || r.readers.length
+          ? `removed ${o.with} from ${r.vault}; re-keyed to generation ${r.generation} (${r.reencrypted} items)`
+          : `removed ${o.with}'s grant on ${r.vault}; they still read it another way, so no re-key`,
       );
     });
 

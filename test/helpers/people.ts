@@ -27,8 +27,8 @@ export async function signUp(server: string, name: string, opts: { fetch?: typeo
 export async function formTeam(owner: Person, teamName: string, others: { person: Person; role: TeamRole }[]) {
   await owner.svc.createTeam(teamName);
   for (const { person, role } of others) {
-    await owner.svc.invite(person.email, role);
-    await person.svc.accept(teamName);
+    const code = await owner.svc.invite(person.email, role);
+    await person.svc.accept(code);
     await owner.svc.confirm(person.email, person.svc.whoami().fingerprint);
   }
   for (const { person } of others) await person.svc.sync();

@@ -4,7 +4,7 @@
 //    before unlock — server URL, email, user id, the *encrypted* keyset and its KDF salt,
 //    settings. Nothing in it lets anyone read a secret without the password.
 //  - cache.bin: one envelope under a key derived from the password. It holds the session
-//    token, the pinned team root, vaults, sealed key grants, the directory, the sync cursors
+//    token, each team's verified chain state and head, vaults, sealed keys, the sync cursors
 //    and the offline queue (vault/state.ts); small, and rewritten atomically on every save.
 //  - items.log: the cached item ciphertexts, as an append-only log of frames encrypted under
 //    the same key (item-log.ts; binary format 2, format 1 is read and rewritten).

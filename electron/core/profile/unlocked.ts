@@ -2,10 +2,11 @@
 // The state of an unlocked profile: the keyring, the decrypted cache (ciphertexts and
 // bookkeeping, no plaintext secret) and an HTTP client carrying the session token.
 // Persistence is split in two so a one-item sync stays cheap at 10,000 items: the small
-// state (cursor, vaults, grants, directory, queue, session) is one envelope rewritten
+// state (cursor, chain, vaults, keys, queue, session) is one envelope rewritten
 // atomically; items go to an append-only log of encrypted frames (profile/item-log.ts).
 import { join } from 'node:path';
 import type { ItemRecord } from '../../../shared/api.ts';
+import { stateFromJson, stateToJson } from '../../../shared/chain/state.ts';
 import { ad } from '../../../shared/formats.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import { openJson, sealJson } from '../crypto/index.ts';
@@ -60,11 +61,13 @@ export class Unlocked {
       throw new TesseraError('tampered', `the profile cache ${this.profile.cachePath} is not readable`);
     }
     const state = openJson<CacheState>(this.keyring.cacheKey, envelope, ad.profileCache(this.userId));
-    if (state.v !== 2)
+    if (state.v !== 3)
       throw new TesseraError(
         'usage',
-        'this profile was written by an older Tessera; log in again with a new --profile',
+        'this profile was written by a Tessera from before the signed team chain; its teams cannot be ' +
+          'carried over: log in again with a new --profile, then create or join the team again',
       );
+    for (const t of Object.values(state.teams)) t.chain = stateFromJson(t.chain);
     const log = readLog(this.logPath, this.keyring.cacheKey, this.logAd);
     for (const t of Object.values(state.teams)) t.items = {};
     for (const e of log.entries) {
@@ -153,7 +156,8 @@ export class Unlocked {
     }
     this.dirty.clear();
     const teams: Record<string, TeamState> = {};
-    for (const [id, t] of Object.entries(this.cache.teams)) teams[id] = { ...t, items: {} };
+    for (const [id, t] of Object.entries(this.cache.teams))
+      teams[id] = { ...t, chain: stateToJson(t.chain) as TeamState['chain'], items: {} };
     const envelope = sealJson(key, { ...this.cache, teams }, ad.profileCache(this.userId));
     this.profile.writeCache(Buffer.from(JSON.stringify(envelope), 'utf8'));
   }
@@ -168,7 +172,7 @@ export class Unlocked {
     if (!wanted)
       throw new TesseraError('usage', 'no team selected: create one (`tessera team create`) or pass --team');
     for (const [id, t] of Object.entries(this.cache.teams)) {
-      if (id === wanted || t.pinned.name === wanted) return id;
+      if (id === wanted || t.chain.name === wanted) return id;
     }
     throw new TesseraError('not_found', `no team ${JSON.stringify(wanted)} in this profile`);
   }

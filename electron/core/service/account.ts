@@ -12,6 +12,7 @@ import {
   encryptKeyset,
   generateAccountKeys,
   initSodium,
+  publicKeyset,
   newKdfParams,
   SUBKEY_CACHE,
   wipe,
@@ -22,7 +23,8 @@ import { opaqueLogin, opaqueSignup } from '../account/opaque-client.ts';
 import type { Profile } from '../profile/profile.ts';
 import { Keyring } from '../vault/keyring.ts';
 import { emptyCache, emptyTeamState } from '../vault/state.ts';
-import { fetchTeamInfo } from './teams.ts';
+import { fetchVerifiedChain } from './teams.ts';
+import { activeMember } from '../../../shared/chain/state.ts';
 import { Unlocked } from '../profile/unlocked.ts';
 
 export interface Credentials {
@@ -122,8 +124,14 @@ async function adoptTeams(u: Unlocked): Promise<void> {
   const me = await u.http.request('GET', paths.me, undefined, meReply);
   for (const t of me.teams) {
     if (t.status !== 'confirmed' || u.cache.teams[t.id]) continue;
-    // Pinning happens on first sight; a new device trusts the root the server reports now.
-    u.cache.teams[t.id] = emptyTeamState(await fetchTeamInfo(u, t.id));
+    // A new device knows the team id only from the server, but the chain must hash to that id
+    // and confirm this very account with its own keys, so no server can put it in a team of
+    // its making under someone else's root without that root's signatures.
+    const chain = await fetchVerifiedChain(u, t.id);
+    const mine = publicKeyset(u.keyring.account);
+    const m = activeMember(chain, u.userId);
+    if (!m || m.keys.boxPublicKey !== mine.boxPublicKey || m.keys.signPublicKey !== mine.signPublicKey) continue;
+    u.cache.teams[t.id] = emptyTeamState(chain);
     if (!u.profile.data.currentTeam) u.profile.update({ currentTeam: t.id });
   }
 }

@@ -1,89 +1,74 @@
 // Process: core (trusted Node side; never imports electron).
-// Groups. A group is an authorization shortcut on the server, but cryptographically every
-// member still needs their own sealed copy of each vault key: adding someone to a group
-// seals the keys of the group's vaults that this client manages, and `sync` seals the rest
-// whenever a manager's client sees a reader without a key.
-import { groupsReply, paths, vaultAccessReply, type VaultKeyGrant } from '../../../shared/api.ts';
+// Groups, as links of the team chain. Adding someone to a group shares the group's vaults
+// with them, so the same batch delivers each such vault's key this client manages; a vault it
+// does not manage is refused by the chain rules, not left to a manager's later sync. Removing
+// someone re-keys, in the same batch, every vault they lose and this client may re-key; the
+// others stay "re-key pending" in the chain for their managers' next sync.
+import { rekeyPending } from '../../../shared/chain/state.ts';
 import { TesseraError } from '../../../shared/errors.ts';
-import { mayInVault } from '../../../shared/roles.ts';
-import { z } from 'zod';
 import type { Unlocked } from '../profile/unlocked.ts';
-import { directoryOf, listVaults, makeGrant, readersOf, rekey, type VaultSummary } from './vaults.ts';
+import type { ChainBatch } from '../sync/chain-batch.ts';
+import { canDistribute, deliverMissing, rekeyVault } from './keys.ts';
+import { vaultName } from './vaults.ts';
 
-const ok = z.unknown();
-
-export async function createGroup(u: Unlocked, teamId: string, name: string): Promise<void> {
-  u.requireSession();
-  await u.http.request('POST', paths.groups(teamId), { name }, ok);
+export function createGroup(b: ChainBatch, name: string): string {
+  for (const g of b.state.groups.values())
+    if (g.name === name) throw new TesseraError('conflict', `a group named ${name} already exists`);
+  const group = crypto.randomUUID();
+  b.add('group.create', { group, name });
+  return group;
 }
 
-export async function listGroups(u: Unlocked, teamId: string) {
-  u.requireSession();
-  const { groups } = await u.http.request('GET', paths.groups(teamId), undefined, groupsReply);
-  const dir = directoryOf(u, teamId);
-  return groups.map((g) => ({ ...g, emails: g.members.map((m) => dir.get(m)?.email ?? m) }));
+export function listGroups(u: Unlocked, teamId: string) {
+  const chain = u.team(teamId).chain;
+  return [...chain.groups].map(([id, g]) => {
+    const members = [...g.members].sort();
+    return { id, name: g.name, members, emails: members.map((m) => chain.members.get(m)?.email ?? m) };
+  });
 }
 
-async function findGroup(u: Unlocked, teamId: string, name: string) {
-  const { groups } = await u.http.request('GET', paths.groups(teamId), undefined, groupsReply);
-  const g = groups.find((x) => x.name === name || x.id === name);
-  if (!g) throw new TesseraError('not_found', `no group ${JSON.stringify(name)}`);
-  return g;
+function findGroup(b: ChainBatch, name: string): string {
+  for (const [id, g] of b.state.groups) if (g.name === name || id === name) return id;
+  throw new TesseraError('not_found', `no group ${JSON.stringify(name)}`);
 }
 
-export async function addToGroup(u: Unlocked, teamId: string, groupName: string, email: string) {
-  u.requireSession();
-  const group = await findGroup(u, teamId, groupName);
-  const entry = [...directoryOf(u, teamId).values()].find((d) => d.email === email.toLowerCase());
-  if (!entry)
+function findMember(b: ChainBatch, email: string): string {
+  const m = [...b.state.members.values()].find(
+    (x) => x.email === email.toLowerCase() && x.status === 'confirmed',
+  );
+  if (!m)
     throw new TesseraError(
       'not_found',
       `${email} is not a confirmed member of this team (confirm them first)`,
     );
-  const keyGrants: VaultKeyGrant[] = [];
-  for (const v of listVaults(u, teamId)) {
-    if (!v.readable || !mayInVault(v.role, 'vault.share')) continue;
-    const { access } = await u.http.request(
-      'GET',
-      paths.vaultAccess(teamId, v.id),
-      undefined,
-      vaultAccessReply,
-    );
-    const viaGroup = access.find((a) => a.principal.type === 'group' && a.principal.id === group.id);
-    if (!viaGroup) continue;
-    const key = u.keyring.vaultKey(v.id, v.generation)!;
-    keyGrants.push({ ...makeGrant(u, teamId, v.id, v.generation, key, entry, viaGroup.role), vault: v.id });
-  }
-  await u.http.request('POST', paths.groupMembers(teamId, group.id), { userId: entry.userId, keyGrants }, ok);
-  return { group: group.name, email: entry.email, sealed: keyGrants.length };
+  return m.user;
 }
 
-export async function removeFromGroup(u: Unlocked, teamId: string, groupName: string, email: string) {
-  u.requireSession();
-  const group = await findGroup(u, teamId, groupName);
-  const entry = [...directoryOf(u, teamId).values()].find((d) => d.email === email.toLowerCase());
-  if (!entry) throw new TesseraError('not_found', `${email} is not a confirmed member of this team`);
-  // Vaults the group can read lose this reader: find them before the membership goes.
-  const affected: VaultSummary[] = [];
-  for (const v of listVaults(u, teamId)) {
-    if (!v.readable) continue;
-    const { access } = await u.http.request('GET', paths.vaultAccess(teamId, v.id), undefined, vaultAccessReply);
-    if (access.some((a) => a.principal.type === 'group' && a.principal.id === group.id)) affected.push(v);
-  }
-  await u.http.request('DELETE', paths.groupMember(teamId, group.id, entry.userId), undefined, ok);
-  // Taking access away is a re-key (DESIGN §3): every vault this client may re-key gets a new
-  // generation sealed to who still reads it. A vault it may not re-key is reported, not skipped silently.
+export function addToGroup(u: Unlocked, b: ChainBatch, groupName: string, email: string) {
+  const group = findGroup(b, groupName);
+  const user = findMember(b, email);
+  b.add('group.add', { group, user });
+  let sealed = 0;
+  for (const v of b.state.vaults.values())
+    if (v.grants.has(`group:${group}`)) sealed += deliverMissing(u, b, v.id);
+  return { group: b.state.groups.get(group)!.name, email: email.toLowerCase(), sealed };
+}
+
+export function removeFromGroup(u: Unlocked, b: ChainBatch, groupName: string, email: string) {
+  const group = findGroup(b, groupName);
+  const user = findMember(b, email);
+  b.add('group.remove', { group, user });
   const rekeyed: string[] = [];
   const pending: string[] = [];
-  for (const v of affected) {
-    if (!mayInVault(v.role, 'vault.rekey')) {
-      pending.push(v.name);
+  for (const v of [...b.state.vaults.values()]) {
+    if (!v.grants.has(`group:${group}`) || !rekeyPending(b.state, v)) continue;
+    const name = vaultName(u, b.teamId, v.id);
+    if (!canDistribute(u, b, v.id) || name === null) {
+      pending.push(name ?? v.id);
       continue;
     }
-    const readers = await readersOf(u, teamId, v.id);
-    if (readers.some((r) => r.entry.userId === entry.userId)) continue; // still reads it another way
-    await rekey(u, teamId, v, readers);
-    rekeyed.push(v.name);
+    rekeyVault(u, b, v.id, name);
+    rekeyed.push(name);
   }
-  return { group: group.name, email: entry.email, rekeyed, pending };
+  return { group: b.state.groups.get(group)!.name, email: email.toLowerCase(), rekeyed, pending };
 }

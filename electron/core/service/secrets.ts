@@ -168,7 +168,7 @@ export async function secretHistory(
   name: string,
 ) {
   const versions = await versionsOf(u, teamId, index, vaultRef, name);
-  const emails = new Map(u.team(teamId).directory.map((d) => [d.userId, d.email]));
+  const members = u.team(teamId).chain.members;
   const out: (VersionInfo & { readable: boolean })[] = [];
   for (const rec of versions) {
     const readable = !!u.keyring.vaultKey(rec.vault, rec.generation);
@@ -178,7 +178,7 @@ export async function secretHistory(
       generation: rec.generation,
       deleted: rec.deleted,
       updatedAt: rec.updatedAt,
-      updatedBy: emails.get(rec.updatedBy) ?? rec.updatedBy,
+      updatedBy: members.get(rec.updatedBy)?.email ?? rec.updatedBy,
       readable,
     });
   }

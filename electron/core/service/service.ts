@@ -9,12 +9,14 @@ import type { TeamRole, VaultRole } from '../../../shared/roles.ts';
 import { fingerprint, publicKeyset } from '../crypto/index.ts';
 import { Profile } from '../profile/profile.ts';
 import { watchTeam } from '../sync/live.ts';
+import { ChainBatch } from '../sync/chain-batch.ts';
 import { pullTeam, restoreVaultKeys } from '../sync/pull.ts';
 import { type PushResult, pushTeam } from '../sync/push.ts';
 import { buildIndex, type IndexedItem, indexOne } from '../vault/index.ts';
 import type { ItemHeader } from '../vault/item-payload.ts';
 import * as account from './account.ts';
 import * as groups from './groups.ts';
+import * as keys from './keys.ts';
 import * as secrets from './secrets.ts';
 import * as teams from './teams.ts';
 import type { Unlocked } from '../profile/unlocked.ts';
@@ -124,7 +126,7 @@ export class TesseraService {
       email: u.email,
       userId: u.userId,
       server: u.http.baseUrl,
-      team: st?.pinned.name ?? null,
+      team: st?.chain.name ?? null,
       role: teamId ? teams.myRole(u, teamId) : null,
       fingerprint: fingerprint(publicKeyset(u.keyring.account)),
     };
@@ -151,7 +153,7 @@ export class TesseraService {
       for (const c of pushed.conflicts)
         indexOne(this.index(teamId), u.keyring, teamId, u.team(teamId), c.item);
       if (pushed.pushed > 0 && !pushed.offline) result.revision = await this.pull(teamId);
-      if (opts.fulfilKeys && !pushed.offline) result.keysSealed = await vaults.fulfilMissingKeys(u, teamId);
+      if (opts.fulfilKeys && !pushed.offline) result.keysSealed = await this.completeDistribution(teamId);
     } catch (e) {
       if (!(e instanceof TesseraError && e.code === 'unreachable')) throw e;
       result.offline = true;
@@ -203,22 +205,64 @@ export class TesseraService {
     });
   }
 
+  // ---- changes to the team chain --------------------------------------------------------
+
+  /**
+   * Builds a batch of links on the newest verified chain and sends it as one request. When
+   * another member's links landed first the server answers "conflict": pull, rebuild, retry.
+   * The links the server accepted come back through the pull that follows, verified like any.
+   */
+  private async chainChange<T>(teamId: string, build: (b: ChainBatch) => T | Promise<T>): Promise<T> {
+    const first = await this.sync(teamId);
+    if (first.offline) throw new TesseraError('unreachable', 'cannot change the team while offline');
+    for (let attempt = 1; ; attempt++) {
+      const b = new ChainBatch(this.u, teamId);
+      const result = await build(b);
+      if (b.empty) return result;
+      try {
+        await b.send();
+      } catch (e) {
+        if (!(e instanceof TesseraError && e.code === 'conflict' && attempt < 3)) throw e;
+        await this.sync(teamId);
+        continue;
+      }
+      await this.sync(teamId);
+      return result;
+    }
+  }
+
+  /** A manager's routine sync: finish pending re-keys, seal keys to readers who lack them. */
+  private async completeDistribution(teamId: string): Promise<number> {
+    const u = this.u;
+    const b = new ChainBatch(u, teamId);
+    const r = keys.completeDistribution(u, b, (v) => vaults.vaultName(u, teamId, v));
+    if (b.empty) return 0;
+    await b.send();
+    await this.pull(teamId);
+    return r.delivered + r.rekeyed.length;
+  }
+
   // ---- teams -----------------------------------------------------------------------------
 
   async createTeam(name: string) {
+    if (name.trim() === '') throw new TesseraError('usage', 'a team name must not be empty');
     const team = await teams.createTeam(this.u, name);
     await this.sync(team.id);
     return team;
   }
+  /** Appends the invitation and returns the invite code to give the person out of band. */
   invite(email: string, role: TeamRole, team?: string) {
-    return teams.invite(this.u, this.u.teamId(team), email, role);
+    return this.chainChange(this.u.teamId(team), (b) => teams.invite(b, email, role));
   }
-  async accept(team: string) {
-    const info = await teams.accept(this.u, team);
+  inviteCode(team?: string): string {
+    return teams.inviteCode(this.u, this.u.teamId(team));
+  }
+  async accept(code: string) {
+    const info = await teams.accept(this.u, code);
     return info;
   }
   confirm(email: string, expectedFingerprint: string, team?: string) {
-    return teams.confirm(this.u, this.u.teamId(team), email, expectedFingerprint);
+    return this.chainChange(this.u.teamId(team), (b) => teams.confirm(this.u, b, email, expectedFingerprint));
   }
   members(team?: string) {
     return teams.listMembers(this.u, this.u.teamId(team));
@@ -228,7 +272,7 @@ export class TesseraService {
     const current = this.profile.data.currentTeam;
     return Object.entries(this.u.cache.teams).map(([id, t]) => ({
       id,
-      name: t.pinned.name,
+      name: t.chain.name,
       current: id === current,
     }));
   }
@@ -241,24 +285,17 @@ export class TesseraService {
 
   // ---- groups ----------------------------------------------------------------------------
 
-  createGroup(name: string, team?: string) {
-    return groups.createGroup(this.u, this.u.teamId(team), name);
+  async createGroup(name: string, team?: string) {
+    await this.chainChange(this.u.teamId(team), (b) => groups.createGroup(b, name));
   }
   listGroups(team?: string) {
     return groups.listGroups(this.u, this.u.teamId(team));
   }
-  async addToGroup(group: string, email: string, team?: string) {
-    const teamId = this.u.teamId(team);
-    await this.sync(teamId);
-    return groups.addToGroup(this.u, teamId, group, email);
+  addToGroup(group: string, email: string, team?: string) {
+    return this.chainChange(this.u.teamId(team), (b) => groups.addToGroup(this.u, b, group, email));
   }
-  async removeFromGroup(group: string, email: string, team?: string) {
-    const teamId = this.u.teamId(team);
-    const before = await this.sync(teamId);
-    if (before.offline) throw new TesseraError('unreachable', 'cannot remove a group member while offline');
-    const r = await groups.removeFromGroup(this.u, teamId, group, email);
-    await this.sync(teamId);
-    return r;
+  removeFromGroup(group: string, email: string, team?: string) {
+    return this.chainChange(this.u.teamId(team), (b) => groups.removeFromGroup(this.u, b, group, email));
   }
 
   // ---- vaults ----------------------------------------------------------------------------
@@ -267,9 +304,7 @@ export class TesseraService {
     if (name.includes('/') || name.trim() === '')
       throw new TesseraError('usage', 'a vault name must be non-empty and contain no "/"');
     const teamId = this.u.teamId(opts.team);
-    await this.sync(teamId);
-    const id = await vaults.createVault(this.u, teamId, name, opts.breakGlass);
-    await this.sync(teamId);
+    const id = await this.chainChange(teamId, (b) => vaults.createVault(this.u, b, name, opts.breakGlass));
     return { id, name };
   }
   listVaults(team?: string) {
@@ -279,20 +314,11 @@ export class TesseraService {
     const teamId = this.u.teamId(team);
     return vaults.vaultAccess(this.u, teamId, vaults.resolveVault(this.u, teamId, vault).id);
   }
-  async shareVault(vault: string, target: string, role: VaultRole, team?: string) {
-    const teamId = this.u.teamId(team);
-    await this.sync(teamId);
-    const r = await vaults.shareVault(this.u, teamId, vault, target, role);
-    await this.sync(teamId);
-    return r;
+  shareVault(vault: string, target: string, role: VaultRole, team?: string) {
+    return this.chainChange(this.u.teamId(team), (b) => vaults.shareVault(this.u, b, vault, target, role));
   }
-  async unshareVault(vault: string, target: string, team?: string) {
-    const teamId = this.u.teamId(team);
-    const before = await this.sync(teamId);
-    if (before.offline) throw new TesseraError('unreachable', 'cannot unshare while offline');
-    const r = await vaults.unshareVault(this.u, teamId, vault, target);
-    await this.sync(teamId);
-    return r;
+  unshareVault(vault: string, target: string, team?: string) {
+    return this.chainChange(this.u.teamId(team), (b) => vaults.unshareVault(this.u, b, vault, target));
   }
 
   // ---- secrets ---------------------------------------------------------------------------

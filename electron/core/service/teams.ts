@@ -1,121 +1,146 @@
 // Process: core (trusted Node side; never imports electron).
-// Teams, invitations and the key directory. Confirming a member is the moment a human
-// vouches for a public key: the admin compares the fingerprint the member reads from their
-// own device, and only then signs {team, user, email, keys, role}. Every client later
-// checks that signature before sealing a vault key to that member.
+// Teams on the chain (docs/design.md "The team chain"). Creating a team signs link 1, whose
+// hash is the team id; the invite code is that id, given out of band, and `accept` refuses a
+// chain whose link 1 does not hash to it. Confirming a member is the moment a human vouches
+// for a public key: the admin compares the fingerprint the member reads from their own device
+// and only then signs a `member.confirm` link with the role the chain's invitation carries.
 import {
-  acceptReply,
-  type Member,
   meReply,
   membersReply,
   paths,
+  createTeamReply,
+  chainReply,
+  type Member,
   type TeamInfo,
-  teamInfoSchema,
 } from '../../../shared/api.ts';
+import { inviteCodeOf, teamIdOfInviteCode } from '../../../shared/chain/invite-code.ts';
+import { activeMember, type TeamState as ChainState } from '../../../shared/chain/state.ts';
+import { ChainError, verifyChain, verifyGenesis } from '../../../shared/chain/verify.ts';
 import { TesseraError } from '../../../shared/errors.ts';
-import { inviteOperation, mayInTeam, type TeamRole } from '../../../shared/roles.ts';
-import { fingerprint, normaliseFingerprint, publicKeyset, signDirectory } from '../crypto/index.ts';
+import type { TeamRole } from '../../../shared/roles.ts';
 import { z } from 'zod';
-import { emptyTeamState } from '../vault/state.ts';
+import { chainCrypto, signLink } from '../crypto/chain.ts';
+import { fingerprint, normaliseFingerprint, publicKeyset } from '../crypto/index.ts';
 import type { Unlocked } from '../profile/unlocked.ts';
+import type { ChainBatch } from '../sync/chain-batch.ts';
+import { emptyTeamState } from '../vault/state.ts';
 
 const ok = z.unknown();
 
-export async function fetchTeamInfo(u: Unlocked, teamId: string): Promise<TeamInfo> {
-  return u.http.request('GET', paths.team(teamId), undefined, teamInfoSchema);
-}
-
-export async function createTeam(u: Unlocked, name: string): Promise<TeamInfo> {
+export async function createTeam(u: Unlocked, name: string): Promise<TeamInfo & { inviteCode: string }> {
   u.requireSession();
-  const id = crypto.randomUUID();
-  const keys = publicKeyset(u.keyring.account);
-  const rootSignature = signDirectory(
-    { team: id, user: u.userId, email: u.email, ...keys, role: 'owner' },
+  const link = signLink(
+    null,
+    {
+      seq: 1,
+      prev: null,
+      type: 'team.create',
+      author: u.userId,
+      body: { name, user: u.userId, email: u.email, keys: publicKeyset(u.keyring.account) },
+    },
     u.keyring.account.signSecretKey,
   );
-  await u.http.request('POST', paths.teams, { id, name, rootSignature }, ok);
-  const pinned: TeamInfo = { id, name, rootUserId: u.userId, rootSignPublicKey: keys.signPublicKey };
-  u.cache.teams[id] = emptyTeamState(pinned);
-  u.profile.update({ currentTeam: id });
+  const chain = verifyGenesis(chainCrypto, link);
+  const { team } = await u.http.request('POST', paths.teams, { link }, createTeamReply);
+  if (team.id !== chain.team)
+    throw new TesseraError('tampered', 'the server named the new team with another id');
+  u.cache.teams[chain.team] = emptyTeamState(chain);
+  u.profile.update({ currentTeam: chain.team });
   u.save();
-  return pinned;
+  return { id: chain.team, name, inviteCode: inviteCodeOf(chain.team) };
 }
 
-export async function invite(u: Unlocked, teamId: string, email: string, role: TeamRole): Promise<void> {
-  u.requireSession();
-  const mine = myRole(u, teamId);
-  if (mine && !mayInTeam(mine, inviteOperation(role))) {
-    throw new TesseraError('forbidden', `your role ${mine} may not ${inviteOperation(role)}`);
+/** Fetches the whole chain and verifies it from link 1 against the team id given out of band. */
+export async function fetchVerifiedChain(u: Unlocked, teamId: string): Promise<ChainState> {
+  const reply = await u.http.request('GET', paths.chain(teamId, 0), undefined, chainReply);
+  try {
+    if (reply.links.length !== reply.seq)
+      throw new ChainError(1, `the server sent ${reply.links.length} of ${reply.seq} links`);
+    return verifyChain(chainCrypto, reply.links, teamId);
+  } catch (e) {
+    if (e instanceof ChainError)
+      throw new TesseraError('tampered', `team ${teamId}: ${e.message}; not joined`);
+    throw e;
   }
-  await u.http.request('POST', paths.invitations(teamId), { email, role }, ok);
 }
 
-/** Joins a team this account was invited to and pins its root key (trust on first use:
- *  from here on a different root offered by the server is refused). */
-export async function accept(u: Unlocked, teamNameOrId: string): Promise<TeamInfo> {
+export function invite(b: ChainBatch, email: string, role: TeamRole): string {
+  b.add('member.invite', { email: email.toLowerCase(), role });
+  return inviteCodeOf(b.teamId);
+}
+
+export function inviteCode(u: Unlocked, teamId: string): string {
+  u.team(teamId);
+  return inviteCodeOf(teamId);
+}
+
+/** Joins the team an invite code names. The chain must hash to the code's team id and hold an
+ *  invitation for this account's email; otherwise nothing is accepted. */
+export async function accept(u: Unlocked, code: string): Promise<TeamInfo> {
   u.requireSession();
-  const me = await u.http.request('GET', paths.me, undefined, meReply);
-  const inv = me.invitations.find((i) => i.teamId === teamNameOrId || i.teamName === teamNameOrId);
-  if (!inv)
+  const teamId = teamIdOfInviteCode(code) ?? (z.uuid().safeParse(code).success ? code.toLowerCase() : null);
+  if (!teamId) {
     throw new TesseraError(
-      'not_found',
-      `no invitation to team ${JSON.stringify(teamNameOrId)} for ${u.email}`,
+      'usage',
+      `${JSON.stringify(code)} is not an invite code: ask the admin who invited you for it`,
     );
-  const { team } = await u.http.request('POST', paths.accept(inv.teamId), {}, acceptReply);
-  u.cache.teams[team.id] = emptyTeamState(team);
-  if (!u.profile.data.currentTeam) u.profile.update({ currentTeam: team.id });
+  }
+  const chain = await fetchVerifiedChain(u, teamId);
+  if (!chain.invites.has(u.email) && !activeMember(chain, u.userId))
+    throw new TesseraError('not_found', `team ${chain.name} has no invitation for ${u.email}`);
+  await u.http.request('POST', paths.accept(teamId), {}, ok);
+  u.cache.teams[teamId] = emptyTeamState(chain);
+  if (!u.profile.data.currentTeam) u.profile.update({ currentTeam: teamId });
   u.save();
-  return team;
+  return { id: teamId, name: chain.name };
 }
 
+/** The server's member list (who was invited, who accepted with which keys), with roles of
+ *  confirmed members as the chain says. */
 export async function listMembers(
   u: Unlocked,
   teamId: string,
 ): Promise<(Member & { fingerprint: string | null })[]> {
   u.requireSession();
+  const chain = u.team(teamId).chain;
   const { members } = await u.http.request('GET', paths.members(teamId), undefined, membersReply);
-  return members.map((m) => ({ ...m, fingerprint: m.keys ? fingerprint(m.keys) : null }));
+  return members.map((m) => {
+    const c = m.userId ? activeMember(chain, m.userId) : undefined;
+    const role = c?.role ?? chain.invites.get(m.email) ?? m.role;
+    const keys = c?.keys ?? m.keys;
+    return {
+      ...m,
+      role,
+      keys,
+      status: c ? 'confirmed' : m.status,
+      fingerprint: keys ? fingerprint(keys) : null,
+    };
+  });
 }
 
-export async function confirm(
-  u: Unlocked,
-  teamId: string,
-  email: string,
-  expectedFingerprint: string,
-): Promise<Member & { fingerprint: string | null }> {
-  u.requireSession();
-  const members = await listMembers(u, teamId);
+export async function confirm(u: Unlocked, b: ChainBatch, email: string, expectedFingerprint: string) {
+  const members = await listMembers(u, b.teamId);
   const m = members.find((x) => x.email === email.toLowerCase());
   if (!m) throw new TesseraError('not_found', `${email} is not invited to this team`);
   if (m.status === 'confirmed') throw new TesseraError('conflict', `${email} is already confirmed`);
-  if (m.status !== 'accepted' || !m.keys || !m.userId || !m.fingerprint) {
+  const role = b.state.invites.get(m.email);
+  if (m.status !== 'accepted' || !m.keys || !m.userId || !m.fingerprint || role === undefined)
     throw new TesseraError('conflict', `${email} has not accepted the invitation yet`);
-  }
   if (normaliseFingerprint(expectedFingerprint) !== normaliseFingerprint(m.fingerprint)) {
     throw new TesseraError(
       'forbidden',
-      `fingerprint mismatch for ${email}: the server shows ${m.fingerprint}, you expected ${expectedFingerprint}. ` +
-        'Do not confirm: the keys may have been replaced.',
+      `fingerprint mismatch for ${email}: the keys the server holds for them are not the ones their ` +
+        'device shows. Do not confirm: ask them to read it again, and if it still differs the keys were replaced.',
     );
   }
-  const signature = signDirectory(
-    { team: teamId, user: m.userId, email: m.email, ...m.keys, role: m.role },
-    u.keyring.account.signSecretKey,
-  );
-  await u.http.request(
-    'POST',
-    paths.confirm(teamId, m.userId),
-    { role: m.role, keys: m.keys, signature },
-    ok,
-  );
-  return { ...m, status: 'confirmed' };
+  b.add('member.confirm', { user: m.userId, email: m.email, keys: m.keys, role });
+  return { ...m, role, status: 'confirmed' as const };
 }
 
-/** This user's role as the verified directory says, or null before the first pull. */
+/** This user's role as the verified chain says, or null. */
 export function myRole(u: Unlocked, teamId: string): TeamRole | null {
   const st = u.cache.teams[teamId];
-  if (st?.pinned.rootUserId === u.userId) return 'owner';
-  return st?.directory.find((d) => d.userId === u.userId)?.role ?? null;
+  return (st && activeMember(st.chain, u.userId)?.role) ?? null;
 }
 
 export async function pendingInvitations(u: Unlocked) {

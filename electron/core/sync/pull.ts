@@ -1,24 +1,21 @@
 // Process: core (trusted Node side; never imports electron).
-// Pull: fetch "changes since cursor", verify everything against signatures and the pinned
-// root, and only then apply it. A batch that fails any check is refused whole: the cursor
-// does not move and the cache is untouched, so a hostile answer cannot half-poison a vault.
-import {
-  type ChangesReply,
-  changesReply,
-  type DirectoryEntry,
-  paths,
-  type TeamInfo,
-  type VaultKeyGrant,
-  type VaultRecord,
-} from '../../../shared/api.ts';
-import { ad } from '../../../shared/formats.ts';
+// Pull: fetch "changes since cursor" with the chain links after the kept head, verify the
+// links (signature, prev, authority), and decide everything else from the verified chain:
+// which vaults exist and at which generation, who reads them, which keys are ours. The
+// server's lists are hints; a batch that fails any check is refused whole, so the cursor,
+// the head and the cache stay as they were and a hostile answer cannot half-poison a vault.
+import { type ChangesReply, changesReply, type MyKey, paths, type VaultRecord } from '../../../shared/api.ts';
+import type { ChainLink } from '../../../shared/chain/links.ts';
+import { type TeamState as ChainState, vaultRoleOf } from '../../../shared/chain/state.ts';
+import { ChainError, extendChain } from '../../../shared/chain/verify.ts';
 import { TesseraError } from '../../../shared/errors.ts';
-import { openEnvelope, openVaultKey, wipe } from '../crypto/index.ts';
+import { ad } from '../../../shared/formats.ts';
+import { chainCrypto } from '../crypto/chain.ts';
+import { hashSealedKey, openEnvelope, openVaultKey, wipe } from '../crypto/index.ts';
 import type { Unlocked } from '../profile/unlocked.ts';
 import { decryptRecord } from '../vault/index.ts';
 import type { ItemHeader } from '../vault/item-payload.ts';
-import type { TeamState } from '../vault/state.ts';
-import { checkPinnedRoot, validGrants, verifiedDirectory } from './trust.ts';
+import { keyHashId, type TeamState } from '../vault/state.ts';
 
 export interface PullResult {
   revision: number;
@@ -27,38 +24,80 @@ export interface PullResult {
   full: boolean;
 }
 
+export function tampered(st: { chain: ChainState }, message: string): TesseraError {
+  return new TesseraError('tampered', `team ${st.chain.name}: ${message}; nothing was changed`);
+}
+
+/** Verifies the server's chain answer against the kept head: it must extend it exactly. */
+export function advanceChain(st: TeamState, offered: ChangesReply['chain']): ChainState {
+  const known = st.chain;
+  if (offered.seq < known.seq)
+    throw tampered(
+      st,
+      `the server offers ${offered.seq} chain links, this client already verified ${known.seq}`,
+    );
+  if (offered.links.length !== offered.seq - known.seq)
+    throw tampered(
+      st,
+      `the server's chain answer skips links (${offered.links.length} for ${offered.seq - known.seq})`,
+    );
+  try {
+    return extendChain(chainCrypto, known, offered.links);
+  } catch (e) {
+    if (e instanceof ChainError) throw tampered(st, e.message);
+    throw e;
+  }
+}
+
+/** The hash of every key the new links seal to `user`, by vault and generation. */
+export function keyHashesFor(user: string, links: readonly unknown[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const raw of links) {
+    const l = raw as ChainLink;
+    const b = l.body as { vault: string; generation: number; keys?: { user: string; keyHash: string }[] };
+    if (l.type === 'vault.create' || l.type === 'vault.rekey') {
+      const mine = b.keys?.find((k) => k.user === user);
+      if (mine) out[keyHashId(b.vault, b.generation)] = mine.keyHash;
+    } else if (l.type === 'key.deliver' && (l.body as { user: string }).user === user) {
+      out[keyHashId(b.vault, b.generation)] = (l.body as { keyHash: string }).keyHash;
+    }
+  }
+  return out;
+}
+
 export async function pullTeam(u: Unlocked, teamId: string): Promise<PullResult> {
   u.requireSession();
   const st = u.team(teamId);
-  // The server includes every item of a vault we gained access to since the cursor.
-  const reply = await fetchChanges(u, teamId, st.cursor);
+  const reply = await u.http.request(
+    'GET',
+    paths.changes(teamId, st.cursor, st.chain.seq),
+    undefined,
+    changesReply,
+  );
   const full = st.cursor === 0;
-  if (reply.revision < st.cursor) {
-    throw new TesseraError(
-      'tampered',
-      `the server's revision went backwards (${reply.revision} < ${st.cursor})`,
-    );
-  }
-  checkPinnedRoot(st.pinned, reply.team);
-  const directory = verifiedDirectory(st.pinned, reply.directory);
-  const vaults: Record<string, VaultRecord> = {};
-  for (const v of reply.vaults) vaults[v.id] = v;
+  if (reply.revision < st.cursor)
+    throw tampered(st, `the server's revision went backwards (${reply.revision} < ${st.cursor})`);
+  const chain = advanceChain(st, reply.chain);
+  const keyHashes = { ...st.keyHashes, ...keyHashesFor(u.userId, reply.chain.links) };
+  const vaults = readableVaults(st, chain, u.userId, reply.vaults);
 
-  // Open every vault key addressed to us that a valid grant backs. Keys go to the keyring
-  // only after the whole batch has verified.
   let opened: OpenedKey[] = [];
   let changed: Map<string, ItemHeader>;
+  let verifiedKeys: MyKey[];
   try {
-    opened = openVaultKeys(u, teamId, st.pinned, reply.vaults, reply.keyGrants, directory);
+    verifiedKeys = checkKeys(st, keyHashes, vaults, reply.keys);
+    opened = openKeys(u, verifiedKeys);
     const keyFor = (vault: string, generation: number) =>
-      opened.find((o) => o.vault === vault && o.generation === generation)?.key;
-    changed = checkItems(u, teamId, st, reply, vaults, full, keyFor);
+      opened.find((o) => o.vault === vault && o.generation === generation)?.key ??
+      u.keyring.vaultKey(vault, generation);
+    for (const v of Object.values(vaults)) checkVaultName(st, keyFor, teamId, v);
+    changed = checkItems(st, chain, teamId, reply, vaults, full, keyFor);
   } catch (e) {
     wipe(...opened.map((o) => o.key));
     throw e;
   }
 
-  // Apply.
+  // Apply. A vault leaves this profile only when the chain says this user may no longer read it.
   for (const id of Object.keys(st.vaults)) if (!vaults[id]) forgetVault(u, teamId, st, id);
   for (const o of opened) u.keyring.setVaultKey(o.vault, o.generation, o.key);
   for (const item of reply.items) {
@@ -73,11 +112,65 @@ export async function pullTeam(u: Unlocked, teamId: string): Promise<PullResult>
       continue;
     u.putItem(teamId, item);
   }
+  st.chain = chain;
   st.vaults = vaults;
-  st.grants = reply.keyGrants;
-  st.directory = reply.directory;
+  st.keyHashes = keyHashes;
+  st.keys = mergeKeys(st.keys, verifiedKeys).filter((k) => vaults[k.vault]);
   st.cursor = reply.revision;
   return { revision: reply.revision, changed, full };
+}
+
+/** Every vault the chain lets this user read. The server's record supplies the name; one it
+ *  leaves out keeps the record last verified, and one at another generation than the chain's
+ *  is refused. Records for vaults the chain does not let this user read are ignored. */
+function readableVaults(
+  st: TeamState,
+  chain: ChainState,
+  me: string,
+  offered: readonly VaultRecord[],
+): Record<string, VaultRecord> {
+  const byId = new Map(offered.map((v) => [v.id, v]));
+  const out: Record<string, VaultRecord> = {};
+  for (const v of chain.vaults.values()) {
+    if (!vaultRoleOf(chain, v, me)) continue;
+    const rec = byId.get(v.id);
+    if (rec && rec.generation !== v.generation)
+      throw tampered(
+        st,
+        `vault ${v.id} is at generation ${v.generation} in the chain, not ${rec.generation}`,
+      );
+    const kept = rec ?? st.vaults[v.id];
+    if (kept) out[v.id] = kept;
+  }
+  return out;
+}
+
+/** Keys the server offers are accepted only if a verified link sealed exactly them to us. */
+function checkKeys(
+  st: TeamState,
+  hashes: Record<string, string>,
+  vaults: Record<string, VaultRecord>,
+  offered: readonly MyKey[],
+): MyKey[] {
+  const out: MyKey[] = [];
+  for (const k of offered) {
+    if (!vaults[k.vault]) continue;
+    const want = hashes[keyHashId(k.vault, k.generation)];
+    if (want === undefined) continue; // not vouched for by any link: never opened
+    if (hashSealedKey(k.sealedKey) !== want)
+      throw tampered(
+        st,
+        `vault ${k.vault}: the key offered for generation ${k.generation} is not the one the chain records`,
+      );
+    out.push(k);
+  }
+  return out;
+}
+
+function mergeKeys(kept: readonly MyKey[], fresh: readonly MyKey[]): MyKey[] {
+  const byId = new Map(kept.map((k) => [keyHashId(k.vault, k.generation), k]));
+  for (const k of fresh) byId.set(keyHashId(k.vault, k.generation), k);
+  return [...byId.values()];
 }
 
 interface OpenedKey {
@@ -86,30 +179,16 @@ interface OpenedKey {
   key: Uint8Array;
 }
 
-/** Opens the vault keys sealed to this user whose grants verify, and checks each vault's
- *  name authenticates under its current key. Throws (after wiping) on any failure. */
-export function openVaultKeys(
-  u: Unlocked,
-  teamId: string,
-  pinned: TeamInfo,
-  vaults: readonly VaultRecord[],
-  grants: readonly VaultKeyGrant[],
-  directory: Map<string, DirectoryEntry>,
-): OpenedKey[] {
+function openKeys(u: Unlocked, keys: readonly MyKey[]): OpenedKey[] {
   const opened: OpenedKey[] = [];
   try {
-    for (const v of vaults) {
-      for (const g of validGrants(pinned, v.id, grants, directory)) {
-        if (g.recipient !== u.userId || opened.some((o) => o.vault === v.id && o.generation === g.generation))
-          continue;
-        opened.push({
-          vault: v.id,
-          generation: g.generation,
-          key: openVaultKey(g.sealedKey, u.keyring.account),
-        });
-      }
-      const current = opened.find((o) => o.vault === v.id && o.generation === v.generation)?.key;
-      if (current) checkVaultName(current, teamId, v);
+    for (const k of keys) {
+      if (u.keyring.vaultKey(k.vault, k.generation)) continue;
+      opened.push({
+        vault: k.vault,
+        generation: k.generation,
+        key: openVaultKey(k.sealedKey, u.keyring.account),
+      });
     }
   } catch (e) {
     wipe(...opened.map((o) => o.key));
@@ -118,34 +197,30 @@ export function openVaultKeys(
   return opened;
 }
 
-/** At unlock: the keyring starts empty; re-open the keys from the verified cached grants. */
+/** At unlock the keyring starts empty: re-open the keys the profile verified before. */
 export function restoreVaultKeys(u: Unlocked, teamId: string): void {
-  const st = u.team(teamId);
-  const directory = verifiedDirectory(st.pinned, st.directory);
-  for (const o of openVaultKeys(u, teamId, st.pinned, Object.values(st.vaults), st.grants, directory)) {
-    u.keyring.setVaultKey(o.vault, o.generation, o.key);
-  }
+  for (const o of openKeys(u, u.team(teamId).keys)) u.keyring.setVaultKey(o.vault, o.generation, o.key);
 }
 
-async function fetchChanges(u: Unlocked, teamId: string, since: number): Promise<ChangesReply> {
-  return u.http.request('GET', paths.changes(teamId, since), undefined, changesReply);
-}
-
-function checkVaultName(key: Uint8Array, teamId: string, v: VaultRecord): void {
+function checkVaultName(
+  st: TeamState,
+  keyFor: (vault: string, generation: number) => Uint8Array | undefined,
+  teamId: string,
+  v: VaultRecord,
+): void {
+  const key = keyFor(v.id, v.generation);
+  if (!key) return;
   try {
     wipe(openEnvelope(key, v.name, ad.vaultName(teamId, v.id, v.generation)));
   } catch {
-    throw new TesseraError(
-      'tampered',
-      `vault ${v.id}: its name does not authenticate under its key; refusing the vault`,
-    );
+    throw tampered(st, `vault ${v.id}: its name does not authenticate under its key`);
   }
 }
 
 function checkItems(
-  u: Unlocked,
-  teamId: string,
   st: TeamState,
+  chain: ChainState,
+  teamId: string,
   reply: ChangesReply,
   vaults: Record<string, VaultRecord>,
   full: boolean,
@@ -155,31 +230,28 @@ function checkItems(
   const headers = new Map<string, ItemHeader>();
   for (const item of reply.items) {
     seen.add(item.id);
-    if (!vaults[item.vault])
-      throw new TesseraError('tampered', `item ${item.id} belongs to no vault you can read`);
-    const known = st.items[item.id];
-    if (known && known.vault !== item.vault)
-      throw new TesseraError('tampered', `item ${item.id} moved between vaults`);
-    const highest = known?.version ?? 0;
-    if (item.version < highest) {
-      throw new TesseraError(
-        'tampered',
-        `item ${item.id} was rolled back from version ${highest} to ${item.version}`,
+    if (!vaults[item.vault]) throw tampered(st, `item ${item.id} belongs to no vault you can read`);
+    const generation = chain.vaults.get(item.vault)!.generation;
+    // Re-keying is eager (the link and the re-encrypted items land in one transaction), so an
+    // item under any other generation is one the server kept back or made up.
+    if (item.generation !== generation)
+      throw tampered(
+        st,
+        `item ${item.id} is under generation ${item.generation}; vault ${item.vault} is at ${generation}`,
       );
-    }
-    const lookup = (v: string, g: number) => keyFor(v, g) ?? u.keyring.vaultKey(v, g);
-    // A vault whose key has not been shared with us yet: kept, and checked once readable.
-    if (lookup(item.vault, item.generation))
-      headers.set(item.id, decryptRecord(lookup, teamId, item, false).header);
+    const known = st.items[item.id];
+    if (known && known.vault !== item.vault) throw tampered(st, `item ${item.id} moved between vaults`);
+    const highest = known?.version ?? 0;
+    if (item.version < highest)
+      throw tampered(st, `item ${item.id} was rolled back from version ${highest} to ${item.version}`);
+    // A vault whose key has not been delivered to us yet: kept, and checked once readable.
+    if (keyFor(item.vault, item.generation))
+      headers.set(item.id, decryptRecord(keyFor, teamId, item, false).header);
   }
   if (full) {
     for (const [id, known] of Object.entries(st.items)) {
-      if (vaults[known.vault] && !seen.has(id)) {
-        throw new TesseraError(
-          'tampered',
-          `the server withheld item ${id}, which this client has seen before`,
-        );
-      }
+      if (vaults[known.vault] && !seen.has(id))
+        throw tampered(st, `the server withheld item ${id}, which this client has seen before`);
     }
   }
   return headers;

@@ -137,7 +137,9 @@ function acknowledge(u: Unlocked, teamId: string, edit: QueuedEdit, revision: nu
 
 /** A vault re-keyed while the edit waited: re-encrypt it under the current generation. */
 function reencryptIfRekeyed(u: Unlocked, teamId: string, st: TeamState, edit: QueuedEdit): void {
-  const vault = st.vaults[edit.vault];
+  // The chain's generation, not the server's record: an edit must never go out under a key
+  // that a re-key retired.
+  const vault = st.chain.vaults.get(edit.vault);
   if (!vault || vault.generation === edit.generation) return;
   const newKey = u.keyring.vaultKey(edit.vault, vault.generation);
   const oldKey = u.keyring.vaultKey(edit.vault, edit.generation);

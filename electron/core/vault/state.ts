@@ -1,15 +1,11 @@
 // Process: core (trusted Node side; never imports electron).
 // What the encrypted profile cache holds. Everything here is either ciphertext the server
-// also has (item envelopes, sealed vault keys, signed directory entries) or bookkeeping that
-// protects the client from the server: the pinned team root key, and the newest verified
-// record of every item, whose version is how a replayed older revision is recognised.
-import type {
-  DirectoryEntry,
-  ItemRecord,
-  TeamInfo,
-  VaultKeyGrant,
-  VaultRecord,
-} from '../../../shared/api.ts';
+// also has (item envelopes, sealed vault keys) or bookkeeping that protects the client from
+// the server: the verified team chain state with its head (seq, hash), the hash of every key
+// a verified link sealed to this user, and the newest verified record of every item, whose
+// version is how a replayed older revision is recognised.
+import type { ItemRecord, MyKey, VaultRecord } from '../../../shared/api.ts';
+import type { TeamState as ChainState } from '../../../shared/chain/state.ts';
 import type { Envelope } from '../../../shared/formats.ts';
 
 /** An edit made while offline (or not yet acknowledged), already encrypted for its item. */
@@ -29,35 +25,34 @@ export interface QueuedEdit {
 }
 
 export interface TeamState {
-  /** Team info as pinned when this profile created or joined the team. */
-  pinned: TeamInfo;
+  /** The chain as this client verified it; every later answer must extend its head. In the
+   *  file it is stateToJson's form, converted at load and save (profile/unlocked.ts). */
+  chain: ChainState;
   cursor: number;
+  /** Name envelopes of the vaults the chain lets this user read, as last verified. A vault
+   *  the server leaves out of an answer keeps its record here: the chain says it exists. */
   vaults: Record<string, VaultRecord>;
-  grants: VaultKeyGrant[];
-  directory: DirectoryEntry[];
+  /** `vault|generation` → the hash of the key a verified link sealed to this user. */
+  keyHashes: Record<string, string>;
+  /** Sealed keys whose hash matched keyHashes, re-opened at every unlock. */
+  keys: MyKey[];
   /** The newest verified record of each item (kept in the item log, not the state file). */
   items: Record<string, ItemRecord>;
   queue: QueuedEdit[];
 }
 
 export interface CacheState {
-  v: 2;
+  v: 3;
   session: { token: string; expiresAt: string } | null;
   teams: Record<string, TeamState>;
 }
 
 export function emptyCache(): CacheState {
-  return { v: 2, session: null, teams: {} };
+  return { v: 3, session: null, teams: {} };
 }
 
-export function emptyTeamState(pinned: TeamInfo): TeamState {
-  return {
-    pinned,
-    cursor: 0,
-    vaults: {},
-    grants: [],
-    directory: [],
-    items: {},
-    queue: [],
-  };
+export function emptyTeamState(chain: ChainState): TeamState {
+  return { chain, cursor: 0, vaults: {}, keyHashes: {}, keys: [], items: {}, queue: [] };
 }
+
+export const keyHashId = (vault: string, generation: number) => `${vault}|${generation}`;
