@@ -10,6 +10,12 @@ import pg from 'pg';
 import { createApp } from '../../server/app.ts';
 import type { Database } from '../../server/db.ts';
 import { startServer } from '../../server/main.ts';
+import { chainCrypto, signLink } from '../../electron/core/crypto/chain.ts';
+import { initSodium, sodium } from '../../electron/core/crypto/sodium.ts';
+import type { ChainLink, LinkType } from '../../shared/chain/links.ts';
+import type { TeamState } from '../../shared/chain/state.ts';
+import { extendChain, verifyGenesis } from '../../shared/chain/verify.ts';
+import { toB64 } from '../../shared/encoding.ts';
 
 export const ADMIN_URL = process.env.TESSERA_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
 
@@ -151,21 +157,28 @@ export const rand = (n = 32) => randomBytes(n).toString('base64url');
 export const envelope = () => ({ v: 1, alg: 'xchacha20poly1305-ietf', nonce: rand(24), ct: rand(48) });
 export const uuid = () => crypto.randomUUID();
 
-export function fakeKeyset() {
+/** Real public keys (chain links are verified with them); the sealed private half is filler,
+ *  since these raw-HTTP users sign in the test and never unlock a keyset. */
+export function fakeKeyset(keys = accountKeys()) {
   return {
-    public: { boxPublicKey: rand(32), signPublicKey: rand(32) },
+    public: keys.public,
     kdf: { alg: 'argon2id13', opslimit: 3, memlimit: 64 * 1024 * 1024, salt: rand(16) },
     sealedPrivate: envelope(),
   };
 }
 
-export function grant(recipient: string, granter: string, generation = 1, role = 'manage') {
-  return { recipient, granter, generation, role, sealedKey: rand(80), signature: rand(64) };
+function accountKeys() {
+  const sign = sodium().crypto_sign_keypair();
+  const box = sodium().crypto_box_keypair();
+  return {
+    public: { boxPublicKey: toB64(box.publicKey), signPublicKey: toB64(sign.publicKey) },
+    signSecretKey: sign.privateKey,
+  };
 }
 
 // ---- accounts through real OPAQUE --------------------------------------------------------
 
-export async function signup(url: string, email: string, password: string, keyset = fakeKeyset()) {
+export async function signup(url: string, email: string, password: string, keyset: J = fakeKeyset()) {
   await opaque.ready;
   const a = api(url);
   const reg = opaque.client.startRegistration({ password });
@@ -209,6 +222,7 @@ export interface TestUser {
   password: string;
   token: string;
   keys: { boxPublicKey: string; signPublicKey: string };
+  signSecretKey: Uint8Array;
   api: Api;
 }
 
@@ -217,49 +231,205 @@ export async function newUser(url: string, label: string): Promise<TestUser> {
     .toLowerCase()
     .replace(/[^a-z0-9]/g, 'x')}@example.com`;
   const password = `pw-${label}`;
-  const s = await signup(url, email, password);
+  await initSodium();
+  const k = accountKeys();
+  const s = await signup(url, email, password, fakeKeyset(k));
   if (s.finish.status !== 200) throw new Error(`signup ${email}: ${JSON.stringify(s.finish.body)}`);
   const l = await login(url, email, password);
   if (l.finish.status !== 200) throw new Error(`login ${email}: ${JSON.stringify(l.finish.body)}`);
   const token = l.finish.body.token as string;
-  return { id: l.finish.body.user.id, email, password, token, keys: s.keyset.public, api: api(url, token) };
+  return {
+    id: l.finish.body.user.id,
+    email,
+    password,
+    token,
+    keys: k.public,
+    signSecretKey: k.signSecretKey,
+    api: api(url, token),
+  };
+}
+
+// ---- teams on the chain, signed in the test ------------------------------------------
+
+/** What the test believes each team's chain is, extended by every append that succeeded. */
+const chains = new Map<string, TeamState>();
+
+export function chainOf(team: string): TeamState {
+  const c = chains.get(team);
+  if (!c) throw new Error(`no chain known for team ${team}`);
+  return c;
+}
+
+/** Catches up on links other users appended, verifying them like a client. */
+export async function refreshChain(reader: TestUser, team: string): Promise<TeamState> {
+  const known = chainOf(team);
+  const r = await reader.api.get(`/api/v1/teams/${team}/chain?after=${known.seq}`);
+  if (r.status !== 200) throw new Error(`read chain: ${r.status} ${JSON.stringify(r.body)}`);
+  const next = extendChain(chainCrypto, known, r.body.links);
+  chains.set(team, next);
+  return next;
+}
+
+export function signNext(
+  by: TestUser,
+  state: TeamState,
+  type: LinkType,
+  body: Record<string, unknown>,
+): ChainLink {
+  return signLink(
+    state.team,
+    { seq: state.seq + 1, prev: state.head, type, author: by.id, body },
+    by.signSecretKey,
+  );
+}
+
+/** A sealed-key stand-in the server cannot tell from a real one, and the hash a link records. */
+export function fakeSealedKey(): { sealedKey: string; keyHash: string } {
+  const bytes = randomBytes(80);
+  return { sealedKey: toB64(bytes), keyHash: toB64(sodium().crypto_generichash(32, bytes, null)) };
+}
+
+/**
+ * Signs `steps` as `by` on the newest chain and appends them in one request. Keys named in
+ * vault.create / vault.rekey / key.deliver bodies are made up here and sent alongside unless
+ * `extra.keys` is given. Returns the reply; on 200 the local chain moves on.
+ */
+export async function appendLinks(
+  by: TestUser,
+  team: string,
+  steps: [LinkType, Record<string, unknown>][],
+  extra: { keys?: unknown[]; vaults?: unknown[]; links?: (links: ChainLink[]) => unknown[] } = {},
+): Promise<Reply> {
+  let state = await refreshChain(by, team);
+  const links: ChainLink[] = [];
+  for (const [type, body] of steps) {
+    const link = signNext(by, state, type, body);
+    links.push(link);
+    try {
+      state = extendChain(chainCrypto, state, [link]);
+    } catch {
+      // A link the test expects the server to refuse: keep signing on the last good state.
+    }
+  }
+  const r = await by.api.post(`/api/v1/teams/${team}/chain`, {
+    links: extra.links ? extra.links(links) : links,
+    keys: extra.keys ?? [],
+    vaults: extra.vaults ?? [],
+  });
+  if (r.status === 200) await refreshChain(by, team);
+  return r;
+}
+
+async function mustAppend(
+  by: TestUser,
+  team: string,
+  steps: [LinkType, Record<string, unknown>][],
+  extra = {},
+) {
+  const r = await appendLinks(by, team, steps, extra);
+  if (r.status !== 200)
+    throw new Error(`${steps.map((s) => s[0]).join(', ')}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r;
 }
 
 /** Creates a team owned by `owner` and brings each person in at the given role, confirmed. */
 export async function formTeam(owner: TestUser, people: [TestUser, 'owner' | 'admin' | 'member'][] = []) {
-  const id = uuid();
-  const made = await owner.api.post('/api/v1/teams', {
-    id,
-    name: `team ${id.slice(0, 4)}`,
-    rootSignature: rand(64),
-  });
+  const name = `team ${rand(3)}`;
+  const link = signLink(
+    null,
+    {
+      seq: 1,
+      prev: null,
+      type: 'team.create',
+      author: owner.id,
+      body: { name, user: owner.id, email: owner.email, keys: owner.keys },
+    },
+    owner.signSecretKey,
+  );
+  const made = await owner.api.post('/api/v1/teams', { link });
   if (made.status !== 200) throw new Error(`create team: ${JSON.stringify(made.body)}`);
-  for (const [p, role] of people) await join(owner, id, p, role);
-  return id;
+  const state = verifyGenesis(chainCrypto, link);
+  chains.set(state.team, state);
+  for (const [p, role] of people) await join(owner, state.team, p, role);
+  return state.team;
+}
+
+export async function invite(
+  admin: TestUser,
+  team: string,
+  email: string,
+  role: 'owner' | 'admin' | 'member',
+) {
+  return appendLinks(admin, team, [['member.invite', { email, role }]]);
+}
+
+export function confirmStep(
+  p: TestUser,
+  role: 'owner' | 'admin' | 'member',
+): [LinkType, Record<string, unknown>] {
+  return ['member.confirm', { user: p.id, email: p.email, keys: p.keys, role }];
 }
 
 export async function join(admin: TestUser, team: string, p: TestUser, role: 'owner' | 'admin' | 'member') {
-  const steps = [
-    await admin.api.post(`/api/v1/teams/${team}/invitations`, { email: p.email, role }),
-    await p.api.post(`/api/v1/teams/${team}/accept`),
-    await admin.api.post(`/api/v1/teams/${team}/members/${p.id}/confirm`, {
-      role,
-      keys: p.keys,
-      signature: rand(64),
-    }),
-  ];
-  const bad = steps.find((r) => r.status !== 200);
-  if (bad) throw new Error(`join ${p.email}: ${bad.status} ${JSON.stringify(bad.body)}`);
+  await mustAppend(admin, team, [['member.invite', { email: p.email, role }]]);
+  const accepted = await p.api.post(`/api/v1/teams/${team}/accept`);
+  if (accepted.status !== 200) throw new Error(`accept ${p.email}: ${JSON.stringify(accepted.body)}`);
+  await mustAppend(admin, team, [confirmStep(p, role)]);
 }
 
-/** Creates a vault owned by `creator`, sealed to the creator only. */
+/** The keys a new vault must carry: one per entitled reader (the creator and every owner). */
+export function newVaultKeys(state: TeamState, creator: string) {
+  const readers = new Set([creator]);
+  for (const m of state.members.values())
+    if (m.status === 'confirmed' && m.role === 'owner') readers.add(m.user);
+  return [...readers].sort().map((user) => ({ user, ...fakeSealedKey() }));
+}
+
+/** Creates a vault by `creator`, its (made-up) key sealed to exactly the entitled readers. */
 export async function makeVault(creator: TestUser, team: string) {
   const id = uuid();
-  const r = await creator.api.post(`/api/v1/teams/${team}/vaults`, {
-    id,
-    name: envelope(),
-    keyGrants: [grant(creator.id, creator.id)],
-  });
-  if (r.status !== 200) throw new Error(`create vault: ${JSON.stringify(r.body)}`);
+  const readers = newVaultKeys(await refreshChain(creator, team), creator.id);
+  await mustAppend(
+    creator,
+    team,
+    [
+      [
+        'vault.create',
+        { vault: id, generation: 1, keys: readers.map(({ user, keyHash }) => ({ user, keyHash })) },
+      ],
+    ],
+    {
+      keys: readers.map(({ user, sealedKey }) => ({ vault: id, generation: 1, user, sealedKey })),
+      vaults: [{ vault: id, generation: 1, name: envelope() }],
+    },
+  );
   return id;
+}
+
+/** Shares a vault with a user (or group) and delivers them a made-up key in the same batch. */
+export async function shareVault(
+  by: TestUser,
+  team: string,
+  vault: string,
+  to: { kind: 'user' | 'group'; id: string },
+  role: 'view' | 'edit' | 'manage',
+) {
+  const state = await refreshChain(by, team);
+  const generation = state.vaults.get(vault)!.generation;
+  const users = to.kind === 'user' ? [to.id] : [...(state.groups.get(to.id)?.members ?? [])];
+  const fresh = users
+    .filter((u) => !state.vaults.get(vault)!.keyHolders.has(u))
+    .map((user) => ({ user, ...fakeSealedKey() }));
+  return mustAppend(
+    by,
+    team,
+    [
+      ['vault.grant', { vault, principal: to, role }],
+      ...fresh.map((k): [LinkType, Record<string, unknown>] => [
+        'key.deliver',
+        { vault, generation, user: k.user, keyHash: k.keyHash },
+      ]),
+    ],
+    { keys: fresh.map((k) => ({ vault, generation, user: k.user, sealedKey: k.sealedKey })) },
+  );
 }
