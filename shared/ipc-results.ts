@@ -105,7 +105,8 @@ export interface IpcReturns {
   'team.use': AppState;
   'team.invitations': Invitation[];
   'team.accept': TeamSummary;
-  'team.invite': { email: string; role: TeamRole };
+  'team.invite': { email: string; role: TeamRole; inviteCode: string };
+  'team.code': { inviteCode: string };
   'team.members': MemberView[];
   'team.confirm': MemberView;
   'group.list': GroupView[];

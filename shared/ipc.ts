@@ -25,7 +25,9 @@ export const ipcCalls = {
   'team.create': z.object({ name: text(100) }).strict(),
   'team.use': z.object({ team: text() }).strict(),
   'team.invitations': empty,
-  'team.accept': z.object({ team: text() }).strict(),
+  /** The invite code the inviting admin gave out of band (the team id, checked against link 1). */
+  'team.accept': z.object({ code: text(64) }).strict(),
+  'team.code': empty,
   'team.invite': z.object({ email: z.email(), role: z.enum(TEAM_ROLES) }).strict(),
   'team.members': empty,
   'team.confirm': z.object({ email: z.email(), fingerprint: text(100) }).strict(),

@@ -112,13 +112,14 @@ export const handlers: Handlers = {
   },
   'team.invitations': async (core) => core.service.invitations(),
   'team.accept': async (core, a) => {
-    const t = await core.service.accept(a.team);
+    const t = await core.service.accept(a.code);
     return { id: t.id, name: t.name, current: core.service.teams().some((x) => x.id === t.id && x.current) };
   },
   'team.invite': async (core, a) => {
-    await core.service.invite(a.email, a.role);
-    return { email: a.email, role: a.role };
+    const inviteCode = await core.service.invite(a.email, a.role);
+    return { email: a.email, role: a.role, inviteCode };
   },
+  'team.code': async (core) => ({ inviteCode: core.service.inviteCode() }),
   'team.members': async (core) => (await core.service.members()).map(memberView),
   'team.confirm': async (core, a) => {
     const m = await core.service.confirm(a.email, a.fingerprint);
