@@ -1,10 +1,11 @@
-// Process: test. The server is the attacker (DESIGN §2): a proxy in front of the real
+// Process: test. The server is the attacker (docs/design.md "Threat model"): a proxy in front of the real
 // server rewrites its answers the way a compromised operator could, and each attack must
-// be refused by the client, leaving its local vault as it was.
+// be refused by the client, leaving its local vault as it was. The attacks on the team chain
+// itself (forged links, rollback, root swap, hidden vaults) are in hostile-chain.test.ts.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangesReply, ItemRecord } from '../../shared/api.ts';
 import { toB64 } from '../../shared/encoding.ts';
-import { generateAccountKeys, hashSealedKey, initSodium, newVaultKey, sealVaultKey, signGrant } from '../../electron/core/crypto/index.ts';
+import { generateAccountKeys, initSodium } from '../../electron/core/crypto/index.ts';
 import { startHostileProxy, type HostileProxy } from '../helpers/hostile-proxy.ts';
 import { bytes, formTeam, type Person, signUp, text } from '../helpers/people.ts';
 import { startTestServer } from '../helpers/server.ts';
@@ -93,8 +94,8 @@ describe('a hostile server', () => {
 
   it("cannot substitute a member's public key when they are confirmed", async () => {
     const eve = generateAccountKeys();
-    await alice.svc.invite(carol.email, 'member');
-    await carol.svc.accept('acme');
+    const code = await alice.svc.invite(carol.email, 'member');
+    await carol.svc.accept(code);
     proxy.tamper = (req, body) => {
       if (req.path.endsWith('/members')) {
         for (const m of (body as { members: { email: string; keys: unknown }[] }).members) {
@@ -107,43 +108,6 @@ describe('a hostile server', () => {
       code: 'forbidden',
       message: expect.stringMatching(/fingerprint mismatch/),
     });
-  });
-
-  it('cannot swap a confirmed member\'s key in the directory to intercept a share', async () => {
-    const eve = generateAccountKeys();
-    onChanges((r) => {
-      for (const d of r.directory) if (d.email === bob.email) d.keys.boxPublicKey = toB64(eve.boxPublicKey);
-    });
-    await alice.svc.createVault('staging');
-    await expect(alice.svc.shareVault('staging', bob.email, 'view')).rejects.toMatchObject({
-      code: 'not_found',
-      message: expect.stringMatching(/not a confirmed member/),
-    });
-  });
-
-  it('cannot hand a member a vault key it chose (grant not signed by a manager)', async () => {
-    proxy.tamper = null;
-    await alice.svc.createVault('infra');
-    await alice.svc.setSecret('infra/token', bytes('infra-token'));
-    await alice.svc.shareVault('infra', bob.email, 'edit');
-    const eve = generateAccountKeys();
-    const chosen = newVaultKey();
-    onChanges((r) => {
-      for (const g of r.keyGrants) {
-        if (g.recipient !== r.directory.find((d) => d.email === bob.email)?.userId) continue;
-        const bobBox = r.directory.find((d) => d.email === bob.email)!.keys.boxPublicKey;
-        g.sealedKey = sealVaultKey(chosen, bobBox);
-        g.signature = signGrant(
-          { team: r.team.id, vault: g.vault, generation: g.generation, recipient: g.recipient, role: g.role, sealedKeyHash: hashSealedKey(g.sealedKey) },
-          eve.signSecretKey,
-        );
-      }
-    });
-    const bobFresh = await signUpAgain(bob);
-    await bobFresh.sync();
-    expect(bobFresh.listVaults().every((v) => !v.readable)).toBe(true);
-    await expect(bobFresh.setSecret('infra/planted', bytes('x'))).rejects.toMatchObject({ code: 'not_found' });
-    bobFresh.lock();
   });
 
   it('cannot lower the KDF parameters below the floor', async () => {
@@ -164,13 +128,6 @@ describe('a hostile server', () => {
     await expect(bob.svc.sync()).rejects.toMatchObject({ code: 'tampered' });
   });
 
-  it('cannot swap the team root key', async () => {
-    const eve = generateAccountKeys();
-    onChanges((r) => {
-      r.team.rootSignPublicKey = toB64(eve.signPublicKey);
-    });
-    await expect(bob.svc.sync()).rejects.toMatchObject({ code: 'tampered', message: expect.stringMatching(/root key/) });
-  });
 });
 
 /** The same account on a new device: a fresh profile, logged in through the proxy. */
