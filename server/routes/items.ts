@@ -1,6 +1,8 @@
 // Process: server (team server; plain Node).
 // Item writes and history. A write names the version it started from; a stale one is
-// answered 409 with the item as stored now, so the client can keep both values and ask.
+// answered 409 with the item as stored now, so the client can keep both values and ask. A
+// write at an id this vault does not hold is 404, whether or not another vault or team holds
+// it: nothing about other teams' items shows here (see putItem in data/items.ts).
 import type { FastifyInstance } from 'fastify';
 import { paths, putItemBody } from '../../shared/api.ts';
 import { TesseraError } from '../../shared/errors.ts';
