@@ -95,8 +95,8 @@ describe('canary', () => {
     await run(alice, ['signup', '--server', url, '--email', alice.email, '--name', 'Alice']);
     await run(bob, ['signup', '--server', url, '--email', bob.email, '--name', 'Bob']);
     await run(alice, ['team', 'create', 'acme']);
-    await run(alice, ['team', 'invite', bob.email]);
-    await run(bob, ['team', 'accept', 'acme']);
+    const invited = await run(alice, ['team', 'invite', bob.email, '--json']);
+    await run(bob, ['team', 'accept', JSON.parse(invited.stdout).inviteCode]);
     const fp = JSON.parse((await run(bob, ['whoami', '--json'])).stdout).fingerprint;
     await run(alice, ['team', 'confirm', bob.email, '--fingerprint', fp]);
     await run(alice, ['vault', 'create', VAULT]);

@@ -36,10 +36,17 @@ afterAll(async () => {
 describe('tessera CLI, end to end', () => {
   it('creates a team, invites, and confirms only with the right fingerprint', async () => {
     ok(await alice.run(['team', 'create', 'acme']));
-    ok(await alice.run(['team', 'invite', bob.email, '--role', 'member']));
+    const invited = await alice.run(['team', 'invite', bob.email, '--role', 'member']);
+    ok(invited);
+    const code = /tessera team accept (\S+)/.exec(invited.stdout)?.[1];
+    expect(code).toMatch(/^[0-9a-z]{5}(-[0-9a-z]{1,5}){5}$/);
     ok(await alice.run(['team', 'invite', carol.email, '--role', 'member']));
-    ok(await bob.run(['team', 'accept', 'acme']));
-    ok(await carol.run(['team', 'accept', 'acme']));
+    // A mistyped code is refused before anything is sent; a code for no team is not found.
+    const typo = await bob.run(['team', 'accept', 'not-a-code']);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/not an invite code/);
+    ok(await bob.run(['team', 'accept', code!]));
+    ok(await carol.run(['team', 'accept', code!]));
     const bobFp = await fingerprintOf(bob);
     const carolFp = await fingerprintOf(carol);
     const wrong = await alice.run(['team', 'confirm', bob.email, '--fingerprint', carolFp]);

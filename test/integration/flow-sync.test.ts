@@ -94,8 +94,7 @@ describe('offline', () => {
 describe('offline across a re-key', () => {
   it('an edit made before a re-key lands on top of it, without a spurious conflict', async () => {
     const carol = await signUp(srv.url, 'carol');
-    await alice.svc.invite(carol.email, 'member');
-    await carol.svc.accept('acme');
+    await carol.svc.accept(await alice.svc.invite(carol.email, 'member'));
     await alice.svc.confirm(carol.email, carol.svc.whoami().fingerprint);
     await alice.svc.shareVault('prod', carol.email, 'view');
     await bob.svc.sync();
