@@ -11,6 +11,7 @@ export const keys = {
   members: ['team.members'] as const,
   groups: ['group.list'] as const,
   invitations: ['team.invitations'] as const,
+  inviteCode: (team: string | null) => ['team.code', team] as const,
   teams: ['team.list'] as const,
   settings: ['settings'] as const,
   access: (vault: string) => ['vault.access', vault] as const,
@@ -25,6 +26,14 @@ export const useGroups = (enabled = true) =>
   useQuery({ queryKey: keys.groups, queryFn: () => call('group.list', {}), enabled });
 export const useInvitations = (refetchInterval: number | false = false) =>
   useQuery({ queryKey: keys.invitations, queryFn: () => call('team.invitations', {}), refetchInterval });
+/** The current team's invite code; keyed by team so a switch never shows the last one's. */
+export const useInviteCode = (team: string | null) =>
+  useQuery({
+    queryKey: keys.inviteCode(team),
+    queryFn: () => call('team.code', {}),
+    enabled: !!team,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
 export const useTeams = () => useQuery({ queryKey: keys.teams, queryFn: () => call('team.list', {}) });
 export const useSettings = () =>
   useQuery({

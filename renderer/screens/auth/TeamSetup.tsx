@@ -1,7 +1,9 @@
 // Process: renderer (sandboxed window; talks to the core only through window.tessera).
-// Signed in but in no team yet: create one (and become its owner) or join a team that
-// invited this email. Joining publishes this device's public keys; an admin must then
-// confirm them before any vault can be shared with us.
+// Signed in but in no team yet: create one (and become its owner) or join a team with the
+// invite code its admin gave us directly. The invitations list only says which teams the
+// server reports for this email; joining needs the code, because the core checks the team's
+// first link against it and so refuses a team the server made up. Joining publishes this
+// device's public keys; an admin must then confirm them before any vault can be shared.
 import { type FormEvent, useState } from 'react';
 import { call } from '../../bridge.ts';
 import { useInvitations } from '../../app/queries.ts';
@@ -14,24 +16,30 @@ import { useAction } from '../../components/useAction.ts';
 export function TeamSetup() {
   const { state, setState, refresh } = useSession();
   const [name, setName] = useState('');
+  const [code, setCode] = useState('');
   const invitations = useInvitations(5_000);
-  const action = useAction();
+  const joining = useAction();
+  const creating = useAction();
+  const busy = joining.busy || creating.busy;
 
   const create = (e: FormEvent) => {
     e.preventDefault();
-    void action.run(async () => {
+    void creating.run(async () => {
       await call('team.create', { name: name.trim() });
       setState(await call('app.state', {}));
     });
   };
 
-  const join = (teamId: string) =>
-    action.run(async () => {
-      await call('team.accept', { team: teamId });
+  const join = (e: FormEvent) => {
+    e.preventDefault();
+    void joining.run(async () => {
+      const team = await call('team.accept', { code: code.trim() });
+      setCode('');
       const s = await refresh();
       // Accepting makes the team current only when there was none; make sure it is.
-      if (!s.team) setState(await call('team.use', { team: teamId }).catch(() => s));
+      if (!s.team) setState(await call('team.use', { team: team.id }).catch(() => s));
     });
+  };
 
   return (
     <main className="centered">
@@ -50,16 +58,9 @@ export function TeamSetup() {
             {invitations.data?.map((inv) => (
               <li key={inv.teamId} className="row">
                 <span>
-                  <strong>{inv.teamName}</strong> <span className="muted">as {inv.role}</span>
+                  <strong>{inv.teamName}</strong> invited {state.email}{' '}
+                  <span className="muted">as {inv.role}</span>
                 </span>
-                <button
-                  type="button"
-                  className="primary"
-                  disabled={action.busy}
-                  onClick={() => void join(inv.teamId)}
-                >
-                  Join {inv.teamName}
-                </button>
               </li>
             ))}
           </ul>
@@ -67,6 +68,27 @@ export function TeamSetup() {
             Check again
           </button>
         </section>
+        <form onSubmit={join} aria-labelledby="join-h" noValidate>
+          <h2 id="join-h">Join a team</h2>
+          <Field
+            label="Invite code"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            required
+            maxLength={64}
+            autoComplete="off"
+            autoCapitalize="off"
+            spellCheck={false}
+            className="invite-code-field"
+            hint="The code the admin who invited you gave you directly (in person, by phone or in chat), like 7k2mq-…"
+          />
+          <div className="actions">
+            <button type="submit" className="primary" disabled={busy || !code.trim()}>
+              Join
+            </button>
+          </div>
+          <ErrorAlert error={joining.error} />
+        </form>
         <form onSubmit={create} aria-labelledby="create-h">
           <h2 id="create-h">New team</h2>
           <Field
@@ -77,12 +99,12 @@ export function TeamSetup() {
             maxLength={100}
           />
           <div className="actions">
-            <button type="submit" className="primary" disabled={action.busy || !name.trim()}>
+            <button type="submit" className="primary" disabled={busy || !name.trim()}>
               Create team
             </button>
           </div>
+          <ErrorAlert error={creating.error} />
         </form>
-        <ErrorAlert error={action.error} />
       </div>
     </main>
   );
