@@ -2,7 +2,8 @@
 // Why this exists: the unit and integration suites prove the core and the server; this one
 // proves the window a person actually uses. Two people (alice, bob) in two browser contexts,
 // each with the real renderer build and a real DesktopCore on its own profile, against one
-// real team server: sign up, form a team with a fingerprint check, share a vault as 'view',
+// real team server: sign up, form a team (alice's window shows the invite code, bob types it;
+// a wrong code is refused) with a fingerprint check, share a vault as 'view',
 // see a teammate's edit arrive through the push channel in under a second without a
 // reload, lock without leaving plaintext in the page, and a clipboard that clears itself.
 // Steps share state and run in order; after a failed step the rest are skipped, so the
@@ -17,10 +18,13 @@ import {
   e2eUnavailable,
   eventually,
   now,
+  pageClipboard,
   pageEvents,
+  refuseClipboardApi,
   screenshot,
   screenshotsEnabled,
   setField,
+  setPageClipboard,
   watchFor,
   writeScreenshotIndex,
   startE2E,
@@ -44,10 +48,13 @@ import {
   searchBox,
   secretOption,
   secretsList,
+  shownText,
   signUpThroughUi,
   visible,
   waitWithNudges,
 } from './ui.ts';
+import { inviteCodeOf } from '../../shared/chain/invite-code.ts';
+import { formTeam, newUser } from '../helpers/server.ts';
 
 const unavailable = e2eUnavailable();
 if (unavailable && e2eRequired()) throw new Error(`desktop e2e required but cannot run: ${unavailable}`);
@@ -60,10 +67,14 @@ const VAULT = 'prod';
 const SECRET = 'db-password';
 const VALUE_1 = 'hunter2-first-4f9c';
 const VALUE_2 = 'rotated-second-7b21';
+/** Crockford base32 of a team id, in groups of five (shared/chain/invite-code.ts). */
+const INVITE_CODE = /^[0-9a-hjkmnp-tv-z]{5}(-[0-9a-hjkmnp-tv-z]{5}){4}-[0-9a-hjkmnp-tv-z]$/;
 
 let env: E2EEnv;
 let alice: E2EUser;
 let bob: E2EUser;
+/** The code alice's window showed her, which she gives bob out of band. */
+let inviteCode = '';
 let failed: string | null = null;
 /** Things the run noticed that are not failures but belong in the report. */
 const notes: string[] = [];
@@ -138,36 +149,127 @@ describe.skipIf(!!unavailable)('desktop window: two people, the real core, a rea
     expect(await domDump(alice.page)).not.toContain(alice.password);
   });
 
-  step('alice creates a team and invites bob; bob joins and waits, showing his fingerprint', async () => {
-    await field(alice.page, 'Team name').fill(TEAM);
-    await button(alice.page, 'Create team').click();
-    await visible(navItem(alice.page, 'Secrets'), SLOW);
+  step(
+    'alice creates a team and invites bob; her window shows the invite code, and Copy copies it',
+    async () => {
+      const p = alice.page;
+      await field(p, 'Team name').fill(TEAM);
+      await button(p, 'Create team').click();
+      await visible(navItem(p, 'Secrets'), SLOW);
 
-    await openScreen(alice.page, 'Team');
-    await visible(alice.page.getByText('Your fingerprint', { exact: true }));
-    await field(alice.page, 'Invite email').fill(bob.email);
-    await setField(field(alice.page, 'Invite role'), 'member');
-    await button(alice.page, 'Invite').click();
-    await eventually('bob invited', async () =>
-      (await alice.dispatch('team.members', {})).some((m) => m.email === bob.email && m.status === 'invited'),
-    );
+      await openScreen(p, 'Team');
+      await visible(p.getByText('Your fingerprint', { exact: true }));
+      // The team's own code, for an owner or admin to give out again.
+      const teamCode = (await shownText(await visible(field(p, 'Team invite code')))).trim();
+      expect(teamCode).toMatch(INVITE_CODE);
+      expect(teamCode).toBe((await alice.dispatch('team.code', {})).inviteCode);
 
-    const join = button(bob.page, `Join ${TEAM}`);
+      await field(p, 'Invite email').fill(bob.email);
+      await setField(field(p, 'Invite role'), 'member');
+      await button(p, 'Invite').click();
+      const shown = await visible(field(p, `Invite code for ${bob.email}`));
+      inviteCode = (await shownText(shown)).trim();
+      expect(inviteCode).toBe(teamCode);
+      // The person must get it from alice, not from the server.
+      const result = p.getByRole('region', { name: 'Invite', exact: true });
+      await visible(result.getByText(/directly: in person, by phone or in chat, not through the/));
+      expect((await alice.dispatch('team.members', {})).find((m) => m.email === bob.email)?.status).toBe(
+        'invited',
+      );
+      await shot(alice, 'team-invite-code', 'Team screen: the invite code to give the invited person');
+
+      // Copy, through the browser's Clipboard API.
+      await setPageClipboard(p, 'something else');
+      await button(p, 'Copy invite code').click();
+      await visible(result.getByText('Copied the invite code.'));
+      const copied = await eventually('the invite code on the clipboard', async () => {
+        const c = await pageClipboard(p);
+        return c === inviteCode ? c : null;
+      });
+      expect(copied).toBe(inviteCode);
+
+      // The team code's Copy, the way it runs in Electron: the session refuses the Clipboard
+      // API, so the button falls back to the copy command.
+      await setPageClipboard(p, 'something else');
+      const undo = await refuseClipboardApi(p);
+      try {
+        await button(p, 'Copy team invite code').click();
+        await visible(
+          p.getByRole('region', { name: 'Invite code', exact: true }).getByText('Copied the invite code.'),
+        );
+      } finally {
+        await undo();
+      }
+      expect(await pageClipboard(p)).toBe(teamCode);
+    },
+  );
+
+  step("a wrong invite code is refused with the core's own message, and bob is not joined", async () => {
+    const p = bob.page;
+    // The invitations list says who invited him, but joining needs the code.
+    const invited = p
+      .getByRole('listitem')
+      .filter({ hasText: TEAM })
+      .filter({ hasText: `invited ${bob.email}` });
     const nudge = await waitWithNudges(
-      join,
+      invited,
       [
-        { what: "'Check again'", run: () => button(bob.page, 'Check again').click() },
-        { what: 'a page reload', run: async () => void (await bob.page.reload()) },
+        { what: "'Check again'", run: () => button(p, 'Check again').click() },
+        { what: 'a page reload', run: async () => void (await p.reload()) },
       ],
       5_000,
     );
     if (nudge) notes.push(`bob's invitation list did not refresh by itself; needed ${nudge}`);
-    await join.click();
-    await visible(bob.page.getByText('Waiting for an admin to confirm you'), SLOW);
+    expect(await button(p, `Join ${TEAM}`).count()).toBe(0);
+
+    const code = field(p, 'Invite code');
+    const join = button(p, 'Join');
+    expect(await join.isDisabled()).toBe(true);
+    await code.fill('   ');
+    expect(await join.isDisabled()).toBe(true);
+
+    // A team that exists on the same server but never invited bob.
+    const stranger = await newUser(env.serverUrl, 'stranger');
+    const otherCode = inviteCodeOf(await formTeam(stranger));
+    // One character mistyped: still shaped like a code, but it names no team.
+    const i = 7;
+    const mistyped = inviteCode.slice(0, i) + (inviteCode[i] === 'z' ? 'y' : 'z') + inviteCode.slice(i + 1);
+    for (const wrong of [mistyped, otherCode, 'not-a-code']) {
+      await code.fill(wrong);
+      await join.click();
+      const refusal = await bob.core.dispatch('team.accept', { code: wrong });
+      expect(refusal.ok, `team.accept ${wrong}`).toBe(false);
+      const message = refusal.ok ? '' : refusal.error.message;
+      notes.push(
+        `join with ${JSON.stringify(wrong)} refused: ${refusal.ok ? '' : refusal.error.code}: ${message}`,
+      );
+      await visible(alert(p).getByText(message, { exact: true }));
+      if (wrong === otherCode) expect(refusal.ok ? '' : refusal.error.code).toMatch(/^(tampered|not_found)$/);
+      await visible(heading(p, 'Join or create a team'));
+    }
+    await shot(bob, 'join-wrong-code', 'Joining with a wrong invite code');
+    expect(await bob.dispatch('app.state', {})).toMatchObject({ team: null });
+    expect(await bob.dispatch('team.list', {})).toEqual([]);
+    expect((await alice.dispatch('team.members', {})).find((m) => m.email === bob.email)?.status).toBe(
+      'invited',
+    );
+  });
+
+  step('bob types the code alice gave him and joins; he waits, showing his fingerprint', async () => {
+    const p = bob.page;
+    await field(p, 'Invite code').fill(inviteCode);
+    await button(p, 'Join').click();
+    await visible(p.getByText('Waiting for an admin to confirm you'), SLOW);
     const bobState = await bob.dispatch('app.state', {});
+    expect(bobState.team?.name).toBe(TEAM);
     expect(bobState.fingerprint).toMatch(/^[0-9A-F]{4}( [0-9A-F]{4}){7}$/);
-    await visible(bob.page.getByText('Your fingerprint'));
-    expect(await bodyText(bob.page)).toContain(bobState.fingerprint!);
+    await visible(p.getByText('Your fingerprint'));
+    expect(await bodyText(p)).toContain(bobState.fingerprint!);
+    await eventually("bob accepted in alice's member list", async () =>
+      (await alice.dispatch('team.members', {})).some(
+        (m) => m.email === bob.email && m.status === 'accepted',
+      ),
+    );
     await shot(bob, 'waiting', 'Joined, waiting for an admin to confirm');
   });
 

@@ -35,7 +35,8 @@ export const CHROMIUM = process.env.TESSERA_CHROMIUM ?? '/usr/bin/chromium';
 export const RENDERER_SRC = join(ROOT, 'renderer');
 /** Where `npx vite build` writes the renderer (vite.config.ts: build.outDir). */
 export const RENDERER_DIST = process.env.TESSERA_RENDERER_DIST ?? join(ROOT, 'dist', 'renderer');
-export const SCREENSHOT_DIR = join(ROOT, 'docs', 'screenshots');
+/** Where screenshots go: docs/screenshots, or elsewhere for a look that must not touch docs. */
+export const SCREENSHOT_DIR = process.env.TESSERA_SCREENSHOT_DIR ?? join(ROOT, 'docs', 'screenshots');
 
 /** The flags the machine notes prescribe: no sandbox (we run as root), no GPU, and no
  *  background traffic, which this machine's closed network would refuse many times over. */
@@ -464,6 +465,9 @@ async function openUser(env: E2EEnv, name: string, o: OpenUserOptions): Promise<
     locale: 'en-US',
     timezoneId: 'UTC',
   });
+  // Text the window copies itself (an invite code; never a secret, which goes core → FakeClipboard)
+  // lands on the browser's clipboard; reading it back needs the read permission.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.app.url });
   await context.exposeBinding('__tesseraInvoke', async (_source, channel: unknown, args: unknown) => {
     const rec: CallRecord = { channel: String(channel), start: now(), end: 0, ok: false };
     calls.push(rec);
@@ -542,6 +546,47 @@ export async function setField(field: Locator, value: string): Promise<void> {
   if (!hit)
     throw new Error(`no option ${JSON.stringify(value)} in ${JSON.stringify(options.map((o) => o.label))}`);
   await field.selectOption({ value: hit.value });
+}
+
+/** What the browser's clipboard holds, read through the page (null when it cannot be read).
+ *  This is where text the window copies by itself goes, such as an invite code; secret values
+ *  never do: the core writes them to the FakeClipboard. Contexts share one browser, so one
+ *  clipboard: read it right after the copy under test. */
+export function pageClipboard(page: Page): Promise<string | null> {
+  return page.evaluate(async () => {
+    type Nav = { clipboard?: { readText(): Promise<string> } };
+    try {
+      return (await (globalThis as unknown as { navigator: Nav }).navigator.clipboard?.readText()) ?? null;
+    } catch {
+      return null;
+    }
+  });
+}
+
+/** Makes the page's async Clipboard API refuse writes, as Electron does (its session denies
+ *  every permission), so a Copy button has to take its fallback; returns the undo. */
+export async function refuseClipboardApi(page: Page): Promise<() => Promise<void>> {
+  await page.evaluate(() => {
+    const nav = (globalThis as unknown as { navigator: { clipboard: object } }).navigator;
+    Object.defineProperty(nav.clipboard, 'writeText', {
+      configurable: true,
+      value: () => Promise.reject(new Error('NotAllowedError: Write permission denied.')),
+    });
+  });
+  return async () => {
+    await page.evaluate(() => {
+      const nav = (globalThis as unknown as { navigator: { clipboard: { writeText?: unknown } } }).navigator;
+      delete nav.clipboard.writeText;
+    });
+  };
+}
+
+/** Puts text on the browser's clipboard from the page, to tell a later copy from an old one. */
+export function setPageClipboard(page: Page, text: string): Promise<void> {
+  return page.evaluate(async (t) => {
+    type Nav = { clipboard: { writeText(s: string): Promise<void> } };
+    await (globalThis as unknown as { navigator: Nav }).navigator.clipboard.writeText(t);
+  }, text);
 }
 
 /** The page's visible text (what a person or a shoulder-surfer sees, hence innerText). */
