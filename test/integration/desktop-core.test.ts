@@ -49,9 +49,9 @@ beforeAll(async () => {
   await alice.call('account.signup', { server: srv.url, email: 'alice@example.test', name: 'Alice', password: 'alice pass phrase' });
   await bob.call('account.signup', { server: srv.url, email: 'bob@example.test', name: 'Bob', password: 'bob pass phrase' });
   await alice.call('team.create', { name: 'acme' });
-  await alice.call('team.invite', { email: 'bob@example.test', role: 'member' });
+  const { inviteCode } = await alice.call('team.invite', { email: 'bob@example.test', role: 'member' });
   expect(await bob.call('team.invitations', {})).toEqual([expect.objectContaining({ teamName: 'acme', role: 'member' })]);
-  await bob.call('team.accept', { team: 'acme' });
+  await bob.call('team.accept', { code: inviteCode });
   const bobState = await bob.call('app.state', {});
   await alice.call('team.confirm', { email: 'bob@example.test', fingerprint: bobState.fingerprint! });
   await bob.call('sync.now', {});

@@ -89,10 +89,10 @@ describe('tessera CLI, end to end', () => {
     expect(denied.stderr).toMatch(/may not item.write/);
     const invite = await bob.run(['team', 'invite', 'x@example.test', '--role', 'admin']);
     expect(invite.code).toBe(2);
-    // These have no client-side check: the refusal and its wording come from the server.
+    // The client checks a link against the chain rules before it signs and sends it.
     const group = await bob.run(['group', 'create', 'bobs-group']);
     expect(group.code).toBe(2);
-    expect(group.stderr).toBe('tessera: your role member may not group.manage\n');
+    expect(group.stderr).toBe('tessera: a member may not manage groups\n');
     const notFound = await bob.run(['secret', 'get', 'prod/nothing']);
     expect(notFound.code).toBe(3);
     const noVault = await bob.run(['secret', 'get', 'nowhere/db']);

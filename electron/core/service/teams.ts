@@ -52,7 +52,14 @@ export async function createTeam(u: Unlocked, name: string): Promise<TeamInfo & 
 
 /** Fetches the whole chain and verifies it from link 1 against the team id given out of band. */
 export async function fetchVerifiedChain(u: Unlocked, teamId: string): Promise<ChainState> {
-  const reply = await u.http.request('GET', paths.chain(teamId, 0), undefined, chainReply);
+  const reply = await u.http.request('GET', paths.chain(teamId, 0), undefined, chainReply).catch((e) => {
+    if (e instanceof TesseraError && e.code === 'not_found')
+      throw new TesseraError(
+        'not_found',
+        'no team on this server has that invite code: check it with the admin who invited you',
+      );
+    throw e;
+  });
   try {
     if (reply.links.length !== reply.seq)
       throw new ChainError(1, `the server sent ${reply.links.length} of ${reply.seq} links`);
