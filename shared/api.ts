@@ -8,8 +8,15 @@ import { TEAM_ROLES } from './roles.ts';
 export const API_PREFIX = '/api/v1';
 
 const id = z.uuid();
-const b64 = (max: number) => z.string().regex(/^[A-Za-z0-9_-]*$/, 'must be base64url').max(max);
-const email = z.email().max(254).transform((e) => e.toLowerCase());
+const b64 = (max: number) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/, 'must be base64url')
+    .max(max);
+const email = z
+  .email()
+  .max(254)
+  .transform((e) => e.toLowerCase());
 const teamRole = z.enum(TEAM_ROLES);
 const revision = z.number().int().nonnegative();
 
@@ -70,8 +77,11 @@ export const sealedKeySchema = z
   .strict();
 export type SealedKey = z.infer<typeof sealedKeySchema>;
 
+/** The writer's Ed25519 signature over the item version (formats.statement.itemVersion). */
+const itemSignature = b64(128);
+
 export const itemWriteSchema = z
-  .object({ id, version: z.number().int().positive(), envelope: envelopeSchema })
+  .object({ id, version: z.number().int().positive(), envelope: envelopeSchema, signature: itemSignature })
   .strict();
 
 /** What a `vault.create` or `vault.rekey` link needs beside its keys: the vault's name under
@@ -121,6 +131,7 @@ export const putItemBody = z
     generation: z.number().int().positive(),
     envelope: envelopeSchema,
     deleted: z.boolean().default(false),
+    signature: itemSignature,
   })
   .strict();
 
@@ -134,6 +145,8 @@ export const itemRecordSchema = z.object({
   revision,
   updatedBy: id,
   updatedAt: z.string(),
+  /** updatedBy's signature; history names the author only if it verifies. */
+  signature: itemSignature.optional(),
 });
 export type ItemRecord = z.infer<typeof itemRecordSchema>;
 export const putItemReply = z.object({ revision, version: z.number().int().positive() });
@@ -156,7 +169,11 @@ export const changesQuery = z.object({
   seq: z.coerce.number().int().nonnegative().default(0),
 });
 /** A vault key sealed to the caller, at any generation of a vault they may read. */
-export const myKeySchema = z.object({ vault: id, generation: z.number().int().positive(), sealedKey: b64(256) });
+export const myKeySchema = z.object({
+  vault: id,
+  generation: z.number().int().positive(),
+  sealedKey: b64(256),
+});
 export type MyKey = z.infer<typeof myKeySchema>;
 export const changesReply = z.object({
   revision,
@@ -186,7 +203,9 @@ export const paths = {
   accept: (t: string) => `${API_PREFIX}/teams/${t}/accept`,
   members: (t: string) => `${API_PREFIX}/teams/${t}/members`,
   item: (t: string, v: string, i: string) => `${API_PREFIX}/teams/${t}/vaults/${v}/items/${i}`,
-  itemVersions: (t: string, v: string, i: string) => `${API_PREFIX}/teams/${t}/vaults/${v}/items/${i}/versions`,
-  changes: (t: string, since: number, seq = 0) => `${API_PREFIX}/teams/${t}/changes?since=${since}&seq=${seq}`,
+  itemVersions: (t: string, v: string, i: string) =>
+    `${API_PREFIX}/teams/${t}/vaults/${v}/items/${i}/versions`,
+  changes: (t: string, since: number, seq = 0) =>
+    `${API_PREFIX}/teams/${t}/changes?since=${since}&seq=${seq}`,
   events: (t: string) => `${API_PREFIX}/teams/${t}/events`,
 } as const;

@@ -68,30 +68,22 @@ export const ad = {
 
 // ---- signed statements -----------------------------------------------------------------
 
-/** What a confirming admin (or the team creator, for the root entry) signs about a member. */
-export interface DirectoryStatement {
-  team: string;
-  user: string;
-  email: string;
-  boxPublicKey: string;
-  signPublicKey: string;
-  role: string;
-}
-
-/** What a granter signs when sealing a vault key to a recipient. `sealedKeyHash` is the
- *  base64url BLAKE2b-256 of the sealed key bytes, so the signature covers the exact blob. */
-export interface GrantStatement {
+/** What a writer signs about one version of an item: where it lives, which version and key
+ *  generation, whether it is a deletion, who wrote it, and the hash of the exact envelope. The
+ *  envelope's AEAD already proves some key holder wrote it; this names which one, so history
+ *  shows an author the client checked instead of the one the server reports. */
+export interface ItemVersionStatement {
   team: string;
   vault: string;
+  item: string;
+  version: number;
   generation: number;
-  recipient: string;
-  role: string;
-  sealedKeyHash: string;
+  deleted: boolean;
+  author: string;
+  envelopeHash: string;
 }
 
 export const statement = {
-  directory: (s: DirectoryStatement) =>
-    `${AD_PREFIX}/directory\n${JSON.stringify([s.team, s.user, s.email.toLowerCase(), s.boxPublicKey, s.signPublicKey, s.role])}`,
-  grant: (s: GrantStatement) =>
-    `${AD_PREFIX}/grant\n${JSON.stringify([s.team, s.vault, s.generation, s.recipient, s.role, s.sealedKeyHash])}`,
+  itemVersion: (s: ItemVersionStatement) =>
+    `${AD_PREFIX}/item-version\n${JSON.stringify([s.team, s.vault, s.item, s.version, s.generation, s.deleted, s.author, s.envelopeHash])}`,
 };

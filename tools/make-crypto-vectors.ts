@@ -26,8 +26,8 @@ import {
   SUBKEY_KEYSET,
   sealEnvelopeWithNonce,
   sealVaultKey,
-  signDirectory,
-  signGrant,
+  envelopeHash,
+  signItemVersion,
   sodium,
 } from '../electron/core/crypto/index.ts';
 
@@ -62,8 +62,15 @@ export function fixedInputs() {
       nonce: hex(pattern(24, 0x90)),
       plaintext: '{"title":"prod db","password":"hunter2"}',
     },
-    directory: { team: 'team-1', user: 'user-alice', email: 'Alice@Example.com', role: 'member' },
-    grant: { team: 'team-1', vault: 'vault-1', generation: 3, recipient: 'user-alice', role: 'editor' },
+    itemVersion: {
+      team: 'team-1',
+      vault: 'vault-1',
+      item: 'item-1',
+      version: 7,
+      generation: 3,
+      deleted: false,
+      author: 'user-admin',
+    },
   };
 }
 export type VectorInputs = ReturnType<typeof fixedInputs>;
@@ -130,9 +137,12 @@ async function main(): Promise<void> {
       envelopeAd,
       envelope,
       envelopeCtHex: hex(fromB64(envelope.ct)),
-      directorySignature: signDirectory({ ...inputs.directory, ...pub }, admin.privateKey),
       sealedKeyHash,
-      grantSignature: signGrant({ ...inputs.grant, sealedKeyHash }, admin.privateKey),
+      envelopeHash: envelopeHash(envelope),
+      itemVersionSignature: signItemVersion(
+        { ...inputs.itemVersion, envelopeHash: envelopeHash(envelope) },
+        admin.privateKey,
+      ),
     },
   };
   writeFileSync(VECTORS_PATH, `${JSON.stringify(vectors, null, 2)}\n`);

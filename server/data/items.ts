@@ -18,10 +18,11 @@ export interface ItemRow {
   revision: number;
   updated_by: string;
   updated_at: Date | string;
+  signature: string | null;
 }
 
 export const ITEM_COLUMNS =
-  'id, vault_id, version, generation, envelope, deleted, revision, updated_by, updated_at';
+  'id, vault_id, version, generation, envelope, deleted, revision, updated_by, updated_at, signature';
 
 export function toItemRecord(r: ItemRow): ItemRecord {
   return {
@@ -34,6 +35,7 @@ export function toItemRecord(r: ItemRow): ItemRecord {
     revision: Number(r.revision),
     updatedBy: r.updated_by,
     updatedAt: new Date(r.updated_at).toISOString(),
+    ...(r.signature ? { signature: r.signature } : {}),
   };
 }
 
@@ -46,6 +48,7 @@ export interface ItemWrite {
   generation: number;
   envelope: Envelope;
   deleted: boolean;
+  signature: string;
   by: string;
   revision: number;
 }
@@ -55,15 +58,26 @@ export async function putItem(tx: Queryable, w: ItemWrite): Promise<void> {
   const r =
     w.baseVersion === 0
       ? await tx.query(
-          `INSERT INTO items (id, vault_id, team_id, version, generation, envelope, deleted, revision, updated_by)
-           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9) ON CONFLICT (id) DO NOTHING RETURNING id`,
-          [w.id, w.vault, w.team, w.version, w.generation, env, w.deleted, w.revision, w.by],
+          `INSERT INTO items (id, vault_id, team_id, version, generation, envelope, deleted, revision, updated_by, signature)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING RETURNING id`,
+          [w.id, w.vault, w.team, w.version, w.generation, env, w.deleted, w.revision, w.by, w.signature],
         )
       : await tx.query(
           `UPDATE items SET version = $4, generation = $5, envelope = $6::jsonb, deleted = $7, revision = $8,
-                  updated_by = $9, updated_at = now()
+                  updated_by = $9, updated_at = now(), signature = $10
             WHERE id = $1 AND vault_id = $2 AND version = $3 RETURNING id`,
-          [w.id, w.vault, w.baseVersion, w.version, w.generation, env, w.deleted, w.revision, w.by],
+          [
+            w.id,
+            w.vault,
+            w.baseVersion,
+            w.version,
+            w.generation,
+            env,
+            w.deleted,
+            w.revision,
+            w.by,
+            w.signature,
+          ],
         );
   if (r.rows.length === 0) {
     // Why the write was refused is looked up in the writer's own vault only. Item ids are
@@ -98,8 +112,8 @@ export async function recordVersions(
   item?: string,
 ): Promise<void> {
   await tx.query(
-    `INSERT INTO item_versions (item_id, version, generation, envelope, deleted, revision, created_by, created_at)
-     SELECT id, version, generation, envelope, deleted, revision, updated_by, updated_at FROM items
+    `INSERT INTO item_versions (item_id, version, generation, envelope, deleted, revision, created_by, created_at, signature)
+     SELECT id, version, generation, envelope, deleted, revision, updated_by, updated_at, signature FROM items
       WHERE vault_id = $1 AND revision = $2 AND ($3::uuid IS NULL OR id = $3::uuid)`,
     [vault, revision, item ?? null],
   );
@@ -108,7 +122,7 @@ export async function recordVersions(
 export async function itemVersions(q: Queryable, vault: string, item: string): Promise<ItemRecord[] | null> {
   const r = await q.query<ItemRow>(
     `SELECT v.item_id AS id, i.vault_id, v.version, v.generation, v.envelope, v.deleted, v.revision,
-            v.created_by AS updated_by, v.created_at AS updated_at
+            v.created_by AS updated_by, v.created_at AS updated_at, v.signature
        FROM item_versions v JOIN items i ON i.id = v.item_id
       WHERE v.item_id = $1 AND i.vault_id = $2 ORDER BY v.version`,
     [item, vault],

@@ -45,8 +45,8 @@ export async function rekeyItems(
   if (p.items.length) {
     await tx.query(
       `UPDATE items AS i SET version = x.version, generation = $3, envelope = x.envelope, revision = $4,
-              updated_by = $5, updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, version bigint, envelope jsonb)
+              updated_by = $5, updated_at = now(), signature = x.signature
+         FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, version bigint, envelope jsonb, signature text)
         WHERE i.id = x.id AND i.vault_id = $2`,
       [JSON.stringify(p.items), p.vault, p.generation, revision, caller],
     );

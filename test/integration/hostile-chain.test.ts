@@ -129,7 +129,10 @@ describe('finding 1: a forged manage chain', () => {
     insertLink(deliver, { vault: vault.id, generation: vault.generation, sealedKey });
     // A new device verifies the whole chain from link 1 and refuses it just the same.
     const fresh = await newDevice(bob);
-    await expect(fresh.sync()).rejects.toMatchObject({ code: 'tampered', message: expect.stringMatching(/does not manage/) });
+    await expect(fresh.sync()).rejects.toMatchObject({
+      code: 'tampered',
+      message: expect.stringMatching(/does not manage/),
+    });
     expect(fresh.listVaults().every((v) => !v.readable)).toBe(true);
     fresh.lock();
     await expect(bob.svc.sync()).rejects.toMatchObject({ code: 'tampered' });
@@ -339,5 +342,29 @@ describe('rollback and fork of the chain itself', () => {
       message: expect.stringMatching(/signature/),
     });
     expect(teamOf(bob).chain.seq).toBe(before.seq);
+  });
+});
+
+describe('finding 10: the author in a secret history', () => {
+  it('is shown only when the version is signed by that member; a server that renames the author is not believed', async () => {
+    await bob.svc.setSecret('prod/db', bytes('db-by-bob'));
+    await alice.svc.sync();
+    const honest = await alice.svc.history('prod/db');
+    expect(honest.at(-1)!.updatedBy).toBe(bob.email);
+    expect(honest.every((v) => v.updatedBy !== 'unverified author')).toBe(true);
+    const malloryId = unlockedOf(mallory).userId;
+    proxy.tamper = (req, body) => {
+      if (req.method === 'GET' && /\/versions$/.test(req.path))
+        for (const v of (body as { versions: { updatedBy: string }[] }).versions) v.updatedBy = malloryId;
+      return body;
+    };
+    const renamed = await alice.svc.history('prod/db');
+    expect(renamed.map((v) => v.updatedBy)).toEqual(renamed.map(() => 'unverified author'));
+    proxy.tamper = (req, body) => {
+      if (req.method === 'GET' && /\/versions$/.test(req.path))
+        for (const v of (body as { versions: { signature?: string }[] }).versions) delete v.signature;
+      return body;
+    };
+    expect((await alice.svc.history('prod/db')).at(-1)!.updatedBy).toBe('unverified author');
   });
 });

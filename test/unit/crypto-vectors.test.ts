@@ -22,11 +22,10 @@ import {
   SUBKEY_CACHE,
   SUBKEY_KEYSET,
   sealEnvelopeWithNonce,
-  signDirectory,
-  signGrant,
+  envelopeHash,
+  signItemVersion,
   sodium,
-  verifyDirectory,
-  verifyGrant,
+  verifyItemVersion,
 } from '../../electron/core/crypto/index.ts';
 import { accountKeysFromSeeds, fixedInputs, VECTORS_PATH } from '../../tools/make-crypto-vectors.ts';
 
@@ -78,18 +77,19 @@ describe('crypto known-answer vectors', () => {
     expect(fromUtf8(openEnvelope(vaultKey, outputs.envelope, itemAd))).toBe(e.plaintext);
   });
 
-  it('directory signature (Ed25519 is deterministic)', () => {
-    const st = { ...inputs.directory, ...outputs.publicKeyset };
-    expect(signDirectory(st, admin.privateKey)).toBe(outputs.directorySignature);
-    expect(verifyDirectory(st, outputs.directorySignature, outputs.adminSignPublicKey)).toBe(true);
+  it('item version signature (Ed25519 is deterministic) over the envelope hash', () => {
+    expect(envelopeHash(outputs.envelope)).toBe(outputs.envelopeHash);
+    const st = { ...inputs.itemVersion, envelopeHash: outputs.envelopeHash };
+    expect(signItemVersion(st, admin.privateKey)).toBe(outputs.itemVersionSignature);
+    expect(verifyItemVersion(st, outputs.itemVersionSignature, outputs.adminSignPublicKey)).toBe(true);
+    expect(
+      verifyItemVersion({ ...st, version: 8 }, outputs.itemVersionSignature, outputs.adminSignPublicKey),
+    ).toBe(false);
   });
 
-  it('committed sealed vault key still opens to the expected key, and its hash and grant', () => {
+  it('committed sealed vault key still opens to the expected key, and its hash', () => {
     expect(hex(openVaultKey(committed.sealedVaultKey, keys))).toBe(inputs.vaultKey);
     expect(hashSealedKey(committed.sealedVaultKey)).toBe(outputs.sealedKeyHash);
-    const st = { ...inputs.grant, sealedKeyHash: outputs.sealedKeyHash };
-    expect(signGrant(st, admin.privateKey)).toBe(outputs.grantSignature);
-    expect(verifyGrant(st, outputs.grantSignature, outputs.adminSignPublicKey)).toBe(true);
   });
 
   it('committed encrypted keyset still opens to the seeded keys (pins the private layout)', () => {

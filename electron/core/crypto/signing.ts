@@ -1,12 +1,11 @@
 // Process: core (trusted Node side; never imports electron).
-// Signatures are how the client decides whom to trust without trusting the server: a member's
-// keys count only with an admin's directory signature, and a vault key counts only with a
-// grant signature from someone who may hand it out (DESIGN §3). Statements are rendered by
-// formats.ts behind a per-purpose domain label, so a directory signature can never be replayed
-// as a grant. Verification returns false on anything malformed instead of throwing, so a
+// Signatures on item versions, so history names an author the client checked (membership and
+// access are signed as team chain links, crypto/chain.ts). Statements are rendered by
+// formats.ts behind a per-purpose domain label, so a signature made for one purpose can never
+// verify for another. Verification returns false on anything malformed instead of throwing, so a
 // hostile input can never take a code path where an exception is mistaken for "no opinion".
 import { fromB64, toB64, utf8 } from '../../../shared/encoding.ts';
-import { type DirectoryStatement, type GrantStatement, statement } from '../../../shared/formats.ts';
+import { type Envelope, type ItemVersionStatement, statement } from '../../../shared/formats.ts';
 import { CryptoError, sodium } from './sodium.ts';
 
 const SECRET_BYTES = 64;
@@ -33,32 +32,25 @@ function verify(render: () => string, signature: string, signPublicKey: string |
   }
 }
 
-export function signDirectory(s: DirectoryStatement, signSecretKey: Uint8Array): string {
-  return sign(statement.directory(s), signSecretKey);
+/** base64url BLAKE2b-256 over the envelope's fields in a fixed order. */
+export function envelopeHash(e: Envelope): string {
+  return toB64(sodium().crypto_generichash(32, utf8(JSON.stringify([e.v, e.alg, e.nonce, e.ct])), null));
 }
 
-export function verifyDirectory(
-  s: DirectoryStatement,
-  signature: string,
+export function signItemVersion(s: ItemVersionStatement, signSecretKey: Uint8Array): string {
+  return sign(statement.itemVersion(s), signSecretKey);
+}
+
+export function verifyItemVersion(
+  s: ItemVersionStatement,
+  signature: string | undefined,
   signPublicKey: string | Uint8Array,
 ): boolean {
-  return verify(() => statement.directory(s), signature, signPublicKey);
+  return signature !== undefined && verify(() => statement.itemVersion(s), signature, signPublicKey);
 }
 
-export function signGrant(s: GrantStatement, signSecretKey: Uint8Array): string {
-  return sign(statement.grant(s), signSecretKey);
-}
-
-export function verifyGrant(
-  s: GrantStatement,
-  signature: string,
-  signPublicKey: string | Uint8Array,
-): boolean {
-  return verify(() => statement.grant(s), signature, signPublicKey);
-}
-
-/** GrantStatement.sealedKeyHash: base64url BLAKE2b-256 of the sealed key's raw bytes, so the
- *  grant signature covers the exact blob the recipient will open. */
+/** The hash a chain link records for a sealed vault key: base64url BLAKE2b-256 of its raw
+ *  bytes, so the link vouches for the exact blob the recipient will open. */
 export function hashSealedKey(sealedKey: string): string {
   let bytes: Uint8Array;
   try {

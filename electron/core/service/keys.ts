@@ -19,6 +19,7 @@ import {
 } from '../crypto/index.ts';
 import type { Unlocked } from '../profile/unlocked.ts';
 import type { ChainBatch } from '../sync/chain-batch.ts';
+import { signVersion } from '../sync/push.ts';
 
 /** Seals `key` to each user's box key as the chain records it, adding the sealed copies to the batch. */
 export function sealTo(
@@ -84,7 +85,8 @@ export function rekeyVault(u: Unlocked, b: ChainBatch, vaultId: string, vaultNam
         const version = rec.version + 1;
         const envelope = sealEnvelope(key, plain, ad.item(teamId, v.id, rec.id, generation, version));
         wipe(plain);
-        return { id: rec.id, version, envelope };
+        const w = { vault: v.id, item: rec.id, version, generation, deleted: rec.deleted, envelope };
+        return { id: rec.id, version, envelope, signature: signVersion(u, teamId, w) };
       });
     const nameBytes = utf8(vaultName);
     const name = sealEnvelope(key, nameBytes, ad.vaultName(teamId, v.id, generation));

@@ -7,7 +7,7 @@ import type { SecretView } from '../../../shared/ipc-results.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import { ad } from '../../../shared/formats.ts';
 import { mayInVault } from '../../../shared/roles.ts';
-import { sealEnvelope, wipe } from '../crypto/index.ts';
+import { envelopeHash, sealEnvelope, verifyItemVersion, wipe } from '../crypto/index.ts';
 import { currentRecord, decryptRecord, digestOf, type IndexedItem } from '../vault/index.ts';
 import { encodeItem, type ItemHeader } from '../vault/item-payload.ts';
 import type { QueuedEdit } from '../vault/state.ts';
@@ -169,6 +169,28 @@ export async function secretHistory(
 ) {
   const versions = await versionsOf(u, teamId, index, vaultRef, name);
   const members = u.team(teamId).chain.members;
+  // The server says who wrote each version; only a signature by that member's chain key says so
+  // for certain. An unsigned or mis-signed version shows no author at all.
+  const authorOf = (rec: (typeof versions)[number]) => {
+    const m = members.get(rec.updatedBy);
+    const ok =
+      !!m &&
+      verifyItemVersion(
+        {
+          team: teamId,
+          vault: rec.vault,
+          item: rec.id,
+          version: rec.version,
+          generation: rec.generation,
+          deleted: rec.deleted,
+          author: rec.updatedBy,
+          envelopeHash: envelopeHash(rec.envelope),
+        },
+        rec.signature,
+        m.keys.signPublicKey,
+      );
+    return ok ? m!.email : null;
+  };
   const out: (VersionInfo & { readable: boolean })[] = [];
   for (const rec of versions) {
     const readable = !!u.keyring.vaultKey(rec.vault, rec.generation);
@@ -178,7 +200,7 @@ export async function secretHistory(
       generation: rec.generation,
       deleted: rec.deleted,
       updatedAt: rec.updatedAt,
-      updatedBy: members.get(rec.updatedBy)?.email ?? rec.updatedBy,
+      updatedBy: authorOf(rec) ?? 'unverified author',
       readable,
     });
   }

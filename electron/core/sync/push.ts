@@ -6,7 +6,8 @@
 import { type ItemRecord, itemRecordSchema, paths, putItemReply } from '../../../shared/api.ts';
 import { ad } from '../../../shared/formats.ts';
 import { TesseraError } from '../../../shared/errors.ts';
-import { openEnvelope, sealEnvelope, wipe } from '../crypto/index.ts';
+import type { Envelope } from '../../../shared/formats.ts';
+import { envelopeHash, openEnvelope, sealEnvelope, signItemVersion, wipe } from '../crypto/index.ts';
 import type { Unlocked } from '../profile/unlocked.ts';
 import { decryptRecord, digestOf } from '../vault/index.ts';
 import { encodeItem } from '../vault/item-payload.ts';
@@ -18,6 +19,34 @@ export interface PushResult {
   /** True when the server could not be reached; what was not sent stays queued. */
   offline: boolean;
   remaining: number;
+}
+
+/** This user's signature on an item version they send (formats.statement.itemVersion). */
+export function signVersion(
+  u: Unlocked,
+  teamId: string,
+  w: {
+    vault: string;
+    item: string;
+    version: number;
+    generation: number;
+    deleted: boolean;
+    envelope: Envelope;
+  },
+): string {
+  return signItemVersion(
+    {
+      team: teamId,
+      vault: w.vault,
+      item: w.item,
+      version: w.version,
+      generation: w.generation,
+      deleted: w.deleted,
+      author: u.userId,
+      envelopeHash: envelopeHash(w.envelope),
+    },
+    u.keyring.account.signSecretKey,
+  );
 }
 
 export async function pushTeam(u: Unlocked, teamId: string): Promise<PushResult> {
@@ -36,6 +65,7 @@ export async function pushTeam(u: Unlocked, teamId: string): Promise<PushResult>
           generation: edit.generation,
           envelope: edit.envelope,
           deleted: edit.deleted,
+          signature: signVersion(u, teamId, edit),
         },
         putItemReply,
       );
