@@ -15,6 +15,7 @@ import {
   type TestServer,
   type TestUser,
   uuid,
+  rand,
 } from '../helpers/server.ts';
 
 let srv: TestServer;
@@ -108,6 +109,7 @@ describe('an item id used elsewhere is refused without saying so', () => {
       version: baseVersion + 1,
       generation: 1,
       envelope: envelope(),
+      signature: rand(64),
     });
 
   beforeAll(async () => {

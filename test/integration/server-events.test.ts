@@ -12,6 +12,7 @@ import {
   type TestServer,
   type TestUser,
   uuid,
+  rand,
 } from '../helpers/server.ts';
 
 let srv: TestServer;
@@ -93,6 +94,7 @@ const write = (u: TestUser) =>
     version: 1,
     generation: 1,
     envelope: envelope(),
+    signature: rand(64),
   });
 
 beforeAll(async () => {
@@ -125,6 +127,7 @@ describe('server-sent events', () => {
       version: 1,
       generation: 7,
       envelope: envelope(),
+      signature: rand(64),
     });
     expect(bad.status).toBe(409);
     await expect(s.next((b) => b.startsWith('event: changed'), 800)).rejects.toThrow(/no matching event/);

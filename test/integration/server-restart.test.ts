@@ -16,6 +16,7 @@ import {
   newUser,
   testEngine,
   uuid,
+  rand,
 } from '../helpers/server.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -49,6 +50,7 @@ describe('restart on the same storage', () => {
       version: 1,
       generation: 1,
       envelope: { ...envelope(), ct: canary },
+      signature: rand(64),
     });
     expect(put.status).toBe(200);
     const bad = await u.api.put(`/api/v1/teams/${team}/vaults/${vault}/items/${uuid()}`, { canary });

@@ -22,6 +22,7 @@ import {
   type TestServer,
   type TestUser,
   uuid,
+  rand,
 } from '../helpers/server.ts';
 
 let srv: TestServer;
@@ -53,6 +54,7 @@ async function put(u: TestUser, id: string, baseVersion: number, generation = 1,
     version: baseVersion + 1,
     generation,
     envelope: envelope(),
+    signature: rand(64),
   });
 }
 
@@ -191,6 +193,7 @@ describe('item writes', () => {
       version: 2,
       generation: 1,
       envelope: envelope(),
+      signature: rand(64),
       deleted: true,
     });
     expect(d.status).toBe(200);
@@ -342,7 +345,12 @@ describe('re-key', () => {
     const generation = o.generation ?? 2;
     const made = (o.keysFor ?? readers()).map((user) => ({ user, ...fakeSealedKey() }));
     const keys = made.map(({ user, sealedKey }) => ({ vault: v, generation, user, sealedKey }));
-    const rekeyItems = items.map((i) => ({ id: i.id, version: i.version + 1, envelope: envelope() }));
+    const rekeyItems = items.map((i) => ({
+      id: i.id,
+      version: i.version + 1,
+      envelope: envelope(),
+      signature: rand(64),
+    }));
     const payload: J = {
       vault: v,
       generation,
@@ -407,7 +415,7 @@ describe('re-key', () => {
     expect((await put(owner, foreign, 0)).status).toBe(200);
     const before2 = await snapshot();
     const other = await rekey(owner, {
-      items: (i) => [...i, { id: foreign, version: 2, envelope: envelope() }],
+      items: (i) => [...i, { id: foreign, version: 2, envelope: envelope(), signature: rand(64) }],
     });
     expect(other.status).toBe(409);
     expect(other.body.error.message).toBe(`item ${foreign} is not in this vault`);

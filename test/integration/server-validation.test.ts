@@ -20,6 +20,7 @@ import {
   type TestServer,
   type TestUser,
   uuid,
+  rand,
 } from '../helpers/server.ts';
 
 let srv: TestServer;
@@ -202,7 +203,9 @@ describe('validation names the field', () => {
     );
     const withItems = await appendLinks(owner, team, [c.step], {
       keys: c.keys,
-      vaults: [{ ...c.vaults[0]!, items: [{ id: uuid(), version: 1, envelope: envelope() }] }],
+      vaults: [
+        { ...c.vaults[0]!, items: [{ id: uuid(), version: 1, envelope: envelope(), signature: rand(64) }] },
+      ],
     });
     expect(withItems.status).toBe(400);
     expect(withItems.body.error.message).toBe('vaults: a new vault has no items');
@@ -242,7 +245,7 @@ describe('validation names the field', () => {
   });
 
   it('item write with wrong types, a wrong version step, a huge string', async () => {
-    const base = { baseVersion: 0, version: 1, generation: 1, envelope: envelope() };
+    const base = { baseVersion: 0, version: 1, generation: 1, envelope: envelope(), signature: rand(64) };
     const r1 = await owner.api.put(item(), { ...base, version: '1' });
     expect(r1.status).toBe(400);
     expect(r1.body.error.message).toMatch(/^version: /);
@@ -387,6 +390,7 @@ describe('malformed requests are 4xx, never 500', () => {
       version: 1,
       generation: 1,
       envelope: { ...envelope(), nonce: '\ud83d\ude00' },
+      signature: rand(64),
     });
     expect(r3.status).toBeLessThan(500);
   });
