@@ -274,12 +274,12 @@ export function buildProgram(runServer: ServerCommand): Command {
     .action(async (o: { watch?: boolean }) => {
       const c = ctx();
       if (!o.watch) {
-        const r = await c.unlocked((s) => s.sync(c.team, { fulfilKeys: true }));
+        const r = await c.unlocked((s) => s.sync(c.team));
         reportSync(c.out, r);
         return;
       }
       await c.unlocked(async (s) => {
-        await s.sync(c.team, { fulfilKeys: true });
+        await s.sync(c.team);
         c.out.note('watching for changes; Ctrl-C to stop');
         await new Promise<void>((resolve) => {
           const stop = s.watch(

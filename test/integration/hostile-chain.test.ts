@@ -221,7 +221,7 @@ describe('finding 3: keys go only to readers the chain entitles', () => {
       }
       return body;
     };
-    await alice.svc.sync(undefined, { fulfilKeys: true });
+    await alice.svc.sync();
     proxy.tamper = null;
     const prod = bob.svc.listVaults().find((v) => v.name === 'prod')!.id;
     const held = await srv.db.query('SELECT 1 FROM key_grants WHERE vault_id = $1 AND recipient = $2', [

@@ -202,7 +202,7 @@ export const handlers: Handlers = {
     }
     return core.service.removeSecret(a.ref);
   },
-  'sync.now': async (core) => core.service.sync(undefined, { fulfilKeys: true }),
+  'sync.now': async (core) => core.service.sync(),
   'settings.get': async (core) => core.settings(),
   'settings.set': async (core, a) => {
     const current = core.service.profile.data.settings;

@@ -134,7 +134,9 @@ export class TesseraService {
 
   // ---- sync ------------------------------------------------------------------------------
 
-  /** Pull, push queued edits, pull again if anything went out. Offline is not an error. */
+  /** Pull, push queued edits, pull again if anything went out, then finish what the chain
+   *  asks of this user as a manager (pending re-keys, keys for new readers). Offline is not an
+   *  error. `fulfilKeys: false` skips the last step (used inside a chain change). */
   async sync(team?: string, opts: { fulfilKeys?: boolean } = {}): Promise<SyncResult> {
     const u = this.u;
     const teamId = u.teamId(team);
@@ -153,7 +155,8 @@ export class TesseraService {
       for (const c of pushed.conflicts)
         indexOne(this.index(teamId), u.keyring, teamId, u.team(teamId), c.item);
       if (pushed.pushed > 0 && !pushed.offline) result.revision = await this.pull(teamId);
-      if (opts.fulfilKeys && !pushed.offline) result.keysSealed = await this.completeDistribution(teamId);
+      if (opts.fulfilKeys !== false && !pushed.offline)
+        result.keysSealed = await this.completeDistribution(teamId);
     } catch (e) {
       if (!(e instanceof TesseraError && e.code === 'unreachable')) throw e;
       result.offline = true;
@@ -213,7 +216,7 @@ export class TesseraService {
    * The links the server accepted come back through the pull that follows, verified like any.
    */
   private async chainChange<T>(teamId: string, build: (b: ChainBatch) => T | Promise<T>): Promise<T> {
-    const first = await this.sync(teamId);
+    const first = await this.sync(teamId, { fulfilKeys: false });
     if (first.offline) throw new TesseraError('unreachable', 'cannot change the team while offline');
     for (let attempt = 1; ; attempt++) {
       const b = new ChainBatch(this.u, teamId);
@@ -223,7 +226,7 @@ export class TesseraService {
         await b.send();
       } catch (e) {
         if (!(e instanceof TesseraError && e.code === 'conflict' && attempt < 3)) throw e;
-        await this.sync(teamId);
+        await this.sync(teamId, { fulfilKeys: false });
         continue;
       }
       await this.sync(teamId);
@@ -237,7 +240,13 @@ export class TesseraService {
     const b = new ChainBatch(u, teamId);
     const r = keys.completeDistribution(u, b, (v) => vaults.vaultName(u, teamId, v));
     if (b.empty) return 0;
-    await b.send();
+    try {
+      await b.send();
+    } catch (e) {
+      // Another manager's client got there first: the next sync sees their links.
+      if (e instanceof TesseraError && e.code === 'conflict') return 0;
+      throw e;
+    }
     await this.pull(teamId);
     return r.delivered + r.rekeyed.length;
   }
