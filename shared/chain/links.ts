@@ -18,7 +18,7 @@ const email = z
 const teamRole = z.enum(TEAM_ROLES);
 const vaultRole = z.enum(VAULT_ROLES);
 const keys = z.object({ boxPublicKey: b64(64), signPublicKey: b64(64) }).strict();
-/** Opaque to the chain: a client-encrypted envelope, serialised by its writer. */
+/** A team or group name, opaque to the chain and visible to every member (docs/design.md "Limits"). */
 const sealedText = z.string().max(4096);
 const keyHash = b64(64);
 const readerKeys = z.array(z.object({ user: id, keyHash }).strict()).max(10_000);
