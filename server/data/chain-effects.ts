@@ -46,9 +46,16 @@ async function takeKeys(
   const rows = wanted.map(({ user, keyHash }) => {
     const id = keyId(vault, generation, user);
     const k = p.keys.get(id);
-    if (!k) throw new TesseraError('bad_request', `keys: link ${link.seq} names a key for ${user} that was not sent`);
+    if (!k)
+      throw new TesseraError(
+        'bad_request',
+        `keys: link ${link.seq} names a key for ${user} that was not sent`,
+      );
     if (sealedKeyHash(k.sealedKey) !== keyHash)
-      throw new TesseraError('bad_request', `keys: the key for ${user} does not match the hash in link ${link.seq}`);
+      throw new TesseraError(
+        'bad_request',
+        `keys: the key for ${user} does not match the hash in link ${link.seq}`,
+      );
     p.keys.delete(id);
     return { ...k, vault, user, granter: link.author, seq: link.seq };
   });
@@ -58,7 +65,10 @@ async function takeKeys(
 function payloadFor(p: Payloads, link: ChainLink, vault: string, generation: number): VaultPayload {
   const v = p.vaults.get(vault);
   if (!v || v.generation !== generation)
-    throw new TesseraError('bad_request', `vaults: link ${link.seq} needs the vault's name at generation ${generation}`);
+    throw new TesseraError(
+      'bad_request',
+      `vaults: link ${link.seq} needs the vault's name at generation ${generation}`,
+    );
   p.vaults.delete(vault);
   return v;
 }
@@ -68,12 +78,23 @@ async function suspended(tx: Queryable, user: string): Promise<boolean> {
   return r.rows.length > 0;
 }
 
-type Effect<T extends LinkType> = (tx: Queryable, p: Payloads, link: ChainLink, body: LinkBody<T>) => Promise<void>;
+type Effect<T extends LinkType> = (
+  tx: Queryable,
+  p: Payloads,
+  link: ChainLink,
+  body: LinkBody<T>,
+) => Promise<void>;
 
 const effects: { [T in LinkType]: Effect<T> } = {
   'team.create': async () => {},
   'member.invite': (tx, p, link, b) =>
-    upsertInvitation(tx, { team: p.team, email: b.email, role: b.role, invitedBy: link.author, revision: p.revision }),
+    upsertInvitation(tx, {
+      team: p.team,
+      email: b.email,
+      role: b.role,
+      invitedBy: link.author,
+      revision: p.revision,
+    }),
   'member.confirm': async (tx, p, _link, b) => {
     const m = await memberRow(tx, p.team, b.user);
     if (!m || m.email !== b.email || m.status !== 'accepted')
@@ -147,7 +168,9 @@ export function projectLink(tx: Queryable, p: Payloads, link: ChainLink): Promis
 /** After the batch: a key or a vault payload that no link asked for is refused, not kept. */
 export function checkAllTaken(p: Payloads): void {
   const key = p.keys.values().next().value;
-  if (key) throw new TesseraError('bad_request', `keys: no link in this batch records the key for ${key.user}`);
+  if (key)
+    throw new TesseraError('bad_request', `keys: no link in this batch records the key for ${key.user}`);
   const vault = p.vaults.keys().next().value;
-  if (vault) throw new TesseraError('bad_request', `vaults: no link in this batch creates or re-keys ${vault}`);
+  if (vault)
+    throw new TesseraError('bad_request', `vaults: no link in this batch creates or re-keys ${vault}`);
 }

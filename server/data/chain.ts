@@ -45,7 +45,11 @@ export async function storeLinks(
 }
 
 /** Links after `after`, in order, as their authors signed them. */
-export async function linksAfter(q: Queryable, team: string, after: number): Promise<Record<string, unknown>[]> {
+export async function linksAfter(
+  q: Queryable,
+  team: string,
+  after: number,
+): Promise<Record<string, unknown>[]> {
   const r = await q.query<{ link: Record<string, unknown> }>(
     'SELECT link FROM team_links WHERE team_id = $1 AND seq > $2 ORDER BY seq',
     [team, after],

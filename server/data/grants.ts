@@ -38,5 +38,9 @@ export async function keysFor(q: Queryable, user: string, vaults: readonly strin
       ORDER BY vault_id, generation`,
     [user, JSON.stringify(vaults)],
   );
-  return r.rows.map((k) => ({ vault: k.vault_id, generation: Number(k.generation), sealedKey: k.sealed_key }));
+  return r.rows.map((k) => ({
+    vault: k.vault_id,
+    generation: Number(k.generation),
+    sealedKey: k.sealed_key,
+  }));
 }

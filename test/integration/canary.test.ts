@@ -118,13 +118,13 @@ describe('canary', () => {
       if (dataDir) {
         expect(findIn(filesUnder(dataDir), needle)).toEqual([]);
       } else {
-        const tables = await admin(
-          "SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
-          dbName,
-        );
+        const tables = await admin("SELECT tablename FROM pg_tables WHERE schemaname = 'public'", dbName);
         expect(tables.rows.length).toBeGreaterThan(5);
         for (const { tablename } of tables.rows) {
-          const dump = await admin(`SELECT coalesce(string_agg(t::text, E'\\n'), '') AS d FROM "${tablename}" t`, dbName);
+          const dump = await admin(
+            `SELECT coalesce(string_agg(t::text, E'\\n'), '') AS d FROM "${tablename}" t`,
+            dbName,
+          );
           expect(String(dump.rows[0].d).includes(needle), `${tablename} contains ${needle}`).toBe(false);
         }
       }

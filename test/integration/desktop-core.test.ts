@@ -46,11 +46,23 @@ beforeAll(async () => {
   srv = await startTestServer();
   alice = openWindow();
   bob = openWindow();
-  await alice.call('account.signup', { server: srv.url, email: 'alice@example.test', name: 'Alice', password: 'alice pass phrase' });
-  await bob.call('account.signup', { server: srv.url, email: 'bob@example.test', name: 'Bob', password: 'bob pass phrase' });
+  await alice.call('account.signup', {
+    server: srv.url,
+    email: 'alice@example.test',
+    name: 'Alice',
+    password: 'alice pass phrase',
+  });
+  await bob.call('account.signup', {
+    server: srv.url,
+    email: 'bob@example.test',
+    name: 'Bob',
+    password: 'bob pass phrase',
+  });
   await alice.call('team.create', { name: 'acme' });
   const { inviteCode } = await alice.call('team.invite', { email: 'bob@example.test', role: 'member' });
-  expect(await bob.call('team.invitations', {})).toEqual([expect.objectContaining({ teamName: 'acme', role: 'member' })]);
+  expect(await bob.call('team.invitations', {})).toEqual([
+    expect.objectContaining({ teamName: 'acme', role: 'member' }),
+  ]);
   await bob.call('team.accept', { code: inviteCode });
   const bobState = await bob.call('app.state', {});
   await alice.call('team.confirm', { email: 'bob@example.test', fingerprint: bobState.fingerprint! });
@@ -80,7 +92,11 @@ describe('the desktop core through its IPC gate', () => {
     const access = await alice.call('vault.access', { vault: 'prod' });
     expect(access.map((a) => `${a.principal.type}:${a.role}`).sort()).toEqual(['user:edit', 'user:manage']);
     const members = await alice.call('team.members', {});
-    expect(members.every((m) => m.status === 'confirmed' && /^[0-9A-F]{4}( [0-9A-F]{4}){7}$/.test(m.fingerprint ?? ''))).toBe(true);
+    expect(
+      members.every(
+        (m) => m.status === 'confirmed' && /^[0-9A-F]{4}( [0-9A-F]{4}){7}$/.test(m.fingerprint ?? ''),
+      ),
+    ).toBe(true);
   });
 
   it('resolves a conflict by keeping mine, and the copy disappears', async () => {
@@ -95,7 +111,9 @@ describe('the desktop core through its IPC gate', () => {
   });
 
   it('refuses to resolve something that is not a conflict copy', async () => {
-    await expect(bob.call('conflict.resolve', { ref: 'prod/db', keep: 'theirs' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(bob.call('conflict.resolve', { ref: 'prod/db', keep: 'theirs' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
   });
 
   it('locks on request: emits the event, clears our clipboard value, and refuses reads', async () => {
@@ -105,7 +123,9 @@ describe('the desktop core through its IPC gate', () => {
     expect(bob.events).toContain('locked');
     expect(bob.clipboard.text).toBe('');
     await expect(bob.call('secret.reveal', { ref: 'prod/db' })).rejects.toMatchObject({ code: 'locked' });
-    await expect(bob.call('account.unlock', { password: 'wrong' })).rejects.toMatchObject({ code: 'wrong_password' });
+    await expect(bob.call('account.unlock', { password: 'wrong' })).rejects.toMatchObject({
+      code: 'wrong_password',
+    });
     const state = await bob.call('account.unlock', { password: 'bob pass phrase' });
     expect(state).toMatchObject({ unlocked: true, team: { name: 'acme', role: 'member' } });
     expect(await bob.call('secret.reveal', { ref: 'prod/db' })).toEqual({ value: 'bob-concurrent' });

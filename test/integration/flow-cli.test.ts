@@ -9,7 +9,8 @@ let alice: CliUser;
 let bob: CliUser;
 let carol: CliUser;
 
-const ok = (r: { code: number; stderr: string }) => expect(r.stderr === '' ? r.code : `${r.code}: ${r.stderr}`).toBe(0);
+const ok = (r: { code: number; stderr: string }) =>
+  expect(r.stderr === '' ? r.code : `${r.code}: ${r.stderr}`).toBe(0);
 
 async function fingerprintOf(u: CliUser): Promise<string> {
   const r = await u.run(['whoami', '--json']);
@@ -22,7 +23,11 @@ beforeAll(async () => {
   alice = cliUser('alice@example.test');
   bob = cliUser('bob@example.test');
   carol = cliUser('carol@example.test');
-  for (const [u, name] of [[alice, 'Alice'], [bob, 'Bob'], [carol, 'Carol']] as const) {
+  for (const [u, name] of [
+    [alice, 'Alice'],
+    [bob, 'Bob'],
+    [carol, 'Carol'],
+  ] as const) {
     const r = await u.run(['signup', '--server', srv.url, '--email', u.email, '--name', name]);
     ok(r);
     expect(r.stdout).toMatch(/fingerprint [0-9A-F]{4}( [0-9A-F]{4}){7}/);
@@ -54,15 +59,23 @@ describe('tessera CLI, end to end', () => {
     expect(wrong.stderr).toMatch(/fingerprint mismatch/);
     const missing = await alice.run(['team', 'confirm', bob.email]);
     expect(missing.code).toBe(1);
-    ok(await alice.run(['team', 'confirm', bob.email, '--fingerprint', bobFp.toLowerCase().replace(/ /g, '-')]));
+    ok(
+      await alice.run([
+        'team',
+        'confirm',
+        bob.email,
+        '--fingerprint',
+        bobFp.toLowerCase().replace(/ /g, '-'),
+      ]),
+    );
     ok(await alice.run(['team', 'confirm', carol.email, '--fingerprint', carolFp]));
     const members = await alice.run(['team', 'members', '--json']);
     ok(members);
-    expect(JSON.parse(members.stdout).map((m: { email: string; status: string }) => `${m.email}:${m.status}`).sort()).toEqual([
-      'alice@example.test:confirmed',
-      'bob@example.test:confirmed',
-      'carol@example.test:confirmed',
-    ]);
+    expect(
+      JSON.parse(members.stdout)
+        .map((m: { email: string; status: string }) => `${m.email}:${m.status}`)
+        .sort(),
+    ).toEqual(['alice@example.test:confirmed', 'bob@example.test:confirmed', 'carol@example.test:confirmed']);
   });
 
   it('stores a secret and shares it with a member and with a group', async () => {
@@ -110,10 +123,9 @@ describe('tessera CLI, end to end', () => {
     expect(v.stdout.trim()).toHaveLength(32);
     ok(await alice.run(['secret', 'set', 'prod/api', '--value-stdin'], { stdin: 'second' }));
     const h = await carol.run(['secret', 'history', 'prod/api', '--json']);
-    expect(JSON.parse(h.stdout).map((x: { version: number; updatedBy: string }) => `${x.version}:${x.updatedBy}`)).toEqual([
-      `1:${carol.email}`,
-      `2:${alice.email}`,
-    ]);
+    expect(
+      JSON.parse(h.stdout).map((x: { version: number; updatedBy: string }) => `${x.version}:${x.updatedBy}`),
+    ).toEqual([`1:${carol.email}`, `2:${alice.email}`]);
     const first = await alice.run(['secret', 'get', 'prod/api', '--version', '1']);
     ok(first);
     expect(first.stdout).toBe(v.stdout);
@@ -126,9 +138,12 @@ describe('tessera CLI, end to end', () => {
     const r = await alice.run(['whoami'], { password: 'not my password' });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/wrong password/);
-    const login = await runCli(['--profile', `${alice.profile}-other`, 'login', '--server', srv.url, '--email', alice.email], {
-      env: { TESSERA_PASSWORD: 'not my password' },
-    });
+    const login = await runCli(
+      ['--profile', `${alice.profile}-other`, 'login', '--server', srv.url, '--email', alice.email],
+      {
+        env: { TESSERA_PASSWORD: 'not my password' },
+      },
+    );
     expect(login.code).toBe(2);
     expect(login.stderr).toMatch(/wrong email or password/);
     const none = await alice.run(['whoami'], { password: null });
@@ -146,9 +161,12 @@ describe('tessera CLI, end to end', () => {
   });
 
   it('server unreachable is exit 5 for what needs the server', async () => {
-    const r = await runCli(['--profile', `${alice.profile}-x`, 'login', '--server', 'http://127.0.0.1:9', '--email', alice.email], {
-      env: { TESSERA_PASSWORD: alice.password },
-    });
+    const r = await runCli(
+      ['--profile', `${alice.profile}-x`, 'login', '--server', 'http://127.0.0.1:9', '--email', alice.email],
+      {
+        env: { TESSERA_PASSWORD: alice.password },
+      },
+    );
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/cannot reach/);
   });

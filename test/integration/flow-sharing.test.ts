@@ -40,7 +40,9 @@ describe('sharing through a real server', () => {
   });
 
   it('a viewer may not write, and the role is reported', async () => {
-    await expect(bob.svc.setSecret('prod/db-password', bytes('mine'))).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(bob.svc.setSecret('prod/db-password', bytes('mine'))).rejects.toMatchObject({
+      code: 'forbidden',
+    });
     expect(bob.svc.listVaults()).toEqual([expect.objectContaining({ name: 'prod', role: 'view' })]);
   });
 
@@ -107,7 +109,7 @@ describe('sharing through a real server', () => {
     expect(() => carol.svc.getSecret('prod/temp')).toThrow(/no secret "temp"/);
   });
 
-  it('removing someone from a group re-keys the group\'s vaults: they lose access, the rest read on', async () => {
+  it("removing someone from a group re-keys the group's vaults: they lose access, the rest read on", async () => {
     const before = alice.svc.listVaults().find((v) => v.name === 'prod')!.generation;
     const r = await alice.svc.removeFromGroup('ops', dave.email);
     expect(r).toMatchObject({ rekeyed: ['prod'], pending: [] });

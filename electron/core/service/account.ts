@@ -130,7 +130,8 @@ async function adoptTeams(u: Unlocked): Promise<void> {
     const chain = await fetchVerifiedChain(u, t.id);
     const mine = publicKeyset(u.keyring.account);
     const m = activeMember(chain, u.userId);
-    if (!m || m.keys.boxPublicKey !== mine.boxPublicKey || m.keys.signPublicKey !== mine.signPublicKey) continue;
+    if (!m || m.keys.boxPublicKey !== mine.boxPublicKey || m.keys.signPublicKey !== mine.signPublicKey)
+      continue;
     u.cache.teams[t.id] = emptyTeamState(chain);
     if (!u.profile.data.currentTeam) u.profile.update({ currentTeam: t.id });
   }
