@@ -2,6 +2,7 @@
 // canary value and the password arrive on stdin as bytes (never as JS strings in this
 // process's source or argv), go through signup, save, lock, unlock, reveal and lock, and
 // then the process writes a V8 heap snapshot for the parent to search.
+import { writeSync } from 'node:fs';
 import { writeHeapSnapshot } from 'node:v8';
 import { DesktopCore } from '../../electron/core/desktop/desktop-core.ts';
 
@@ -45,7 +46,12 @@ async function revealAndCopy(): Promise<void> {
   if (!copied.ok) throw new Error('copy failed');
 }
 await revealAndCopy();
+// The key bytes the core holds right now go to the parent on fd 3 as raw bytes (no string is
+// made of them here); after lock every one of these buffers must read as zeros.
+const held = svc.heldKeyBuffers();
+for (const b of held) writeSync(3, Buffer.concat([Buffer.from([b.length]), b]));
 core.lock();
+if (held.some((b) => b.some((x) => x !== 0))) throw new Error('a key buffer survived lock unzeroed');
 // The clipboard now holds nothing of ours (lock clears it); drop the fake's copy too.
 clipboardText = '';
 await new Promise((r) => setTimeout(r, 50));

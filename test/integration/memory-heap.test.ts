@@ -18,14 +18,23 @@ afterAll(async () => {
   await srv?.close();
 });
 
-function runChild(stdin: Buffer, snapshot: string): Promise<{ code: number; out: string }> {
+function runChild(stdin: Buffer, snapshot: string): Promise<{ code: number; out: string; keys: Buffer[] }> {
   return new Promise((done, fail) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'heap-child.ts'), srv.url, mkdtempSync(join(tmpdir(), 'tessera-heap-')), snapshot],
-      { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
+      [
+        '--import',
+        'tsx',
+        join(ROOT, 'test', 'helpers', 'heap-child.ts'),
+        srv.url,
+        mkdtempSync(join(tmpdir(), 'tessera-heap-')),
+        snapshot,
+      ],
+      { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] },
     );
     let out = '';
+    const raw: Buffer[] = [];
+    (child.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => raw.push(d));
     child.stdout.on('data', (d) => {
       out += d;
     });
@@ -33,16 +42,25 @@ function runChild(stdin: Buffer, snapshot: string): Promise<{ code: number; out:
       out += d;
     });
     child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, out }));
+    child.on('close', (code) => {
+      const all = Buffer.concat(raw);
+      const keys: Buffer[] = [];
+      for (let i = 0; i < all.length; i += 1 + all[i]!) keys.push(all.subarray(i + 1, i + 1 + all[i]!));
+      done({ code: code ?? -1, out, keys });
+    });
     child.stdin.end(stdin);
   });
 }
 
 describe('heap after lock', () => {
-  it('holds no trace of the revealed secret or the password', async () => {
+  it('holds no trace of the revealed secret, the password or any key the core held', async () => {
     // Random markers, made fresh each run, so nothing else in the heap can match by chance.
-    const valueBytes = Buffer.from(`canary-${Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString('hex')}`);
-    const passwordBytes = Buffer.from(`pw-${Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString('hex')}`);
+    const valueBytes = Buffer.from(
+      `canary-${Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString('hex')}`,
+    );
+    const passwordBytes = Buffer.from(
+      `pw-${Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString('hex')}`,
+    );
     const snapshot = join(mkdtempSync(join(tmpdir(), 'tessera-snap-')), 'core.heapsnapshot');
     const r = await runChild(Buffer.concat([passwordBytes, Buffer.from('\n'), valueBytes]), snapshot);
     expect(r.code, r.out).toBe(0);
@@ -50,7 +68,17 @@ describe('heap after lock', () => {
     expect(heap.length).toBeGreaterThan(1_000_000); // a real snapshot
     // The snapshot is really searchable: a string the child certainly holds is found.
     expect(heap.includes(Buffer.from('heap@example.test'))).toBe(true);
-    for (const [label, needle] of [['secret value', valueBytes], ['password', passwordBytes]] as const) {
+    // The vault, cache and account keys: the child checked each buffer reads zero after lock;
+    // here, no copy of them survives anywhere the snapshot can see, raw, hex or base64url.
+    expect(r.keys.length).toBeGreaterThanOrEqual(3);
+    for (const key of r.keys) {
+      for (const form of [key, Buffer.from(key.toString('hex')), Buffer.from(key.toString('base64url'))])
+        expect(heap.includes(form), 'a key the core held is in the heap').toBe(false);
+    }
+    for (const [label, needle] of [
+      ['secret value', valueBytes],
+      ['password', passwordBytes],
+    ] as const) {
       const hex = needle.subarray(needle.length - 24);
       expect(heap.includes(needle), `${label} in the heap`).toBe(false);
       expect(heap.includes(hex), `${label} (its random part) in the heap`).toBe(false);
