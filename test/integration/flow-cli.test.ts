@@ -134,6 +134,14 @@ describe('tessera CLI, end to end', () => {
     expect((await carol.run(['secret', 'get', 'prod/api'])).code).toBe(3);
   });
 
+  it('signing up again with a taken email says to log in instead, and leaves the account alone', async () => {
+    const again = cliUser(alice.email, 'someone else entirely, long enough');
+    const r = await again.run(['signup', '--server', srv.url, '--email', alice.email, '--name', 'Mallory']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/if this email already has an account, log in with its password instead/);
+    ok(await alice.run(['whoami']));
+  });
+
   it('a wrong password is a clear error, exit 2', async () => {
     const r = await alice.run(['whoami'], { password: 'not my password' });
     expect(r.code).toBe(2);

@@ -50,7 +50,18 @@ export class TesseraService {
 
   async signup(c: account.Credentials & { name: string }): Promise<void> {
     await account.signup(c, this.options.fetch);
-    await this.login(c);
+    try {
+      await this.login(c);
+    } catch (e) {
+      // The server answers a signup for a taken email like any other (it does not reveal
+      // which emails have accounts), so the difference shows only here.
+      if (e instanceof TesseraError && e.code === 'wrong_password')
+        throw new TesseraError(
+          'wrong_password',
+          `could not log in to the new account for ${c.email.trim().toLowerCase()}: if this email already has an account, log in with its password instead`,
+        );
+      throw e;
+    }
   }
 
   async login(c: account.Credentials): Promise<void> {
