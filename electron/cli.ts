@@ -1,6 +1,6 @@
 // Process: cli (plain Node; the `tessera` command).
 // Entry point: builds the command tree, runs it, and turns every failure into one line on
-// stderr and the exit code of DESIGN §6. It is the only CLI file that imports the server.
+// stderr and the exit code of docs/design.md "The command line". It is the only CLI file that imports the server.
 import { CommanderError } from 'commander';
 import { TesseraError } from '../shared/errors.ts';
 import { buildProgram } from './cli/program.ts';

@@ -1,5 +1,5 @@
 // Process: preload (sandboxed preload).
-// Puts the typed contract on window.tessera and nothing else (DESIGN §1). The window is
+// Puts the typed contract on window.tessera and nothing else (docs/design.md "Layers"). The window is
 // sandboxed, so this file is bundled into one CommonJS file by tools/build-desktop.ts
 // (a sandboxed preload can require only 'electron'); the logic lives in main/bridge.ts.
 import { contextBridge, ipcRenderer } from 'electron';

@@ -1,5 +1,5 @@
 // Process: shared. Error codes shared by the server's answers, the service and the CLI's exit
-// codes (DESIGN §6: 0 ok, 1 usage, 2 auth or permission denied, 3 not found, 4 conflict,
+// codes (docs/design.md "The command line": 0 ok, 1 usage, 2 auth or permission denied, 3 not found, 4 conflict,
 // 5 server unreachable). A message never contains a secret, a key or a password.
 
 export const ERRORS = {

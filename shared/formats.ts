@@ -24,7 +24,7 @@ export const envelopeSchema = z
 export type Envelope = z.infer<typeof envelopeSchema>;
 
 export const KDF_ALG = 'argon2id13' as const;
-/** Floors the client enforces whatever a server or a profile file says (DESIGN §3). */
+/** Floors the client enforces whatever a server or a profile file says (docs/design.md "Cryptography"). */
 export const KDF_FLOOR = { opslimit: 3, memlimit: 64 * 1024 * 1024 } as const;
 export const kdfParamsSchema = z
   .object({

@@ -26,7 +26,7 @@ export const TEAM_PERMISSIONS = {
 export type TeamOperation = keyof typeof TEAM_PERMISSIONS;
 
 /** Vault-level operations and the vault grants allowed to perform them. Owners hold
- *  `manage` on every vault (DESIGN §4); see effectiveVaultRole. */
+ *  `manage` on every vault (docs/design.md "Roles"); see effectiveVaultRole. */
 export const VAULT_PERMISSIONS = {
   'item.read': ['view', 'edit', 'manage'],
   'item.write': ['edit', 'manage'],

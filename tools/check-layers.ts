@@ -1,6 +1,6 @@
 // Process: tool (plain Node, run by `npm run lint`).
 // Biome's restricted-import rule catches package names; this check also knows the project's
-// own layers (DESIGN §1): what each folder may import by relative path, and that every source
+// own layers (docs/design.md "Layers"): what each folder may import by relative path, and that every source
 // file says which process it belongs to, so a reader never has to guess where code runs.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';

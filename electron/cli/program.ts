@@ -1,5 +1,5 @@
 // Process: cli (plain Node; the `tessera` command).
-// The command tree of DESIGN §6. Each action is a few lines over the core service, so the
+// The command tree (docs/design.md "The command line"). Each action is a few lines over the core service, so the
 // terminal and the window can never disagree about what an operation does.
 import { Command, Option } from 'commander';
 import { TesseraError } from '../../shared/errors.ts';

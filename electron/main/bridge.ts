@@ -2,7 +2,7 @@
 // What the page gets as window.tessera: two functions and nothing else. The page never sees
 // ipcRenderer, an IPC event object or any channel besides the contract's call names, so a
 // compromised renderer (XSS) can ask only for what a user could ask for by clicking
-// (DESIGN §2). Built from an injected ipcRenderer so it is tested in plain Node.
+// (docs/design.md "Threat model"). Built from an injected ipcRenderer so it is tested in plain Node.
 import {
   IPC_EVENT,
   IPC_INVOKE,

@@ -1,5 +1,5 @@
 // Process: main (Electron main process).
-// Locks the vault when the machine stops being attended (DESIGN §5 "Memory"): on system
+// Locks the vault when the machine stops being attended (docs/design.md "Memory"): on system
 // suspend, on screen lock, and on macOS fast user switching. Electron's 'lock-screen' event
 // exists only on macOS and Windows, so the system idle state is also polled: it reports
 // 'locked' on Linux desktops that expose their screen locker. Idle-in-the-app is the core's

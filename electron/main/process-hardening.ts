@@ -1,5 +1,5 @@
 // Process: main (Electron main process).
-// Settings that must be made before the app is ready (DESIGN §2: no secrets in crash dumps).
+// Settings that must be made before the app is ready (docs/design.md "Memory": no secrets in crash dumps).
 //  - The profile folder is the core's default profile folder (TESSERA_PROFILE or the
 //    platform's app-data folder), so the window and the `tessera` CLI share one profile, and
 //    it is made private to the user (0700).

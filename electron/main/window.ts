@@ -2,7 +2,7 @@
 // The one window, built to the Electron security checklist: an isolated, sandboxed renderer
 // with no Node, served only from app://tessera, that cannot navigate away, open windows,
 // attach webviews or leave the app by any link. A compromised renderer (XSS) must stay inside
-// the page and reach the core only through the validated IPC bridge (DESIGN §2). Electron's
+// the page and reach the core only through the validated IPC bridge (docs/design.md "Threat model"). Electron's
 // classes come in as parameters so the guards are tested in plain Node with small fakes.
 import type { BrowserWindowConstructorOptions } from 'electron';
 import { APP_ENTRY, isAppUrl } from './origin.ts';

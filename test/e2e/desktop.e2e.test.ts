@@ -60,7 +60,7 @@ const unavailable = e2eUnavailable();
 if (unavailable && e2eRequired()) throw new Error(`desktop e2e required but cannot run: ${unavailable}`);
 if (unavailable) console.warn(`desktop e2e skipped: ${unavailable}`);
 
-/** The push-channel promise from DESIGN §5: every open client shows a change within a second. */
+/** The push-channel promise from docs/design.md "Flows": every open client shows a change within a second. */
 const PUSH_BUDGET_MS = 1000;
 const TEAM = 'Acme';
 const VAULT = 'prod';
@@ -391,7 +391,7 @@ describe.skipIf(!!unavailable)('desktop window: two people, the real core, a rea
     const revision = (await alice.dispatch('sync.now', {})).revision;
 
     // Either bob's revealed value refreshes itself, or bob re-reveals once the push has
-    // landed (DESIGN §5: a revealed value need not be live). Both are measured from the
+    // landed (docs/design.md "Memory": a revealed value need not be live). Both are measured from the
     // moment alice's save resolved to the first frame in bob's window showing the new value.
     const syncedInPage = async () =>
       (await pageEvents(bp)).find(

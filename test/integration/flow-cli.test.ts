@@ -1,5 +1,5 @@
 // Process: test. The whole flow through the real `tessera` command line against a real
-// team server: what a user types, what they see, and the exit codes of DESIGN §6.
+// team server: what a user types, what they see, and the exit codes of docs/design.md "The command line".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliUser, cliUser, runCli } from '../helpers/cli.ts';
 import { startTestServer } from '../helpers/server.ts';

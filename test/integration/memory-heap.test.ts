@@ -1,4 +1,4 @@
-// Process: test. Memory hygiene (DESIGN §5 "Memory"): after unlock, reveal, copy and lock, a
+// Process: test. Memory hygiene (docs/design.md "Memory"): after unlock, reveal, copy and lock, a
 // V8 heap snapshot of the core process holds no trace of the secret value or the password.
 // The core runs in a child process so this test's own strings cannot pollute the heap.
 import { spawn } from 'node:child_process';

@@ -4,7 +4,7 @@
 // turns "the server swapped two items" or "the server served last month's version" into an
 // authentication failure instead of a wrong secret on screen. The reader also refuses any
 // version or algorithm it does not know, so a server cannot push a blob down to a legacy or
-// unauthenticated format (one of the published malicious-server attack classes, DESIGN §2).
+// unauthenticated format (one of the published malicious-server attack classes, docs/design.md "Threat model").
 import { fromB64, fromUtf8, toB64, utf8 } from '../../../shared/encoding.ts';
 import { ENVELOPE_ALG, ENVELOPE_VERSION, type Envelope } from '../../../shared/formats.ts';
 import { CryptoError, randomBytes, sodium, wipe } from './sodium.ts';

@@ -4,7 +4,7 @@
 // under a password-derived subkey, in a fixed binary layout rather than JSON so the secret
 // keys never become immutable JavaScript strings that cannot be wiped.
 // The public halves travel in the clear beside the sealed private halves, so a hostile server
-// could swap them for keys it controls (public-key substitution, DESIGN §2). After decrypting,
+// could swap them for keys it controls (public-key substitution, docs/design.md "Threat model"). After decrypting,
 // we therefore recompute both public keys from the secret halves and refuse any mismatch.
 // The fingerprint is what two humans compare to confirm a member, so it is short, stable and
 // domain-separated from every other hash in the system.

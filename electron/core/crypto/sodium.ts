@@ -2,7 +2,7 @@
 // One place owns the libsodium instance so no module can call into it before the WebAssembly
 // is ready (a half-initialised wrapper fails in confusing ways), and one place decides how
 // randomness and zeroing are done. Nonces come from crypto.getRandomValues: the wrappers'
-// randombytes_buf costs about 20x more per call and dominates bulk encryption (DESIGN §3).
+// randombytes_buf costs about 20x more per call and dominates bulk encryption (docs/design.md "Cryptography").
 // CryptoError is the only error this layer throws on hostile input, and its messages name the
 // check that failed, never a key, password or plaintext, because they reach logs and the UI.
 import lib from 'libsodium-wrappers-sumo';
