@@ -2,7 +2,7 @@
 // libsodium behind the team chain's two primitives, so the server refuses exactly the links a
 // client would (docs/design.md "The team chain"). The server verifies but never signs.
 import lib from 'libsodium-wrappers-sumo';
-import type { ChainCrypto } from '../shared/chain/verify.ts';
+import { type ChainCrypto, sodiumChainCrypto } from '../shared/chain/verify.ts';
 import { fromB64, toB64 } from '../shared/encoding.ts';
 
 let ready = false;
@@ -17,16 +17,7 @@ function sodium() {
   return lib;
 }
 
-export const serverChainCrypto: ChainCrypto = {
-  verify(signature, message, publicKey) {
-    try {
-      return sodium().crypto_sign_verify_detached(signature, message, publicKey);
-    } catch {
-      return false;
-    }
-  },
-  hash: (message) => sodium().crypto_generichash(32, message, null),
-};
+export const serverChainCrypto: ChainCrypto = sodiumChainCrypto(sodium);
 
 /** The hash a chain link records for a sealed key: base64url BLAKE2b-256 of its bytes (the
  *  same as the client's hashSealedKey). Null when the text is not base64url. */

@@ -23,6 +23,25 @@ export interface ChainCrypto {
 
 export { ChainError };
 
+/** The two primitives from a libsodium instance (client and server pass their own). */
+export function sodiumChainCrypto(
+  sodium: () => {
+    crypto_sign_verify_detached(sig: Uint8Array, msg: Uint8Array, pk: Uint8Array): boolean;
+    crypto_generichash(len: number, msg: Uint8Array, key: null): Uint8Array;
+  },
+): ChainCrypto {
+  return {
+    verify(signature, message, publicKey) {
+      try {
+        return sodium().crypto_sign_verify_detached(signature, message, publicKey);
+      } catch {
+        return false;
+      }
+    },
+    hash: (message) => sodium().crypto_generichash(32, message, null),
+  };
+}
+
 function checkSignature(c: ChainCrypto, team: string | null, link: ChainLink, signPublicKey: string): void {
   let ok = false;
   try {

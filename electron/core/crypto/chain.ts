@@ -2,21 +2,12 @@
 // libsodium behind the team chain's two primitives, and the signing of new links. The chain's
 // rules live in shared/chain so the server applies the very same checks (docs/design.md
 // "The team chain").
-import type { ChainCrypto } from '../../../shared/chain/verify.ts';
+import { type ChainCrypto, sodiumChainCrypto } from '../../../shared/chain/verify.ts';
 import { type ChainLink, signedMessage } from '../../../shared/chain/links.ts';
 import { toB64, utf8 } from '../../../shared/encoding.ts';
 import { CryptoError, sodium } from './sodium.ts';
 
-export const chainCrypto: ChainCrypto = {
-  verify(signature, message, publicKey) {
-    try {
-      return sodium().crypto_sign_verify_detached(signature, message, publicKey);
-    } catch {
-      return false;
-    }
-  },
-  hash: (message) => sodium().crypto_generichash(32, message, null),
-};
+export const chainCrypto: ChainCrypto = sodiumChainCrypto(sodium);
 
 /** Signs a new link for `team` (null for link 1, whose hash becomes the team id). */
 export function signLink(
