@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { utf8 } from '../../shared/encoding.ts';
 import { ad } from '../../shared/formats.ts';
-import { sealFrame } from '../../electron/core/crypto/index.ts';
+import { sealFrame, sealJson } from '../../electron/core/crypto/index.ts';
 import type { TesseraService } from '../../electron/core/service/service.ts';
 import type { Unlocked } from '../../electron/core/profile/unlocked.ts';
 import { bytes, formTeam, type Person, signUp, text } from '../helpers/people.ts';
@@ -89,5 +89,23 @@ describe('upgrading a profile', () => {
     await alice.svc.sync();
     expect(text(alice.svc.getSecret('prod/two'))).toBe('two-edited-offline');
     expect(text(alice.svc.getSecret('prod/four'))).toBe('four-created-offline');
+  });
+
+  it('a profile from before the signed team chain is refused with a message that says what to do', async () => {
+    const u = (alice.svc as unknown as { u: Unlocked }).u;
+    // What such a release wrote: format 2 of the state, with a pinned root and a directory.
+    const old = {
+      v: 2,
+      session: null,
+      teams: { x: { pinned: {}, directory: [], grants: [], cursor: 0, vaults: {}, queue: [] } },
+    };
+    const envelope = sealJson(u.keyring.cacheKey, old, ad.profileCache(u.userId));
+    alice.svc.lock();
+    writeFileSync(join(alice.profileDir, 'cache.bin'), JSON.stringify(envelope));
+    await expect(alice.svc.unlock(alice.password())).rejects.toMatchObject({
+      code: 'usage',
+      message: expect.stringMatching(/before the signed team chain.*log in again with a new --profile/s),
+    });
+    expect(alice.svc.isUnlocked).toBe(false);
   });
 });
