@@ -411,6 +411,7 @@ describe('groups and vault sharing as links', () => {
       version: 1,
       generation: 1,
       envelope: envelope(),
+      signature: rand(64),
     });
     expect(put.status).toBe(200);
     const mine = await pull(member);
@@ -573,7 +574,7 @@ describe('groups and vault sharing as links', () => {
               vault,
               generation: 2,
               name: envelope(),
-              items: [{ id: item, version: 2, envelope: envelope() }],
+              items: [{ id: item, version: 2, envelope: envelope(), signature: rand(64) }],
             },
           ],
         },
@@ -863,6 +864,7 @@ describe('a removed member', () => {
         version: 1,
         generation: 1,
         envelope: envelope(),
+        signature: rand(64),
       }),
       /removed/,
     );
