@@ -32,6 +32,7 @@ import {
   makeVault,
   newUser,
   newVaultKeys,
+  rand,
   type Reply,
   refreshChain,
   shareVault,
@@ -98,6 +99,7 @@ beforeAll(async () => {
     version: 1,
     generation: 1,
     envelope: envelope(),
+    signature: rand(64),
   });
   expect(put.status).toBe(200);
 });
@@ -173,7 +175,12 @@ async function rekey(u: TestUser): Promise<Reply> {
           vault,
           generation,
           name: envelope(),
-          items: items.rows.map((r) => ({ id: r.id, version: Number(r.version) + 1, envelope: envelope() })),
+          items: items.rows.map((r) => ({
+            id: r.id,
+            version: Number(r.version) + 1,
+            envelope: envelope(),
+            signature: rand(64),
+          })),
         },
       ],
     },
@@ -241,6 +248,7 @@ const vaultOps: Record<VaultOperation, Record<string, Probe>> = {
           version: 1,
           generation,
           envelope: envelope(),
+          signature: rand(64),
         });
       },
       refused: (role) => `your vault role ${role} may not item.write`,
