@@ -101,6 +101,7 @@ beforeAll(async () => {
     version: 1,
     generation: 1,
     envelope: envelope(),
+    signature: rand(64),
   });
   expect(put.status).toBe(200);
   actors.push(
@@ -320,6 +321,7 @@ const ROUTES: Route[] = [
                 id: r.id,
                 version: Number(r.version) + 1,
                 envelope: envelope(),
+                signature: rand(64),
               })),
             },
           ],
@@ -336,6 +338,7 @@ const ROUTES: Route[] = [
         version: 1,
         generation: await currentGeneration(),
         envelope: envelope(),
+        signature: rand(64),
       }),
   },
   {
