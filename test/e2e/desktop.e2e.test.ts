@@ -5,7 +5,8 @@
 // real team server: sign up, form a team (alice's window shows the invite code, bob types it;
 // a wrong code is refused) with a fingerprint check, share a vault as 'view',
 // see a teammate's edit arrive through the push channel in under a second without a
-// reload, lock without leaving plaintext in the page, and a clipboard that clears itself.
+// reload, lock without leaving plaintext in the page, a clipboard that clears itself, and
+// taking access away again in the Share dialog (a member, then a group), which re-keys.
 // Steps share state and run in order; after a failed step the rest are skipped, so the
 // first failure is the one reported. TESSERA_SCREENSHOTS=1 also rewrites docs/screenshots.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -353,7 +354,7 @@ describe.skipIf(!!unavailable)('desktop window: two people, the real core, a rea
       SLOW,
     );
     await visible(share.getByText(bob.email).or(share.getByText('bob', { exact: true })));
-    await visible(button(share, 'Remove'));
+    await visible(button(share, `Remove ${bob.email}`));
     await shot(alice, 'share-dialog', 'Sharing a vault');
     await closeDialog(p);
     await setField(field(p, 'Vault'), 'All vaults');
@@ -552,5 +553,75 @@ describe.skipIf(!!unavailable)('desktop window: two people, the real core, a rea
     await visible(secretOption(p, SECRET), SLOW);
     timings['unlock (Argon2id) → list shown'] = `${Math.round(now() - t0)} ms`;
     expect(await domDump(p)).not.toContain(alice.password);
+  });
+
+  /** Opens the Share dialog of VAULT in alice's window. */
+  async function openShare() {
+    const p = alice.page;
+    await openScreen(p, 'Secrets');
+    await setField(field(p, 'Vault'), VAULT);
+    await button(p, 'Share').click();
+    return visible(dialog(p));
+  }
+  const generationOf = async (u: E2EUser) =>
+    (await u.dispatch('vault.list', {})).find((v) => v.name === VAULT)?.generation ?? 0;
+
+  step("Remove in the Share dialog: bob's access is gone and the vault is re-keyed", async () => {
+    const before = await generationOf(alice);
+    const share = await openShare();
+    await button(share, `Remove ${bob.email}`).click();
+    await visible(
+      share.getByText(`Removed ${bob.email}. The vault was re-keyed (key generation ${before + 1}).`),
+    );
+    expect(await alert(share).count()).toBe(0);
+    expect(await generationOf(alice)).toBe(before + 1);
+    const access = await alice.dispatch('vault.access', { vault: VAULT });
+    expect(access.map((a) => a.name)).toEqual([alice.email]);
+    await gone(button(share, `Remove ${bob.email}`));
+    await closeDialog(alice.page);
+    await setField(field(alice.page, 'Vault'), 'All vaults');
+
+    // Bob's window drops the vault through the push channel; his core no longer opens it.
+    await gone(secretOption(bob.page, SECRET), NORMAL);
+    expect((await bob.dispatch('vault.list', {})).map((v) => v.name)).not.toContain(VAULT);
+    const read = await bob.core.dispatch('secret.reveal', { ref: `${VAULT}/${SECRET}` });
+    expect(read.ok).toBe(false);
+  });
+
+  // A group's name is only a label: it may look like an email. The dialog removes it by its id.
+  const GROUP = 'sre@berlin';
+  step(`a group named ${GROUP} is shared and removed through the Share dialog`, async () => {
+    const p = alice.page;
+    await openScreen(p, 'Team');
+    await field(p, 'Group name').fill(GROUP);
+    await button(p, 'Create group').click();
+    const card = await visible(p.getByRole('region', { name: GROUP, exact: true }), SLOW);
+    await field(card, 'Member email').fill(bob.email);
+    await button(card, `Add to ${GROUP}`).click();
+    await visible(button(card, `Remove ${bob.email} from ${GROUP}`), SLOW);
+
+    let share = await openShare();
+    await setField(field(share, 'Member or group'), GROUP);
+    await setField(field(share, 'Role'), 'view');
+    await button(share, 'Share vault').click();
+    await visible(button(share, `Remove ${GROUP}`), SLOW);
+    expect(await alert(share).count()).toBe(0);
+    await closeDialog(p);
+    await setField(field(p, 'Vault'), 'All vaults');
+    await visible(secretOption(bob.page, SECRET), NORMAL);
+
+    const before = await generationOf(alice);
+    share = await openShare();
+    await button(share, `Remove ${GROUP}`).click();
+    await visible(
+      share.getByText(`Removed ${GROUP}. The vault was re-keyed (key generation ${before + 1}).`),
+    );
+    expect(await alert(share).count()).toBe(0);
+    expect((await alice.dispatch('vault.access', { vault: VAULT })).map((a) => a.name)).toEqual([
+      alice.email,
+    ]);
+    await closeDialog(p);
+    await setField(field(p, 'Vault'), 'All vaults');
+    await gone(secretOption(bob.page, SECRET), NORMAL);
   });
 });

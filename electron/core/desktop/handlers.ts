@@ -133,12 +133,12 @@ export const handlers: Handlers = {
     return { name: a.name };
   },
   'group.add': async (core, a) => {
-    await core.service.addToGroup(a.group, a.email);
-    return { group: a.group, email: a.email };
+    const r = await core.service.addToGroup(a.group, a.email);
+    return { group: r.group, email: r.email };
   },
   'group.remove': async (core, a) => {
-    await core.service.removeFromGroup(a.group, a.email);
-    return { group: a.group, email: a.email };
+    const r = await core.service.removeFromGroup(a.group, a.email);
+    return { group: r.group, email: r.email };
   },
   'vault.list': async (core) => core.service.listVaults(),
   'vault.create': async (core, a) => core.service.createVault(a.name),

@@ -27,9 +27,17 @@ export function listGroups(u: Unlocked, teamId: string) {
   });
 }
 
+/** A group by id (exact, what the window passes) or by a name only one group carries. */
 function findGroup(b: ChainBatch, name: string): string {
-  for (const [id, g] of b.state.groups) if (g.name === name || id === name) return id;
-  throw new TesseraError('not_found', `no group ${JSON.stringify(name)}`);
+  if (b.state.groups.has(name)) return name;
+  const named = [...b.state.groups].filter(([, g]) => g.name === name).map(([id]) => id);
+  if (named.length > 1)
+    throw new TesseraError(
+      'usage',
+      `${named.length} groups are named ${JSON.stringify(name)}; use the group id`,
+    );
+  if (named.length === 0) throw new TesseraError('not_found', `no group ${JSON.stringify(name)}`);
+  return named[0]!;
 }
 
 function findMember(b: ChainBatch, email: string): string {

@@ -93,20 +93,35 @@ function requireVaultOp(v: VaultSummary, op: 'vault.share' | 'vault.rekey' | 'it
     throw new TesseraError('forbidden', `your role ${v.role} on vault ${v.name} may not ${op}`);
 }
 
-/** "email" or "group name" to a principal, from the verified chain only. */
+/**
+ * A member's email, a group's id or a group's name to a principal, from the verified chain
+ * only. A group id is exact and always wins (the window passes ids, since two groups may share
+ * a name); an email names a confirmed member, and a name with an "@" that is no member's email
+ * may still be a group's. A name several groups carry is refused rather than guessed.
+ */
 export function resolvePrincipal(b: ChainBatch, target: string): Principal {
+  if (b.state.groups.has(target)) return { kind: 'group', id: target };
+  const named = [...b.state.groups].filter(([, g]) => g.name === target).map(([id]) => id);
   if (target.includes('@')) {
     const email = target.toLowerCase();
     const m = [...b.state.members.values()].find((x) => x.email === email && x.status === 'confirmed');
-    if (!m)
+    if (m) return { kind: 'user', id: m.user };
+    if (named.length === 0)
       throw new TesseraError(
         'not_found',
         `${target} is not a confirmed member of this team (confirm them first)`,
       );
-    return { kind: 'user', id: m.user };
   }
-  for (const [id, g] of b.state.groups) if (g.name === target || id === target) return { kind: 'group', id };
-  throw new TesseraError('not_found', `no group ${JSON.stringify(target)}`);
+  if (named.length === 1) return { kind: 'group', id: named[0]! };
+  if (named.length > 1)
+    throw new TesseraError(
+      'usage',
+      `${named.length} groups are named ${JSON.stringify(target)}; use the group id`,
+    );
+  throw new TesseraError(
+    'not_found',
+    `no group ${JSON.stringify(target)} (to share with a person, give their email)`,
+  );
 }
 
 export function shareVault(u: Unlocked, b: ChainBatch, vaultRef: string, target: string, role: VaultRole) {

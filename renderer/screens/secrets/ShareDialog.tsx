@@ -4,7 +4,7 @@
 // held the old key could still read anything encrypted under it.
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
-import type { VaultView } from '../../../shared/ipc-results.ts';
+import type { AccessView, VaultView } from '../../../shared/ipc-results.ts';
 import { mayInTeam, VAULT_ROLES, type VaultRole } from '../../../shared/roles.ts';
 import { call } from '../../bridge.ts';
 import { invalidateLists, keys, useAccess, useGroups, useMembers } from '../../app/queries.ts';
@@ -43,11 +43,21 @@ export function ShareDialog({ vault, onClose }: { vault: VaultView; onClose(): v
     });
   };
 
-  const remove = (name: string) => {
+  // The core names a principal by a member's email or a group's id: a group's name may be
+  // another group's too, or look like an email.
+  const remove = (a: AccessView) => {
     setDone(null);
+    const before = vault.generation;
     void action.run(async () => {
-      const r = await call('vault.unshare', { vault: vault.id, with: name });
-      setDone(`Removed ${name}. The vault was re-keyed (key generation ${r.generation}).`);
+      const r = await call('vault.unshare', {
+        vault: vault.id,
+        with: a.principal.type === 'group' ? a.principal.id : a.name,
+      });
+      setDone(
+        r.generation > before
+          ? `Removed ${a.name}. The vault was re-keyed (key generation ${r.generation}).`
+          : `Removed ${a.name}'s grant. Everyone who could read the vault still can (owners always do, and a group may still include them), so it was not re-keyed.`,
+      );
       await refresh();
     });
   };
@@ -110,7 +120,12 @@ export function ShareDialog({ vault, onClose }: { vault: VaultView; onClose(): v
                 {a.role}
               </span>
             </span>
-            <button type="button" onClick={() => remove(a.name)} disabled={action.busy}>
+            <button
+              type="button"
+              onClick={() => remove(a)}
+              disabled={action.busy}
+              aria-label={`Remove ${a.name}`}
+            >
               Remove
             </button>
           </li>

@@ -1,6 +1,7 @@
 // Process: renderer (sandboxed window; talks to the core only through window.tessera).
 // One group and its members. Adding someone seals every vault key the group holds to them;
-// removing someone is a membership change the server applies at once.
+// removing someone is a membership change the server applies at once. The core is given the
+// group's id: two groups may carry one name.
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import type { GroupView } from '../../../shared/ipc-results.ts';
@@ -20,7 +21,7 @@ export function GroupCard({ group, canManage }: { group: GroupView; canManage: b
   const add = (e: FormEvent) => {
     e.preventDefault();
     void action.run(async () => {
-      await call('group.add', { group: group.name, email: email.trim() });
+      await call('group.add', { group: group.id, email: email.trim() });
       setEmail('');
       await refresh();
     });
@@ -28,7 +29,7 @@ export function GroupCard({ group, canManage }: { group: GroupView; canManage: b
 
   const remove = (who: string) =>
     void action.run(async () => {
-      await call('group.remove', { group: group.name, email: who });
+      await call('group.remove', { group: group.id, email: who });
       await refresh();
     });
 
