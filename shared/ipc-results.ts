@@ -6,6 +6,10 @@ import type { TeamRole, VaultRole } from './roles.ts';
 export interface AppState {
   /** A profile exists (an account was set up on this machine). */
   hasAccount: boolean;
+  /** Logged in on the team server. Before unlock: the account did not log out (the session
+   *  itself is in the encrypted cache); after: the profile holds a session token. False
+   *  means the window asks for a login (the password alone would only open the local copy). */
+  loggedIn: boolean;
   unlocked: boolean;
   email: string | null;
   server: string | null;

@@ -109,11 +109,18 @@ export function buildProgram(runServer: ServerCommand): Command {
 
   program
     .command('logout')
-    .description('end the session on the server; the local vault stays readable offline')
+    .description(
+      'send queued edits, end the session on the server; the local vault stays readable offline, and another account may then log in with this profile',
+    )
     .action(async () => {
       const c = ctx();
-      await c.unlocked((s) => s.logout());
-      c.out.result({ loggedOut: true }, () => 'logged out; the local vault stays readable offline');
+      const r = await c.unlocked((s) => s.logout());
+      c.out.result({ loggedOut: true, unsent: r.unsent }, () => [
+        'logged out; the local vault stays readable offline',
+        ...(r.unsent > 0
+          ? [`${r.unsent} edit${r.unsent === 1 ? '' : 's'} not sent yet: they go out after the next login`]
+          : []),
+      ]);
     });
 
   program

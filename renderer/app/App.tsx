@@ -1,7 +1,8 @@
 // Process: renderer (sandboxed window; talks to the core only through window.tessera).
-// The top of the window: asks the core where the user stands (no account, locked, no team,
-// waiting for confirmation, ready) and shows exactly one screen for it. Locking throws away
-// every cached list and every piece of screen state by remounting the whole tree.
+// The top of the window: asks the core where the user stands (no account or logged out,
+// locked, no team, waiting for confirmation, ready) and shows exactly one screen for it.
+// Locking throws away every cached list and every piece of screen state by remounting the
+// whole tree.
 import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
 import type { AppState } from '../../shared/ipc-results.ts';
@@ -35,11 +36,15 @@ export function App() {
     refresh().catch((e) => setFatal(errorText(e)));
   }, [refresh]);
 
-  useBridgeEvent((event) => {
+  useBridgeEvent((event, payload) => {
     if (event === 'locked') {
       qc.clear();
       setEpoch((n) => n + 1);
-      setState((s) => (s ? { ...s, unlocked: false, team: null, fingerprint: null } : s));
+      // After a logout the window asks for a login, not for the password of the local copy.
+      const loggedOut = (payload as { reason?: unknown } | null)?.reason === 'logout';
+      setState((s) =>
+        s ? { ...s, unlocked: false, team: null, fingerprint: null, loggedIn: s.loggedIn && !loggedOut } : s,
+      );
       refresh().catch(() => undefined);
     } else if (event === 'unlocked') {
       refresh().catch(() => undefined);
@@ -82,7 +87,7 @@ export function App() {
 function Screens() {
   const { state } = useSession();
   let screen: ReactNode;
-  if (!state.hasAccount) screen = <FirstRun />;
+  if (!state.hasAccount || (!state.unlocked && !state.loggedIn)) screen = <FirstRun />;
   else if (!state.unlocked) screen = <Unlock />;
   else if (!state.team) screen = <TeamSetup />;
   else if (!state.team.role) screen = <Waiting />;

@@ -86,7 +86,7 @@ export class DesktopCore {
   }
 
   /** Locks: stops live sync, clears our clipboard value, zeroes every key. */
-  lock(reason: 'user' | 'idle' | 'suspend' | 'screen-lock' | 'quit' = 'user'): void {
+  lock(reason: 'user' | 'logout' | 'idle' | 'suspend' | 'screen-lock' | 'quit' = 'user'): void {
     this.stopWatch?.();
     this.stopWatch = null;
     this.autoLock.stop();

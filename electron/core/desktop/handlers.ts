@@ -28,6 +28,7 @@ export function appState(core: DesktopCore): AppState {
   const data = s.profile.data;
   const base: AppState = {
     hasAccount: !!data.userId,
+    loggedIn: s.isUnlocked ? s.hasSession : !!data.userId && !data.loggedOut,
     unlocked: s.isUnlocked,
     email: data.email ?? null,
     server: data.server ?? null,
@@ -89,7 +90,7 @@ export const handlers: Handlers = {
   },
   'account.logout': async (core) => {
     await core.service.logout();
-    core.lock('user');
+    core.lock('logout');
     return appState(core);
   },
   'server.startEmbedded': async (core) => {

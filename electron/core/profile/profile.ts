@@ -12,7 +12,7 @@
 // Every file the profile writes is created 0600, and a folder left looser (made by hand, by
 // an older version, or under a shared umask) is tightened when the profile opens, files
 // already in it included.
-import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Conf from 'conf';
 import type { EncryptedKeyset } from '../../../shared/formats.ts';
@@ -32,6 +32,10 @@ export interface ProfileData {
   name?: string;
   keyset?: EncryptedKeyset;
   currentTeam?: string;
+  /** Set by logout, cleared by the next login: the window asks for a login instead of the
+   *  password alone, and another account may then take this profile over. `unsent` counts
+   *  the queued edits still in the profile, which such a takeover would lose. */
+  loggedOut?: { unsent: number };
   settings: ProfileSettings;
 }
 
@@ -94,6 +98,18 @@ export class Profile {
 
   get cachePath(): string {
     return join(this.dir, 'cache.bin');
+  }
+
+  get itemLogPath(): string {
+    return join(this.dir, 'items.log');
+  }
+
+  /** Drops the account and its encrypted local copy (state and item log), keeping only the
+   *  device's settings, so another account can log in here as on a new device. */
+  forgetAccount(): void {
+    rmSync(this.cachePath, { force: true });
+    rmSync(this.itemLogPath, { force: true });
+    this.conf.store = { settings: this.conf.store.settings ?? DEFAULT_SETTINGS };
   }
 
   readCache(): Buffer | null {

@@ -4,7 +4,6 @@
 // Persistence is split in two so a one-item sync stays cheap at 10,000 items: the small
 // state (cursor, chain, vaults, keys, queue, session) is one envelope rewritten
 // atomically; items go to an append-only log of encrypted frames (profile/item-log.ts).
-import { join } from 'node:path';
 import type { ItemRecord } from '../../../shared/api.ts';
 import { stateFromJson, stateToJson } from '../../../shared/chain/state.ts';
 import { ad } from '../../../shared/formats.ts';
@@ -43,7 +42,7 @@ export class Unlocked {
   }
 
   private get logPath(): string {
-    return join(this.profile.dir, 'items.log');
+    return this.profile.itemLogPath;
   }
 
   private get logAd(): string {

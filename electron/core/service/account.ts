@@ -55,12 +55,7 @@ export async function login(profile: Profile, c: Credentials, fetchImpl?: typeof
   const http = new HttpClient({ baseUrl: c.server, fetch: fetchImpl });
   const answer = await opaqueLogin(http, email, c.password);
   const previous = profile.data;
-  if (previous.userId && previous.userId !== answer.user.id) {
-    throw new TesseraError(
-      'usage',
-      `this profile belongs to ${previous.email}; use another --profile for ${email}`,
-    );
-  }
+  if (previous.userId && previous.userId !== answer.user.id) takeOver(profile, email);
   const u = openProfile(profile, answer.keyset, c.password, answer.user.id, email, http.baseUrl, fetchImpl);
   profile.update({
     server: http.baseUrl,
@@ -68,11 +63,39 @@ export async function login(profile: Profile, c: Credentials, fetchImpl?: typeof
     userId: answer.user.id,
     name: answer.user.name,
     keyset: answer.keyset,
+    loggedOut: undefined,
   });
   u.cache.session = { token: answer.token, expiresAt: answer.expiresAt };
   await adoptTeams(u);
   u.save();
   return u;
+}
+
+/** Another account may log in on a profile that belongs to someone else once that account
+ *  logged out with nothing left to send; this is then a new device for the new account (the
+ *  old local copy is encrypted under the old password and of no use to it). Throws the reason
+ *  otherwise. Signup asks first, so it never creates an account the profile then refuses. */
+export function assertCanTakeOver(profile: Profile, email: string): void {
+  const previous = profile.data;
+  if (!previous.userId) return;
+  if (!previous.loggedOut)
+    throw new TesseraError(
+      'usage',
+      `this profile belongs to ${previous.email}: log out first, or use another --profile for ${email}`,
+    );
+  const unsent = previous.loggedOut.unsent;
+  if (unsent > 0)
+    throw new TesseraError(
+      'usage',
+      `${previous.email} logged out with ${unsent} edit${unsent === 1 ? '' : 's'} not yet sent to the server: ` +
+        `log in as ${previous.email} and sync them first`,
+    );
+}
+
+/** Runs only after the new account's login succeeded, so a wrong password forgets nothing. */
+function takeOver(profile: Profile, email: string): void {
+  assertCanTakeOver(profile, email);
+  profile.forgetAccount();
 }
 
 /** Offline unlock from the profile alone: the keyset and KDF salt stored at login. */

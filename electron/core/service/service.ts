@@ -49,6 +49,8 @@ export class TesseraService {
   }
 
   async signup(c: account.Credentials & { name: string }): Promise<void> {
+    // Before the server hears of it: an account this profile would then refuse helps nobody.
+    account.assertCanTakeOver(this.profile, c.email);
     await account.signup(c, this.options.fetch);
     try {
       await this.login(c);
@@ -85,9 +87,24 @@ export class TesseraService {
     this.unlocked = u;
   }
 
-  /** Ends the session on the server and forgets the token; the local vault stays for offline use. */
-  async logout(): Promise<void> {
+  /** Whether the unlocked profile holds a session token (the server may still refuse it). */
+  get hasSession(): boolean {
+    return !!this.unlocked?.cache.session;
+  }
+
+  /**
+   * Sends what is still queued (nothing syncs again until the next login), ends the session
+   * on the server and forgets the token. The local vault stays for offline use, and the
+   * profile is marked logged out, so the window asks for a login next and another account
+   * may then log in here. Returns the edits that could not be sent.
+   */
+  async logout(): Promise<{ unsent: number }> {
     const u = this.u;
+    for (const teamId of Object.keys(u.cache.teams)) {
+      if (!u.cache.session || u.team(teamId).queue.length === 0) continue;
+      // Best effort: what cannot go out now stays queued and is counted below.
+      await this.sync(teamId).catch(() => undefined);
+    }
     if (u.cache.session) {
       await u.http.request('POST', paths.logout, {}, z.unknown()).catch((e) => {
         if (
@@ -101,6 +118,9 @@ export class TesseraService {
       u.cache.session = null;
       u.save();
     }
+    const unsent = Object.values(u.cache.teams).reduce((n, t) => n + t.queue.length, 0);
+    this.profile.update({ loggedOut: { unsent } });
+    return { unsent };
   }
 
   /** Zeroes every key and drops the decrypted cache and the name index. */

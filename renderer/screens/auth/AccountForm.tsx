@@ -12,13 +12,14 @@ import { useAction } from '../../components/useAction.ts';
 interface Props {
   mode: 'create' | 'login';
   initialServer: string;
+  initialEmail?: string;
   onBack(): void;
 }
 
-export function AccountForm({ mode, initialServer, onBack }: Props) {
-  const { setState } = useSession();
+export function AccountForm({ mode, initialServer, initialEmail = '', onBack }: Props) {
+  const { state, setState } = useSession();
   const [server, setServer] = useState(initialServer);
-  const [email, setEmail] = useState('');
+  const [email, setEmail] = useState(initialEmail);
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const action = useAction();
@@ -46,6 +47,13 @@ export function AccountForm({ mode, initialServer, onBack }: Props) {
     <main className="centered">
       <form className="card" onSubmit={submit} noValidate aria-busy={action.busy}>
         <h1>{title}</h1>
+        {state.hasAccount && state.email && (
+          <p className="muted">
+            {creating
+              ? `You logged out of ${state.email}. A new account here makes this computer forget ${state.email}'s local copy.`
+              : `You logged out of ${state.email}. Log in again, or with another account (this computer then forgets ${state.email}'s local copy).`}
+          </p>
+        )}
         <Field
           label="Server URL"
           type="url"
@@ -62,7 +70,7 @@ export function AccountForm({ mode, initialServer, onBack }: Props) {
           onChange={(e) => setEmail(e.target.value)}
           autoComplete="username"
           required
-          autoFocus
+          autoFocus={!initialEmail}
         />
         {creating && (
           <Field
@@ -80,6 +88,7 @@ export function AccountForm({ mode, initialServer, onBack }: Props) {
           onChange={(e) => setPassword(e.target.value)}
           autoComplete={creating ? 'new-password' : 'current-password'}
           required
+          autoFocus={!!initialEmail}
         />
         {creating && <StrengthMeter value={password} />}
         {creating && (

@@ -1,6 +1,8 @@
 // Process: renderer (sandboxed window; talks to the core only through window.tessera).
 // First run on this machine: create an account, log in to an existing one, or start a team
-// server inside the app for a solo try-out (then create an account on it).
+// server inside the app for a solo try-out (then create an account on it). After a logout
+// it opens on the login form for the same account; Back offers the other choices, and any
+// other account may log in instead.
 import { useState } from 'react';
 import { call } from '../../bridge.ts';
 import { useSession } from '../../app/session.tsx';
@@ -12,7 +14,7 @@ type Mode = 'choose' | 'create' | 'login';
 
 export function FirstRun() {
   const { state } = useSession();
-  const [mode, setMode] = useState<Mode>('choose');
+  const [mode, setMode] = useState<Mode>(state.hasAccount ? 'login' : 'choose');
   const [server, setServer] = useState(state.server ?? state.embeddedServer ?? '');
   const start = useAction();
 
@@ -24,7 +26,14 @@ export function FirstRun() {
     });
 
   if (mode !== 'choose') {
-    return <AccountForm mode={mode} initialServer={server} onBack={() => setMode('choose')} />;
+    return (
+      <AccountForm
+        mode={mode}
+        initialServer={server}
+        initialEmail={mode === 'login' ? (state.email ?? '') : ''}
+        onBack={() => setMode('choose')}
+      />
+    );
   }
   return (
     <main className="centered">

@@ -1,6 +1,7 @@
 // Process: renderer (sandboxed window; talks to the core only through window.tessera).
 // Per-device settings: how soon the app locks itself, how soon a copied secret leaves the
-// clipboard, and the theme. Stored by the core in the local profile.
+// clipboard, and the theme. Stored by the core in the local profile. The account: log out,
+// or log in again when this device holds no session.
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { call } from '../../bridge.ts';
@@ -10,6 +11,7 @@ import { applyTheme } from '../../app/theme.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { Field, SelectField } from '../../components/Field.tsx';
 import { useAction } from '../../components/useAction.ts';
+import { LogInDialog } from '../auth/LogInDialog.tsx';
 
 type Theme = 'system' | 'light' | 'dark';
 
@@ -23,6 +25,7 @@ export function SettingsScreen() {
   const [saved, setSaved] = useState(false);
   const action = useAction();
   const logout = useAction();
+  const [loggingIn, setLoggingIn] = useState(false);
 
   useEffect(() => {
     if (!settings.data) return;
@@ -98,13 +101,25 @@ export function SettingsScreen() {
         <p>
           {state.email} <span className="muted">on {state.server}</span>
         </p>
-        <button
-          type="button"
-          onClick={() => void logout.run(() => call('account.logout', {}))}
-          disabled={logout.busy}
-        >
-          Log out
-        </button>
+        {state.loggedIn ? (
+          <button
+            type="button"
+            onClick={() => void logout.run(() => call('account.logout', {}))}
+            disabled={logout.busy}
+          >
+            Log out
+          </button>
+        ) : (
+          <>
+            <p className="muted">Not logged in to the team server: nothing syncs until you log in.</p>
+            <button type="button" className="primary" onClick={() => setLoggingIn(true)}>
+              Log in
+            </button>
+          </>
+        )}
+        {loggingIn && (
+          <LogInDialog onClose={() => setLoggingIn(false)} onLoggedIn={() => setLoggingIn(false)} />
+        )}
         <ErrorAlert error={logout.error} />
       </section>
     </>

@@ -1,0 +1,161 @@
+// Process: test (browser end-to-end).
+// Why this exists: the account flows a person goes through in the window around the daily
+// work, against the real core and a real team server: log out and log back in (the same
+// account, then another one on the same window), and logging in again from the Sync screen
+// when the server has ended the session. Steps share state and run in order; after a failed
+// step the rest are skipped, so the first failure is the one reported.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bodyText, type E2EEnv, type E2EUser, e2eRequired, e2eUnavailable, startE2E } from './harness.ts';
+import {
+  alert,
+  button,
+  dialog,
+  field,
+  gone,
+  heading,
+  navItem,
+  openScreen,
+  SLOW,
+  secretOption,
+  shownText,
+  signUpThroughUi,
+  visible,
+} from './ui.ts';
+import { bytes, type Person, signUp } from '../helpers/people.ts';
+
+const unavailable = e2eUnavailable();
+if (unavailable && e2eRequired()) throw new Error(`account e2e required but cannot run: ${unavailable}`);
+if (unavailable) console.warn(`account e2e skipped: ${unavailable}`);
+
+const SECRET = 'db-password';
+const BOB_SECRET = 'deploy-token';
+
+let env: E2EEnv;
+let alice: E2EUser;
+/** Another account on the same server, set up through its own core (not a window). */
+let bob: Person;
+let failed: string | null = null;
+
+function step(name: string, fn: () => Promise<void>, timeout = 180_000) {
+  it(
+    name,
+    async (ctx) => {
+      if (failed) ctx.skip(`an earlier step failed: ${failed}`);
+      try {
+        await fn();
+      } catch (e) {
+        failed = name;
+        throw e;
+      }
+    },
+    timeout,
+  );
+}
+
+/** From the Settings screen: Log out, and the window asks for a login (not for the password
+ *  of the local copy). */
+async function logOut(u: E2EUser): Promise<void> {
+  await openScreen(u.page, 'Settings');
+  await button(u.page, 'Log out').click();
+  await visible(heading(u.page, 'Log in'), SLOW);
+  expect(await heading(u.page, 'Unlock Tessera').count()).toBe(0);
+  expect(await u.dispatch('app.state', {})).toMatchObject({ unlocked: false, loggedIn: false });
+}
+
+async function logIn(u: E2EUser, email: string, password: string): Promise<void> {
+  const p = u.page;
+  await field(p, 'Email').fill(email);
+  await field(p, 'Password').fill(password);
+  await button(p, 'Log in').click();
+  await visible(navItem(p, 'Secrets'), SLOW);
+}
+
+describe.skipIf(!!unavailable)('desktop window: logging out and in again', () => {
+  beforeAll(async () => {
+    env = await startE2E();
+    alice = await env.openUser('alice', { settings: { autoLockMinutes: 60 } });
+    bob = await signUp(env.serverUrl, 'bob');
+    await bob.svc.createTeam('Bobs');
+    await bob.svc.createVault('ops');
+    await bob.svc.setSecret(`ops/${BOB_SECRET}`, bytes('tok-9d1e'));
+  }, 600_000);
+
+  afterAll(async () => {
+    bob?.svc.lock();
+    await env?.close();
+  }, 60_000);
+
+  step('alice signs up, creates a team, a vault and a secret', async () => {
+    const p = alice.page;
+    await signUpThroughUi(p, {
+      server: env.serverUrl,
+      email: alice.email,
+      name: 'alice',
+      password: alice.password,
+    });
+    await field(p, 'Team name').fill('Acme');
+    await button(p, 'Create team').click();
+    await visible(navItem(p, 'Secrets'), SLOW);
+    await alice.dispatch('vault.create', { name: 'prod' });
+    await alice.dispatch('secret.set', { ref: `prod/${SECRET}`, value: 'hunter2-4f9c' });
+    await visible(secretOption(p, SECRET), SLOW);
+  });
+
+  step('Log out shows a login for the same account; logging in brings the lists back, synced', async () => {
+    const p = alice.page;
+    await logOut(alice);
+    // The form is filled in for the account that logged out; only the password is missing.
+    expect(await shownText(field(p, 'Email'))).toBe(alice.email);
+    expect(await shownText(field(p, 'Server URL'))).toBe(env.serverUrl);
+    expect(await bodyText(p)).not.toContain(SECRET);
+    await logIn(alice, alice.email, alice.password);
+    await visible(secretOption(p, SECRET), SLOW);
+    expect(await alice.dispatch('app.state', {})).toMatchObject({ unlocked: true, loggedIn: true });
+    await openScreen(p, 'Sync');
+    await visible(p.getByText('Online', { exact: true }), SLOW);
+    await gone(p.getByText('Checking…'));
+    expect(await alert(p).count()).toBe(0);
+    expect(await bodyText(p)).not.toMatch(/not logged in/i);
+  });
+
+  step('after Log out, another account logs in on the same window and sees only its own team', async () => {
+    const p = alice.page;
+    await logOut(alice);
+    await logIn(alice, bob.email, new TextDecoder().decode(bob.password()));
+    await visible(p.getByText('Bobs', { exact: true }), SLOW);
+    expect(await alice.dispatch('app.state', {})).toMatchObject({ email: bob.email, loggedIn: true });
+    await openScreen(p, 'Sync');
+    await visible(p.getByText('Online', { exact: true }), SLOW);
+    expect(await alert(p).count()).toBe(0);
+    await openScreen(p, 'Secrets');
+    await visible(heading(p, 'Secrets'), SLOW);
+    await visible(p.getByText(/^\d+ secrets?$/), SLOW);
+    expect(await secretOption(p, SECRET).count()).toBe(0);
+    expect((await alice.dispatch('team.list', {})).map((t) => t.name)).toEqual(['Bobs']);
+
+    // And back to alice: her team comes back from the server.
+    await logOut(alice);
+    expect(await shownText(field(p, 'Email'))).toBe(bob.email);
+    await logIn(alice, alice.email, alice.password);
+    await visible(p.getByText('Acme', { exact: true }), SLOW);
+  });
+
+  step('a session the server ended: the Sync screen says so and logs in again from there', async () => {
+    const p = alice.page;
+    await env.server!.db.query(
+      'UPDATE sessions SET revoked_at = now() WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE email = $1)',
+      [alice.email],
+    );
+    await openScreen(p, 'Sync');
+    await visible(p.getByText('Online, not logged in', { exact: true }), SLOW);
+    expect(await bodyText(p)).not.toContain('tessera login');
+    await button(p, 'Log in').click();
+    const d = await visible(dialog(p));
+    await field(d, 'Password').fill(alice.password);
+    await button(d, 'Log in').click();
+    await gone(dialog(p), SLOW);
+    await visible(p.getByText('Online', { exact: true }), SLOW);
+    expect(await alert(p).count()).toBe(0);
+    expect(await alice.dispatch('app.state', {})).toMatchObject({ email: alice.email, loggedIn: true });
+  });
+});
