@@ -68,13 +68,14 @@ beforeAll(async () => {
   server.stderr?.on('data', (d) => {
     log += d;
   });
-  const deadline = Date.now() + 60_000;
+  // A loaded 2-core machine can take most of a minute to start tsx and PGlite.
+  const deadline = Date.now() + 110_000;
   while (!url && Date.now() < deadline) {
     url = /listening on (http:\/\/\S+)/.exec(log)?.[1] ?? '';
     await new Promise((r) => setTimeout(r, 100));
   }
   if (!url) throw new Error(`server did not start:\n${log}`);
-});
+}, 180_000);
 
 afterAll(async () => {
   if (server && server.exitCode === null) server.kill('SIGTERM');

@@ -1,6 +1,7 @@
 // Process: test. The whole flow through the real `tessera` command line against a real
 // team server: what a user types, what they see, and the exit codes of docs/design.md "The command line".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SecretView } from '../../shared/ipc-results.ts';
 import { type CliUser, cliUser, runCli } from '../helpers/cli.ts';
 import { startTestServer } from '../helpers/server.ts';
 
@@ -32,7 +33,8 @@ beforeAll(async () => {
     ok(r);
     expect(r.stdout).toMatch(/fingerprint [0-9A-F]{4}( [0-9A-F]{4}){7}/);
   }
-});
+  // Three CLI processes, each starting tsx and running Argon2id: slow on a busy machine.
+}, 300_000);
 
 afterAll(async () => {
   await srv?.close();
@@ -115,6 +117,23 @@ describe('tessera CLI, end to end', () => {
     expect(argvValue.stderr).toMatch(/--value-stdin or --generate/);
     const badRole = await alice.run(['vault', 'share', 'prod', '--with', bob.email, '--role', 'god']);
     expect(badRole.code).toBe(1);
+  });
+
+  it('a new value keeps the rotation interval; --no-rotate-every clears it', async () => {
+    const rotation = async () => {
+      const r = await carol.run(['secret', 'list', 'prod', '--json']);
+      ok(r);
+      return (JSON.parse(r.stdout) as SecretView[]).find((x) => x.name === 'rotating')?.rotateEveryDays;
+    };
+    ok(await carol.run(['secret', 'set', 'prod/rotating', '--generate', '16', '--rotate-every', '30d']));
+    ok(await alice.run(['secret', 'set', 'prod/rotating', '--value-stdin'], { stdin: 'second' }));
+    expect(await rotation()).toBe(30);
+    ok(
+      await alice.run(['secret', 'set', 'prod/rotating', '--value-stdin', '--no-rotate-every'], {
+        stdin: 'third',
+      }),
+    );
+    expect(await rotation()).toBeUndefined();
   });
 
   it('generates a password, keeps history, and removes', async () => {
