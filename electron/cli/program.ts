@@ -91,20 +91,33 @@ export function buildProgram(runServer: ServerCommand): Command {
 
   program
     .command('login')
-    .description('log this profile in on a team server (a new device fetches its encrypted keys)')
+    .description(
+      'log this profile in on a team server and sync its teams (a new device fetches its encrypted keys and vaults)',
+    )
     .requiredOption('--server <url>')
     .requiredOption('--email <email>')
     .action(async (o: { server: string; email: string }) => {
       const c = ctx();
       const password = await readPassword(!!program.opts().passwordStdin);
+      let synced: Awaited<ReturnType<TesseraService['login']>>;
       try {
-        await c.service.login({ ...o, password });
+        synced = await c.service.login({ ...o, password });
       } finally {
         wipe(password);
       }
       const me = c.service.whoami();
       c.service.lock();
-      c.out.result(me, () => `logged in as ${me.email}`);
+      // The login stands whatever the sync met; what it could not do, the next sync retries.
+      for (const t of synced)
+        if (t.error) c.out.note(`team ${t.team}: not synced: ${t.error.message}`);
+        else if (t.offline)
+          c.out.note(`team ${t.team}: offline; run \`tessera sync\` when the server is back`);
+      c.out.result({ ...me, synced }, () => [
+        `logged in as ${me.email}`,
+        ...synced
+          .filter((t) => !t.error && !t.offline)
+          .map((t) => `synced ${t.team} to revision ${t.revision}`),
+      ]);
     });
 
   program

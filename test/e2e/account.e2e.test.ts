@@ -1,11 +1,21 @@
 // Process: test (browser end-to-end).
 // Why this exists: the account flows a person goes through in the window around the daily
 // work, against the real core and a real team server: log out and log back in (the same
-// account, then another one on the same window), and logging in again from the Sync screen
-// when the server has ended the session. Steps share state and run in order; after a failed
+// account, then another one on the same window), logging in again from the Sync screen when
+// the server has ended the session, and a second device whose login brings the lists with it
+// (also when the server goes away right after the login). Steps share state and run in order; after a failed
 // step the rest are skipped, so the first failure is the one reported.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bodyText, type E2EEnv, type E2EUser, e2eRequired, e2eUnavailable, startE2E } from './harness.ts';
+import {
+  bodyText,
+  type E2EEnv,
+  type E2EUser,
+  e2eRequired,
+  e2eUnavailable,
+  now,
+  setField,
+  startE2E,
+} from './harness.ts';
 import {
   alert,
   button,
@@ -35,6 +45,18 @@ let alice: E2EUser;
 /** Another account on the same server, set up through its own core (not a window). */
 let bob: Person;
 let failed: string | null = null;
+/** While set, the core of the window that uses flakyFetch cannot pull (as if the server had
+ *  gone away right after the login answered). */
+let cutPulls = false;
+const flakyFetch: typeof fetch = (input, init) => {
+  const url = input instanceof Request ? input.url : String(input);
+  if (cutPulls && url.includes('/changes')) return Promise.reject(new TypeError('fetch failed'));
+  return fetch(input, init);
+};
+
+/** How many times a window asked for a sync since `t` (the Sync screen and 'Sync now' do). */
+const syncCallsSince = (u: E2EUser, t: number) =>
+  u.calls.filter((c) => c.channel === 'sync.now' && c.start >= t).length;
 
 function step(name: string, fn: () => Promise<void>, timeout = 180_000) {
   it(
@@ -121,23 +143,25 @@ describe.skipIf(!!unavailable)('desktop window: logging out and in again', () =>
   step('after Log out, another account logs in on the same window and sees only its own team', async () => {
     const p = alice.page;
     await logOut(alice);
+    const loginAt = now();
     await logIn(alice, bob.email, new TextDecoder().decode(bob.password()));
     await visible(p.getByText('Bobs', { exact: true }), SLOW);
     expect(await alice.dispatch('app.state', {})).toMatchObject({ email: bob.email, loggedIn: true });
+    // This window is a new device for bob: the login synced, so his secret is listed at once.
+    await visible(secretOption(p, BOB_SECRET));
+    expect(syncCallsSince(alice, loginAt)).toBe(0);
+    expect(await secretOption(p, SECRET).count()).toBe(0);
+    expect((await alice.dispatch('team.list', {})).map((t) => t.name)).toEqual(['Bobs']);
     await openScreen(p, 'Sync');
     await visible(p.getByText('Online', { exact: true }), SLOW);
     expect(await alert(p).count()).toBe(0);
-    await openScreen(p, 'Secrets');
-    await visible(heading(p, 'Secrets'), SLOW);
-    await visible(p.getByText(/^\d+ secrets?$/), SLOW);
-    expect(await secretOption(p, SECRET).count()).toBe(0);
-    expect((await alice.dispatch('team.list', {})).map((t) => t.name)).toEqual(['Bobs']);
 
-    // And back to alice: her team comes back from the server.
+    // And back to alice: her team and her secret come back from the server.
     await logOut(alice);
     expect(await shownText(field(p, 'Email'))).toBe(bob.email);
     await logIn(alice, alice.email, alice.password);
     await visible(p.getByText('Acme', { exact: true }), SLOW);
+    await visible(secretOption(p, SECRET));
   });
 
   step('a session the server ended: the Sync screen says so and logs in again from there', async () => {
@@ -157,5 +181,43 @@ describe.skipIf(!!unavailable)('desktop window: logging out and in again', () =>
     await visible(p.getByText('Online', { exact: true }), SLOW);
     expect(await alert(p).count()).toBe(0);
     expect(await alice.dispatch('app.state', {})).toMatchObject({ email: alice.email, loggedIn: true });
+  });
+
+  step(
+    'a second device: logging in lists the vaults and secrets at once, without the Sync screen',
+    async () => {
+      const laptop = await env.openUser('alice-laptop', { settings: { autoLockMinutes: 60 } });
+      const p = laptop.page;
+      await visible(heading(p, 'Welcome to Tessera'));
+      await button(p, 'Log in').click();
+      await field(p, 'Server URL').fill(env.serverUrl);
+      const loginAt = now();
+      await logIn(laptop, alice.email, alice.password);
+      await visible(secretOption(p, SECRET));
+      expect(await bodyText(p)).not.toContain('No vaults yet');
+      expect(syncCallsSince(laptop, loginAt)).toBe(0);
+      await setField(field(p, 'Vault'), 'prod');
+    },
+  );
+
+  step('a login whose sync finds the server gone still logs in; the next sync brings the lists', async () => {
+    const phone = await env.openUser('alice-phone', { settings: { autoLockMinutes: 60 }, fetch: flakyFetch });
+    const p = phone.page;
+    await visible(heading(p, 'Welcome to Tessera'));
+    await button(p, 'Log in').click();
+    await field(p, 'Server URL').fill(env.serverUrl);
+    cutPulls = true;
+    try {
+      await logIn(phone, alice.email, alice.password);
+      expect(await alert(p).count()).toBe(0);
+      expect(await phone.dispatch('app.state', {})).toMatchObject({ unlocked: true, loggedIn: true });
+      expect(await secretOption(p, SECRET).count()).toBe(0);
+    } finally {
+      cutPulls = false;
+    }
+    await openScreen(p, 'Sync');
+    await visible(p.getByText('Online', { exact: true }), SLOW);
+    await openScreen(p, 'Secrets');
+    await visible(secretOption(p, SECRET), SLOW);
   });
 });

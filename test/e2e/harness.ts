@@ -386,6 +386,8 @@ export interface OpenUserOptions {
   settings?: IpcArgs<'settings.set'>;
   /** An existing profile folder (default: a fresh temp folder, removed on close). */
   profileDir?: string;
+  /** The core's fetch, for a test that cuts the network under it (default: the real one). */
+  fetch?: typeof fetch;
 }
 
 export interface E2EEnv {
@@ -440,6 +442,7 @@ async function openUser(env: E2EEnv, name: string, o: OpenUserOptions): Promise<
     profileDir,
     clipboard,
     timers: o.timers,
+    fetch: o.fetch,
     emit: (event, payload) => {
       events.push({ event, payload, at: now() });
       const p = page;

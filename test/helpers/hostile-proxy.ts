@@ -12,6 +12,8 @@ export interface HostileProxy {
   tamper: Tamper | null;
   /** Every answer body seen, newest last, for replay attacks. */
   seen: { method: string; path: string; body: unknown }[];
+  /** Set to answer a request 503 without forwarding it, as a server gone away would. */
+  refuse: ((req: { method: string; path: string }) => boolean) | null;
   close(): Promise<void>;
 }
 
@@ -22,9 +24,13 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 export async function startHostileProxy(target: string): Promise<HostileProxy> {
-  const proxy: HostileProxy = { url: '', tamper: null, seen: [], close: async () => {} };
+  const proxy: HostileProxy = { url: '', tamper: null, seen: [], refuse: null, close: async () => {} };
   const server: Server = createServer(async (req, res) => {
     try {
+      if (proxy.refuse?.({ method: req.method ?? 'GET', path: req.url ?? '/' })) {
+        res.writeHead(503).end();
+        return;
+      }
       const body = await readBody(req);
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) {

@@ -150,12 +150,12 @@ async function adoptTeams(u: Unlocked): Promise<void> {
     // A new device knows the team id only from the server, but the chain must hash to that id
     // and confirm this very account with its own keys, so no server can put it in a team of
     // its making under someone else's root without that root's signatures.
-    const chain = await fetchVerifiedChain(u, t.id);
+    const { chain, keyHashes } = await fetchVerifiedChain(u, t.id);
     const mine = publicKeyset(u.keyring.account);
     const m = activeMember(chain, u.userId);
     if (!m || m.keys.boxPublicKey !== mine.boxPublicKey || m.keys.signPublicKey !== mine.signPublicKey)
       continue;
-    u.cache.teams[t.id] = emptyTeamState(chain);
+    u.cache.teams[t.id] = { ...emptyTeamState(chain), keyHashes };
     if (!u.profile.data.currentTeam) u.profile.update({ currentTeam: t.id });
   }
 }

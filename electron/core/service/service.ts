@@ -4,7 +4,7 @@
 // when to pull and push. Shells pass their platform pieces (fetch, profile folder) in.
 import { z } from 'zod';
 import { paths } from '../../../shared/api.ts';
-import { TesseraError } from '../../../shared/errors.ts';
+import { type ErrorCode, TesseraError } from '../../../shared/errors.ts';
 import type { TeamRole, VaultRole } from '../../../shared/roles.ts';
 import { fingerprint, publicKeyset } from '../crypto/index.ts';
 import { Profile } from '../profile/profile.ts';
@@ -32,6 +32,17 @@ export interface SyncResult extends Omit<PushResult, 'offline'> {
   revision: number;
   keysSealed: number;
 }
+
+/** What the sync after a login did for one team. */
+export interface LoginSync {
+  team: string;
+  offline: boolean;
+  revision: number;
+  /** Set when the sync was refused; the login still stands. */
+  error?: { code: ErrorCode; message: string };
+}
+
+const internalError = { code: 'internal' as const, message: 'the sync failed; the next sync tries again' };
 
 export class TesseraService {
   readonly profile: Profile;
@@ -66,9 +77,23 @@ export class TesseraService {
     }
   }
 
-  async login(c: account.Credentials): Promise<void> {
+  /** Logs in, then syncs every team of the profile, so a new device shows its vaults and
+   *  secrets at once. The login stands whatever the sync meets: offline, a team that has not
+   *  confirmed this account yet, or a refusal, each reported per team for the next sync. */
+  async login(c: account.Credentials): Promise<LoginSync[]> {
     this.lock();
     this.opened(await account.login(this.profile, c, this.options.fetch));
+    const out: LoginSync[] = [];
+    for (const { id, name } of this.teams()) {
+      try {
+        const r = await this.sync(id);
+        out.push({ team: name, offline: r.offline, revision: r.revision });
+      } catch (e) {
+        const error = e instanceof TesseraError ? { code: e.code, message: e.message } : undefined;
+        out.push({ team: name, offline: false, revision: 0, error: error ?? internalError });
+      }
+    }
+    return out;
   }
 
   async unlock(password: Uint8Array): Promise<void> {

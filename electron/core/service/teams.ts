@@ -23,6 +23,7 @@ import { chainCrypto, signLink } from '../crypto/chain.ts';
 import { fingerprint, normaliseFingerprint, publicKeyset } from '../crypto/index.ts';
 import type { Unlocked } from '../profile/unlocked.ts';
 import type { ChainBatch } from '../sync/chain-batch.ts';
+import { keyHashesFor } from '../sync/pull.ts';
 import { emptyTeamState } from '../vault/state.ts';
 
 const ok = z.unknown();
@@ -50,8 +51,14 @@ export async function createTeam(u: Unlocked, name: string): Promise<TeamInfo & 
   return { id: chain.team, name, inviteCode: inviteCodeOf(chain.team) };
 }
 
-/** Fetches the whole chain and verifies it from link 1 against the team id given out of band. */
-export async function fetchVerifiedChain(u: Unlocked, teamId: string): Promise<ChainState> {
+/** Fetches the whole chain and verifies it from link 1 against the team id given out of band.
+ *  Also returns the hash of every vault key the chain seals to this account: a later pull
+ *  brings only the links after this head, so keys sealed before it (to this account on another
+ *  device) are vouched for here or never, and a new device could not open its own vaults. */
+export async function fetchVerifiedChain(
+  u: Unlocked,
+  teamId: string,
+): Promise<{ chain: ChainState; keyHashes: Record<string, string> }> {
   const reply = await u.http.request('GET', paths.chain(teamId, 0), undefined, chainReply).catch((e) => {
     if (e instanceof TesseraError && e.code === 'not_found')
       throw new TesseraError(
@@ -63,7 +70,8 @@ export async function fetchVerifiedChain(u: Unlocked, teamId: string): Promise<C
   try {
     if (reply.links.length !== reply.seq)
       throw new ChainError(1, `the server sent ${reply.links.length} of ${reply.seq} links`);
-    return verifyChain(chainCrypto, reply.links, teamId);
+    const chain = verifyChain(chainCrypto, reply.links, teamId);
+    return { chain, keyHashes: keyHashesFor(u.userId, reply.links) };
   } catch (e) {
     if (e instanceof ChainError)
       throw new TesseraError('tampered', `team ${teamId}: ${e.message}; not joined`);
@@ -92,11 +100,11 @@ export async function accept(u: Unlocked, code: string): Promise<TeamInfo> {
       `${JSON.stringify(code)} is not an invite code: ask the admin who invited you for it`,
     );
   }
-  const chain = await fetchVerifiedChain(u, teamId);
+  const { chain, keyHashes } = await fetchVerifiedChain(u, teamId);
   if (!chain.invites.has(u.email) && !activeMember(chain, u.userId))
     throw new TesseraError('not_found', `team ${chain.name} has no invitation for ${u.email}`);
   await u.http.request('POST', paths.accept(teamId), {}, ok);
-  u.cache.teams[teamId] = emptyTeamState(chain);
+  u.cache.teams[teamId] = { ...emptyTeamState(chain), keyHashes };
   if (!u.profile.data.currentTeam) u.profile.update({ currentTeam: teamId });
   u.save();
   return { id: teamId, name: chain.name };
