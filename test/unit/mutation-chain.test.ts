@@ -34,12 +34,13 @@ import {
   ChainError,
   checkExtends,
   extendChain,
+  sodiumChainCrypto,
   verifyChain,
   verifyGenesis,
 } from '../../shared/chain/verify.ts';
 import { fromB64, toB64, utf8 } from '../../shared/encoding.ts';
 import { chainCrypto, signLink } from '../../electron/core/crypto/chain.ts';
-import { initSodium } from '../../electron/core/crypto/sodium.ts';
+import { initSodium, sodium } from '../../electron/core/crypto/sodium.ts';
 import { type Actor, actor, Chain, fakeKeyHash } from '../helpers/chain.ts';
 
 beforeAll(async () => {
@@ -784,6 +785,18 @@ describe('the verifier', () => {
     refusedAs(() => verifyGenesis(credulous, genesis(root, {}, { keys: longKey })), 1, bad);
     const notB64 = { ...root.keys, signPublicKey: 'A' };
     refusedAs(() => verifyGenesis(credulous, genesis(root, {}, { keys: notB64 })), 1, bad);
+  });
+
+  it('the libsodium adapter verifies Ed25519, says no instead of throwing, and hashes with BLAKE2b-256', () => {
+    const c = sodiumChainCrypto(sodium);
+    const kp = sodium().crypto_sign_keypair();
+    const msg = utf8('a link');
+    const sig = sodium().crypto_sign_detached(msg, kp.privateKey);
+    expect(c.verify(sig, msg, kp.publicKey)).toBe(true);
+    expect(c.verify(sig, utf8('another link'), kp.publicKey)).toBe(false);
+    expect(c.verify(sig.subarray(0, 10), msg, kp.publicKey)).toBe(false);
+    expect(c.verify(sig, msg, kp.publicKey.subarray(0, 3))).toBe(false);
+    expect(toB64(c.hash(msg))).toBe(toB64(sodium().crypto_generichash(32, msg, null)));
   });
 
   it('the real crypto never throws on malformed input: it says no', () => {
