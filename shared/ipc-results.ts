@@ -71,6 +71,8 @@ export interface SecretView {
   pending: boolean;
   /** Set on a conflict copy: the id of the item it conflicted with. */
   conflictOf?: string;
+  /** How often the team means to change it, in days, if anyone set that. */
+  rotateEveryDays?: number;
 }
 
 export interface VersionView {

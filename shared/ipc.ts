@@ -7,15 +7,24 @@ import { z } from 'zod';
 import { TEAM_ROLES, VAULT_ROLES } from './roles.ts';
 
 const text = (max = 200) => z.string().trim().min(1).max(max);
-const ref = z.string().min(3).max(400).regex(/^[^/]+\/.+$/, 'expected VAULT/NAME');
+const ref = z
+  .string()
+  .min(3)
+  .max(400)
+  .regex(/^[^/]+\/.+$/, 'expected VAULT/NAME');
 /** Passwords and secret values cross the bridge as strings because that is what an <input>
  *  holds; the core turns them into bytes at once and the renderer drops its copy. */
-const secretText = z.string().min(1).max(64 * 1024);
+const secretText = z
+  .string()
+  .min(1)
+  .max(64 * 1024);
 const empty = z.object({}).strict();
 
 export const ipcCalls = {
   'app.state': empty,
-  'account.signup': z.object({ server: z.string().url(), email: z.email(), name: text(), password: secretText }).strict(),
+  'account.signup': z
+    .object({ server: z.string().url(), email: z.email(), name: text(), password: secretText })
+    .strict(),
   'account.login': z.object({ server: z.string().url(), email: z.email(), password: secretText }).strict(),
   'account.unlock': z.object({ password: secretText }).strict(),
   'account.lock': empty,
@@ -45,8 +54,13 @@ export const ipcCalls = {
   'secret.reveal': z.object({ ref, version: z.number().int().positive().optional() }).strict(),
   /** The value goes from the core to the clipboard directly; the renderer never sees it. */
   'secret.copy': z.object({ ref }).strict(),
+  /** Metadata left out stays as the secret had it; `rotateEveryDays: null` clears the interval. */
   'secret.set': z
-    .object({ ref, value: secretText, rotateEveryDays: z.number().int().min(1).max(3650).optional() })
+    .object({
+      ref,
+      value: secretText,
+      rotateEveryDays: z.number().int().min(1).max(3650).nullable().optional(),
+    })
     .strict(),
   'secret.generate': z.object({ length: z.number().int().min(8).max(128) }).strict(),
   'secret.remove': z.object({ ref }).strict(),

@@ -21,30 +21,46 @@ export function registerSecretCommands(program: Command, ctx: () => Context, h: 
     .description('set VAULT/NAME from stdin or a generated password')
     .option('--value-stdin', 'read the value from stdin')
     .option('--generate <length>', 'generate a random password of this length', (v) => Number(v))
-    .option('--rotate-every <days>', 'rotation interval, e.g. 30d')
-    .action(async (ref: string, o: { valueStdin?: boolean; generate?: number; rotateEvery?: string }) => {
-      const c = ctx();
-      if (!!o.valueStdin === (o.generate !== undefined)) {
-        throw new TesseraError(
-          'usage',
-          'pass exactly one of --value-stdin or --generate LEN (values never go on the command line)',
-        );
-      }
-      const rotateEveryDays = o.rotateEvery ? h.parseDays(o.rotateEvery) : undefined;
-      const value = o.valueStdin ? await h.readStdinBytes() : h.generatePassword(o.generate!);
-      try {
-        const r = await c.unlocked((s) =>
-          s.setSecret(ref, value, rotateEveryDays ? { rotateEveryDays } : {}, c.team),
-        );
-        if (r.offline)
-          c.out.note(
-            `server unreachable: the edit is kept, encrypted, and ${r.remaining} edit(s) wait for the next sync`,
+    .option(
+      '--rotate-every <days>',
+      'rotation interval, e.g. 30d (an existing secret keeps its own if left out)',
+    )
+    .option('--no-rotate-every', 'clear the rotation interval')
+    .action(
+      async (ref: string, o: { valueStdin?: boolean; generate?: number; rotateEvery?: string | false }) => {
+        const c = ctx();
+        if (!!o.valueStdin === (o.generate !== undefined)) {
+          throw new TesseraError(
+            'usage',
+            'pass exactly one of --value-stdin or --generate LEN (values never go on the command line)',
           );
-        reportSync(c.out, r);
-      } finally {
-        wipe(value);
-      }
-    });
+        }
+        // Left out: the secret keeps the interval it has (a new one has none).
+        const meta =
+          o.rotateEvery === false
+            ? { rotateEveryDays: null }
+            : o.rotateEvery === undefined
+              ? {}
+              : { rotateEveryDays: h.parseDays(o.rotateEvery) };
+        const value = o.valueStdin ? await h.readStdinBytes() : h.generatePassword(o.generate!);
+        try {
+          const r = await c.unlocked(async (s) => {
+            // Pull first: a secret another member made since this profile last synced is
+            // then written as its next version, keeping its metadata, not as a second
+            // secret of the same name. Offline, the local copy decides.
+            await s.sync(c.team);
+            return s.setSecret(ref, value, meta, c.team);
+          });
+          if (r.offline)
+            c.out.note(
+              `server unreachable: the edit is kept, encrypted, and ${r.remaining} edit(s) wait for the next sync`,
+            );
+          reportSync(c.out, r);
+        } finally {
+          wipe(value);
+        }
+      },
+    );
 
   secret
     .command('get <ref>')
@@ -79,7 +95,10 @@ export function registerSecretCommands(program: Command, ctx: () => Context, h: 
       return s.listSecrets(vault, c.team);
     });
     c.out.result(items, () =>
-      items.map((i) => `${i.vault}/${i.name}${i.pending ? '\t(not yet synced)' : ''}`),
+      items.map(
+        (i) =>
+          `${i.vault}/${i.name}${i.rotateEveryDays ? `\trotate every ${i.rotateEveryDays}d` : ''}${i.pending ? '\t(not yet synced)' : ''}`,
+      ),
     );
   });
 

@@ -438,6 +438,33 @@ describe.skipIf(!!unavailable)('desktop window: two people, the real core, a rea
     expect(latency).toBeLessThan(PUSH_BUDGET_MS);
   });
 
+  step('an edit keeps the rotation interval; emptying the field clears it', async () => {
+    const p = alice.page;
+    const rotationOf = async (u: E2EUser) =>
+      (await u.dispatch('secret.list', {})).find((x) => x.name === SECRET)?.rotateEveryDays;
+    await openScreen(p, 'Secrets');
+    await openSecret(p, SECRET);
+    await visible(p.getByText('Rotate every 30 days'));
+    // The dialog starts from what the secret has; a new value alone leaves it as it was.
+    await button(p, 'Edit').click();
+    expect(await field(await visible(dialog(p)), 'Rotate every (days)').inputValue()).toBe('30');
+    await fillSecretDialog(p, { value: VALUE_2 });
+    expect(await rotationOf(alice)).toBe(30);
+    await visible(p.getByText('Rotate every 30 days'));
+    const version = (await alice.dispatch('secret.list', {})).find((x) => x.name === SECRET)!.version;
+    await eventually("bob's copy of the new version, with the interval", async () => {
+      const b = (await bob.dispatch('secret.list', {})).find((x) => x.name === SECRET);
+      return b?.version === version && b.rotateEveryDays === 30;
+    });
+
+    await button(p, 'Edit').click();
+    const d = await visible(dialog(p));
+    await field(d, 'Rotate every (days)').fill('');
+    await fillSecretDialog(p, { value: VALUE_2 });
+    expect(await rotationOf(alice)).toBeUndefined();
+    await gone(p.getByText(/Rotate every/));
+  });
+
   step('keyboard: Tab reaches the search box and then the secrets list', async () => {
     const p = alice.page;
     await openScreen(p, 'Secrets');

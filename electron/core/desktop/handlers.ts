@@ -175,7 +175,11 @@ export const handlers: Handlers = {
   },
   'secret.set': async (core, a) =>
     withBytes(a.value, (value) =>
-      core.service.setSecret(a.ref, value, a.rotateEveryDays ? { rotateEveryDays: a.rotateEveryDays } : {}),
+      core.service.setSecret(
+        a.ref,
+        value,
+        a.rotateEveryDays === undefined ? {} : { rotateEveryDays: a.rotateEveryDays },
+      ),
     ),
   'secret.generate': async (_core, a) => {
     const value = generatePassword(a.length);

@@ -44,6 +44,7 @@ export function listSecrets(index: Map<string, IndexedItem>, vaults: VaultSummar
       version: it.version,
       pending: it.pending,
       conflictOf: it.header.conflictOf,
+      ...(it.header.rotateEveryDays ? { rotateEveryDays: it.header.rotateEveryDays } : {}),
     });
   }
   return out.sort((a, b) => byName.compare(a.vault, b.vault) || byName.compare(a.name, b.name));
@@ -64,6 +65,26 @@ export function readSecret(
   return decryptRecord((vault, g) => u.keyring.vaultKey(vault, g), teamId, rec, true).value!;
 }
 
+/** What a write may change besides the value. A field left out keeps what the secret had;
+ *  `rotateEveryDays: null` clears it. */
+export interface SecretMeta {
+  deleted?: boolean;
+  conflictOf?: string;
+  rotateEveryDays?: number | null;
+}
+
+/** The header of a new version: the previous version's metadata (a new value or a tombstone
+ *  does not drop a rotation interval), then what this write changes. */
+export function nextHeader(previous: ItemHeader | undefined, name: string, meta: SecretMeta, author: string) {
+  const { name: _name, deleted: _deleted, updatedBy: _by, ...kept } = previous ?? { name };
+  const header: ItemHeader = { ...kept, name, updatedBy: author };
+  if (meta.deleted) header.deleted = true;
+  if (meta.conflictOf !== undefined) header.conflictOf = meta.conflictOf;
+  if (meta.rotateEveryDays === null) delete header.rotateEveryDays;
+  else if (meta.rotateEveryDays !== undefined) header.rotateEveryDays = meta.rotateEveryDays;
+  return header;
+}
+
 /** Encrypts and queues a new version (or a tombstone). Returns the item id. */
 export function writeSecret(
   u: Unlocked,
@@ -72,7 +93,7 @@ export function writeSecret(
   vaultRef: string,
   name: string,
   value: Uint8Array,
-  meta: Omit<ItemHeader, 'name'> = {},
+  meta: SecretMeta = {},
 ): string {
   const v = resolveVault(u, teamId, vaultRef);
   if (!mayInVault(v.role, 'item.write'))
@@ -91,7 +112,7 @@ export function writeSecret(
   const version = baseVersion + 1;
   const key = u.keyring.vaultKey(v.id, v.generation);
   if (!key) throw new TesseraError('forbidden', `no key for vault ${v.name} yet`);
-  const header: ItemHeader = { ...meta, name, updatedBy: u.email };
+  const header = nextHeader(existing?.header, name, meta, u.email);
   const plain = encodeItem(header, value);
   const envelope = sealEnvelope(key, plain, ad.item(teamId, v.id, id, v.generation, version));
   wipe(plain);

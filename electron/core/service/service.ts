@@ -13,7 +13,6 @@ import { ChainBatch } from '../sync/chain-batch.ts';
 import { pullTeam, restoreVaultKeys } from '../sync/pull.ts';
 import { type PushResult, pushTeam } from '../sync/push.ts';
 import { buildIndex, type IndexedItem, indexOne } from '../vault/index.ts';
-import type { ItemHeader } from '../vault/item-payload.ts';
 import * as account from './account.ts';
 import * as groups from './groups.ts';
 import * as keys from './keys.ts';
@@ -402,11 +401,12 @@ export class TesseraService {
     return secrets.readSecret(this.u, teamId, this.index(teamId), vault, name);
   }
 
-  /** Encrypts and queues the value, then tries to deliver it. Offline, it stays queued. */
+  /** Encrypts and queues the value, then tries to deliver it. Offline, it stays queued. The
+   *  secret keeps its metadata except what `meta` changes. */
   async setSecret(
     ref: string,
     value: Uint8Array,
-    meta: Omit<ItemHeader, 'name'> = {},
+    meta: secrets.SecretMeta = {},
     team?: string,
   ): Promise<SyncResult> {
     const teamId = this.u.teamId(team);

@@ -21,6 +21,8 @@ interface Props {
   headingRef?: Ref<HTMLHeadingElement>;
 }
 
+const days = (n: number) => (n === 1 ? '1 day' : `${n} days`);
+
 export function SecretDetail({ secret, vault, copyState, onCopied, onEdit, onDelete, headingRef }: Props) {
   const ref = refOf(secret);
   const reveal = useReveal(ref, secret.version);
@@ -44,7 +46,8 @@ export function SecretDetail({ secret, vault, copyState, onCopied, onEdit, onDel
         {secret.name}
       </h2>
       <p className="muted">
-        {secret.vault} · v{secret.version}{' '}
+        {secret.vault} · v{secret.version}
+        {secret.rotateEveryDays ? <span> · Rotate every {days(secret.rotateEveryDays)}</span> : null}{' '}
         {secret.pending && <span className="badge pending">not synced</span>}{' '}
         {secret.conflictOf && <span className="badge conflict">conflict</span>}
       </p>

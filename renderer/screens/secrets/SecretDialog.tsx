@@ -26,7 +26,8 @@ export function SecretDialog({ editing, vaults, defaultVaultId, onClose, onSaved
   const [name, setName] = useState(editing?.name ?? '');
   const [value, setValue] = useState('');
   const [show, setShow] = useState(false);
-  const [rotate, setRotate] = useState('');
+  // An edit starts from what the secret has: a field left as it was keeps it.
+  const [rotate, setRotate] = useState(editing?.rotateEveryDays ? String(editing.rotateEveryDays) : '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -52,10 +53,12 @@ export function SecretDialog({ editing, vaults, defaultVaultId, onClose, onSaved
     setBusy(true);
     setError(null);
     try {
+      // Emptied on an edit: the secret no longer has an interval.
+      const cleared = days === undefined && !!editing?.rotateEveryDays;
       const args = {
         ref: refOf({ vaultId, name: trimmed }),
         value,
-        ...(days ? { rotateEveryDays: days } : {}),
+        ...(days ? { rotateEveryDays: days } : cleared ? { rotateEveryDays: null } : {}),
       };
       const result = await call('secret.set', args);
       setValue('');
