@@ -6,17 +6,7 @@
 // protocol handler before the window loads. It is the only shell file that imports the
 // server (for the embedded try-out server), and only lazily.
 import { join } from 'node:path';
-import {
-  app,
-  BrowserWindow,
-  clipboard,
-  ipcMain,
-  Menu,
-  Notification,
-  powerMonitor,
-  protocol,
-  session,
-} from 'electron';
+import { app, BrowserWindow, clipboard, ipcMain, Menu, powerMonitor, protocol, session } from 'electron';
 import { realTimers } from './core/desktop/auto-lock.ts';
 import { DesktopCore } from './core/desktop/desktop-core.ts';
 import { defaultProfileDir } from './core/profile/default-dir.ts';
@@ -104,9 +94,6 @@ function start(): void {
       profileDir: paths.profileDir,
       clipboard: clipboardPort,
       emit,
-      notify: (title, body) => {
-        if (Notification.isSupported()) new Notification({ title, body }).show();
-      },
       startEmbeddedServer: () => embedded.start(),
     });
     core = desktop;

@@ -51,7 +51,6 @@ export interface VaultView {
   name: string;
   role: VaultRole;
   generation: number;
-  breakGlass: boolean;
   readable: boolean;
 }
 

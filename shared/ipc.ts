@@ -88,10 +88,19 @@ export function isIpcChannel(x: unknown): x is IpcChannel {
 
 /** Every answer crosses the bridge as data, never as a thrown object (Electron strips error
  *  fields), so the renderer can show the code and the message. */
-export type IpcResult<T = unknown> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+export type IpcResult<T = unknown> =
+  | { ok: true; value: T }
+  | { ok: false; error: { code: string; message: string } };
 
 /** Events the core pushes to the window. */
-export const IPC_EVENTS = ['locked', 'unlocked', 'synced', 'online', 'clipboard-cleared', 'due', 'focus-search'] as const;
+export const IPC_EVENTS = [
+  'locked',
+  'unlocked',
+  'synced',
+  'online',
+  'clipboard-cleared',
+  'focus-search',
+] as const;
 export type IpcEvent = (typeof IPC_EVENTS)[number];
 
 /** Electron channel names: one for calls, one for events. */

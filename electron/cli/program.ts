@@ -244,14 +244,11 @@ export function buildProgram(runServer: ServerCommand): Command {
   });
 
   const vault = program.command('vault').description('vaults and sharing');
-  vault
-    .command('create <name>')
-    .option('--break-glass', 'a break-glass vault: no standing access but owners')
-    .action(async (name: string, o: { breakGlass?: boolean }) => {
-      const c = ctx();
-      const v = await c.unlocked((s) => s.createVault(name, { breakGlass: o.breakGlass, team: c.team }));
-      c.out.result(v, () => `created vault ${v.name}`);
-    });
+  vault.command('create <name>').action(async (name: string) => {
+    const c = ctx();
+    const v = await c.unlocked((s) => s.createVault(name, { team: c.team }));
+    c.out.result(v, () => `created vault ${v.name}`);
+  });
   vault.command('list').action(async () => {
     const c = ctx();
     const vs = await c.unlocked(async (s) => {

@@ -18,7 +18,6 @@ type ScreenName = (typeof SCREENS)[number];
 export function MainLayout() {
   const { state } = useSession();
   const [screen, setScreen] = useState<ScreenName>('Secrets');
-  const [due, setDue] = useState(false);
   // Set when the menu asks for the search box while another screen is showing.
   const focusSearch = useRef(false);
 
@@ -27,7 +26,6 @@ export function MainLayout() {
       focusSearch.current = true;
       setScreen('Secrets');
     }
-    if (event === 'due') setDue(true);
   });
 
   return (
@@ -60,14 +58,6 @@ export function MainLayout() {
           </ul>
         </nav>
         <main className="content">
-          {due && (
-            <div className="banner" role="status">
-              Some secrets are due for rotation.{' '}
-              <button type="button" className="link" onClick={() => setDue(false)}>
-                Dismiss
-              </button>
-            </div>
-          )}
           {screen === 'Secrets' && <SecretsScreen focusSearchOnMount={focusSearch} />}
           {screen === 'Team' && <TeamScreen />}
           {screen === 'Sync' && <SyncScreen />}

@@ -15,7 +15,6 @@ export interface DesktopPorts {
   profileDir: string;
   clipboard: ClipboardPort;
   emit(event: IpcEvent, payload?: unknown): void;
-  notify?(title: string, body: string): void;
   /** Starts a team server inside this process for a solo try-out; returns its URL. */
   startEmbeddedServer?(): Promise<string>;
   fetch?: typeof fetch;

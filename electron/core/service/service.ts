@@ -364,11 +364,11 @@ export class TesseraService {
 
   // ---- vaults ----------------------------------------------------------------------------
 
-  async createVault(name: string, opts: { breakGlass?: boolean; team?: string } = {}) {
+  async createVault(name: string, opts: { team?: string } = {}) {
     if (name.includes('/') || name.trim() === '')
       throw new TesseraError('usage', 'a vault name must be non-empty and contain no "/"');
     const teamId = this.u.teamId(opts.team);
-    const id = await this.chainChange(teamId, (b) => vaults.createVault(this.u, b, name, opts.breakGlass));
+    const id = await this.chainChange(teamId, (b) => vaults.createVault(this.u, b, name));
     return { id, name };
   }
   listVaults(team?: string) {

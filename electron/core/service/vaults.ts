@@ -18,7 +18,7 @@ import { deliverMissing, rekeyVault, sealTo } from './keys.ts';
 
 export type VaultSummary = VaultView;
 
-export function createVault(u: Unlocked, b: ChainBatch, name: string, breakGlass = false): string {
+export function createVault(u: Unlocked, b: ChainBatch, name: string): string {
   const id = crypto.randomUUID();
   const key = newVaultKey();
   try {
@@ -33,7 +33,8 @@ export function createVault(u: Unlocked, b: ChainBatch, name: string, breakGlass
       generation: 1,
       name: sealEnvelope(key, nameBytes, ad.vaultName(b.teamId, id, 1)),
       items: [],
-      breakGlass,
+      // The server's record keeps a break-glass flag that nothing enforces yet; none is set.
+      breakGlass: false,
     });
     wipe(nameBytes);
     return id;
@@ -68,7 +69,6 @@ export function listVaults(u: Unlocked, teamId: string): VaultSummary[] {
       name: name ?? `(no key yet) ${v.id}`,
       role,
       generation: v.generation,
-      breakGlass: st.vaults[v.id]?.breakGlass ?? false,
       readable,
     });
   }

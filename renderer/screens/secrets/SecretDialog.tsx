@@ -121,7 +121,7 @@ export function SecretDialog({ editing, vaults, defaultVaultId, onClose, onSaved
           max={3650}
           value={rotate}
           onChange={(e) => setRotate(e.target.value)}
-          hint="Optional. You get a reminder when it is due."
+          hint="Optional. How often this should be changed; shown with the secret."
         />
         <ErrorAlert error={error} />
         <div className="actions">
