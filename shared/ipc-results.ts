@@ -91,6 +91,23 @@ export interface SyncView {
   conflicts: { item: string; name: string; keptAs: string }[];
 }
 
+/** What a sync changed for this client, so the window refetches only that. */
+export interface SyncChanges {
+  /** New links in the team chain: members, roles, groups, grants or invitations may differ. */
+  team: boolean;
+  /** The vaults this client reads, or their records (name, generation), changed. */
+  vaults: boolean;
+  /** Ids of the vaults in which a secret this client can read was added, changed or removed. */
+  secrets: string[];
+}
+
+/** The payload of the 'synced' event: one live sync, which may cover many announced changes. */
+export interface SyncedEvent {
+  revision: number;
+  conflicts: number;
+  changes: SyncChanges;
+}
+
 export interface SettingsView {
   autoLockMinutes: number;
   clipboardClearSeconds: number;

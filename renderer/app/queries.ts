@@ -3,7 +3,9 @@
 // here: a plaintext value or a password never enters a query key, a query result or a
 // mutation variable (secret.reveal, secret.set and account.* go through `call` directly).
 import { type QueryClient, useQuery } from '@tanstack/react-query';
+import type { SyncChanges } from '../../shared/ipc-results.ts';
 import { call } from '../bridge.ts';
+import { staleLists } from './stale.ts';
 
 export const keys = {
   vaults: ['vault.list'] as const,
@@ -44,7 +46,14 @@ export const useSettings = () =>
 export const useAccess = (vault: string) =>
   useQuery({ queryKey: keys.access(vault), queryFn: () => call('vault.access', { vault }) });
 
-/** After a change here or a sync from elsewhere: refetch every list that might differ. */
+/** After a change made in this window: refetch every list that might differ. */
 export function invalidateLists(qc: QueryClient): Promise<void> {
   return qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'settings' });
+}
+
+/** After a live sync: refetch only the lists its changes touched (app/stale.ts). */
+export function invalidateChanged(qc: QueryClient, changes: SyncChanges): Promise<void> {
+  const stale = new Set<string>(staleLists(changes));
+  if (stale.size === 0) return Promise.resolve();
+  return qc.invalidateQueries({ predicate: (q) => stale.has(String(q.queryKey[0])) });
 }

@@ -1,13 +1,24 @@
 // Process: renderer (sandboxed window; talks to the core only through window.tessera).
 // What the window knows about sync: online or not, the last revision, edits still queued.
 // Fed by every answer that carries a SyncView and by the core's 'synced' and 'online'
-// events; a 'synced' event also refreshes every list so another member's edit shows up.
+// events. A 'synced' event refreshes only the lists its changes touched, and events that come
+// close together (another member's burst of writes) are folded into one refresh.
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import type { SyncView } from '../../shared/ipc-results.ts';
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
+import type { SyncChanges, SyncView } from '../../shared/ipc-results.ts';
 import { call } from '../bridge.ts';
 import { useBridgeEvent } from './events.ts';
-import { invalidateLists } from './queries.ts';
+import { invalidateChanged, invalidateLists } from './queries.ts';
+import { changesOf, mergeChanges } from './stale.ts';
 
 export interface SyncStatus {
   /** null until the first answer. */
@@ -26,6 +37,8 @@ interface SyncContextValue {
 
 const SyncContext = createContext<SyncContextValue | null>(null);
 const RETRY_OFFLINE_MS = 15_000;
+/** How long a live sync's refresh waits for the next one to fold in. */
+const REFRESH_FOLD_MS = 30;
 
 export function SyncStatusProvider({ children }: { children: ReactNode }) {
   const qc = useQueryClient();
@@ -49,6 +62,31 @@ export function SyncStatusProvider({ children }: { children: ReactNode }) {
     [qc],
   );
 
+  // Changes of live syncs not refreshed yet, and the timer that will.
+  const pending = useRef<{ changes: SyncChanges; timer: ReturnType<typeof setTimeout> } | null>(null);
+  useEffect(
+    () => () => {
+      if (pending.current) clearTimeout(pending.current.timer);
+      pending.current = null;
+    },
+    [],
+  );
+  const refreshChanged = useCallback(
+    (changes: SyncChanges) => {
+      if (pending.current) {
+        pending.current.changes = mergeChanges(pending.current.changes, changes);
+        return;
+      }
+      const timer = setTimeout(() => {
+        const p = pending.current;
+        pending.current = null;
+        if (p) void invalidateChanged(qc, p.changes);
+      }, REFRESH_FOLD_MS);
+      pending.current = { changes, timer };
+    },
+    [qc],
+  );
+
   const syncNow = useCallback(async () => {
     const v = await call('sync.now', {});
     report(v);
@@ -64,7 +102,7 @@ export function SyncStatusProvider({ children }: { children: ReactNode }) {
         remaining: null,
         lastSyncAt: new Date(),
       }));
-      void invalidateLists(qc);
+      refreshChanged(changesOf(payload));
     } else if (event === 'online') {
       const online =
         typeof payload === 'object' && payload !== null ? (payload as { online?: unknown }).online : payload;

@@ -582,6 +582,43 @@ describe.skipIf(!!unavailable)('desktop window: two people, the real core, a rea
     expect(await domDump(p)).not.toContain(alice.password);
   });
 
+  step(
+    "a burst of alice's writes: bob's window refetches its list a few times, and not at all for a vault he cannot read",
+    async () => {
+      const BURST = 40;
+      const listCalls = (since: number) =>
+        bob.calls.filter((c) => c.channel === 'secret.list' && c.start >= since).length;
+      const settle = async () => {
+        await bob.eventsDelivered();
+        await new Promise((r) => setTimeout(r, 1_500));
+      };
+      // A vault bob is not given: its writes are announced to him all the same.
+      await alice.dispatch('vault.create', { name: 'private' });
+      await settle();
+      let t0 = now();
+      for (let i = 0; i < BURST; i++)
+        await alice.dispatch('secret.set', { ref: `private/p-${i}`, value: `private-${i}` });
+      await settle();
+      const unreadable = listCalls(t0);
+
+      t0 = now();
+      const before = (await bob.dispatch('secret.list', {})).length;
+      for (let i = 0; i < BURST; i++)
+        await alice.dispatch('secret.set', { ref: `${VAULT}/burst-${i}`, value: `burst-${i}` });
+      await visible(secretOption(bob.page, `burst-${BURST - 1}`), NORMAL);
+      await settle();
+      const readable = listCalls(t0);
+      const synced = bob.events.filter((e) => e.event === 'synced' && e.at >= t0).length;
+      timings[`${BURST} writes in a vault bob reads → his secret-list refetches`] =
+        `${readable} (${synced} syncs)`;
+      timings[`${BURST} writes in a vault bob cannot read → his secret-list refetches`] = `${unreadable}`;
+      expect(unreadable).toBe(0);
+      expect(readable).toBeGreaterThan(0);
+      expect(readable).toBeLessThanOrEqual(10);
+      expect((await bob.dispatch('secret.list', {})).length).toBe(before + BURST);
+    },
+  );
+
   /** Opens the Share dialog of VAULT in alice's window. */
   async function openShare() {
     const p = alice.page;

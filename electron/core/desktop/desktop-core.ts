@@ -6,6 +6,7 @@
 // these and pass their platform pieces in, so the window is tested against the real core.
 import { type IpcEvent, type IpcResult, ipcCalls, isIpcChannel } from '../../../shared/ipc.ts';
 import { TesseraError } from '../../../shared/errors.ts';
+import type { SyncedEvent } from '../../../shared/ipc-results.ts';
 import { TesseraService } from '../service/service.ts';
 import { AutoLock, realTimers, type Timers } from './auto-lock.ts';
 import { type ClipboardPort, ClipboardGuard } from './clipboard-guard.ts';
@@ -77,7 +78,14 @@ export class DesktopCore {
     if (this.service.whoami().team) {
       this.stopWatch = this.service.watch(
         undefined,
-        (r) => this.ports.emit('synced', { revision: r.revision, conflicts: r.conflicts.length }),
+        (r) => {
+          const payload: SyncedEvent = {
+            revision: r.revision,
+            conflicts: r.conflicts.length,
+            changes: r.changes,
+          };
+          this.ports.emit('synced', payload);
+        },
         () => this.ports.emit('online', false),
       );
     }

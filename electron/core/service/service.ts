@@ -5,10 +5,11 @@
 import { z } from 'zod';
 import { paths } from '../../../shared/api.ts';
 import { type ErrorCode, TesseraError } from '../../../shared/errors.ts';
+import type { SyncChanges } from '../../../shared/ipc-results.ts';
 import type { TeamRole, VaultRole } from '../../../shared/roles.ts';
 import { fingerprint, publicKeyset } from '../crypto/index.ts';
 import { Profile } from '../profile/profile.ts';
-import { watchTeam } from '../sync/live.ts';
+import { coalescePulls, watchTeam } from '../sync/live.ts';
 import { ChainBatch } from '../sync/chain-batch.ts';
 import { pullTeam, restoreVaultKeys } from '../sync/pull.ts';
 import { type PushResult, pushTeam } from '../sync/push.ts';
@@ -30,6 +31,8 @@ export interface SyncResult extends Omit<PushResult, 'offline'> {
   offline: boolean;
   revision: number;
   keysSealed: number;
+  /** What this sync changed for this client, so a window refreshes only that. */
+  changes: SyncChanges;
 }
 
 /** What the sync after a login did for one team. */
@@ -47,6 +50,9 @@ export class TesseraService {
   readonly profile: Profile;
   private unlocked: Unlocked | null = null;
   private indexes = new Map<string, Map<string, IndexedItem>>();
+  /** The sync running now: syncs run one at a time, as two pulls from the same cursor would
+   *  both try to extend the chain from the same head. */
+  private syncing: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: ServiceOptions) {
     this.profile = new Profile(options.profileDir);
@@ -192,9 +198,16 @@ export class TesseraService {
   /** Pull, push queued edits, pull again if anything went out, then finish what the chain
    *  asks of this user as a manager (pending re-keys, keys for new readers). Offline is not an
    *  error. `fulfilKeys: false` skips the last step (used inside a chain change). */
-  async sync(team?: string, opts: { fulfilKeys?: boolean } = {}): Promise<SyncResult> {
+  sync(team?: string, opts: { fulfilKeys?: boolean } = {}): Promise<SyncResult> {
+    const run = this.syncing.then(() => this.syncOnce(team, opts));
+    this.syncing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async syncOnce(team: string | undefined, opts: { fulfilKeys?: boolean }): Promise<SyncResult> {
     const u = this.u;
     const teamId = u.teamId(team);
+    const changes: SyncChanges = { team: false, vaults: false, secrets: [] };
     const result: SyncResult = {
       pushed: 0,
       conflicts: [],
@@ -202,16 +215,20 @@ export class TesseraService {
       offline: false,
       revision: 0,
       keysSealed: 0,
+      changes,
     };
     try {
-      result.revision = await this.pull(teamId);
+      result.revision = await this.pull(teamId, changes);
       const pushed = await pushTeam(u, teamId);
       Object.assign(result, pushed);
-      for (const c of pushed.conflicts)
+      for (const c of pushed.conflicts) {
         indexOne(this.index(teamId), u.keyring, teamId, u.team(teamId), c.item);
-      if (pushed.pushed > 0 && !pushed.offline) result.revision = await this.pull(teamId);
+        const vault = this.index(teamId).get(c.item)?.vault;
+        if (vault) addOnce(changes.secrets, vault);
+      }
+      if (pushed.pushed > 0 && !pushed.offline) result.revision = await this.pull(teamId, changes);
       if (opts.fulfilKeys !== false && !pushed.offline)
-        result.keysSealed = await this.completeDistribution(teamId);
+        result.keysSealed = await this.completeDistribution(teamId, changes);
     } catch (e) {
       if (!(e instanceof TesseraError && e.code === 'unreachable')) throw e;
       result.offline = true;
@@ -221,10 +238,15 @@ export class TesseraService {
     return result;
   }
 
-  private async pull(teamId: string): Promise<number> {
+  /** Pulls and updates the name index; notes in `changes` what this client shows differently. */
+  private async pull(teamId: string, changes: SyncChanges): Promise<number> {
     const u = this.u;
     const st = u.team(teamId);
+    const seq = st.chain.seq;
+    const vaultsBefore = vaultRecords(st.vaults);
     const res = await pullTeam(u, teamId);
+    if (st.chain.seq !== seq) changes.team = true;
+    if (vaultRecords(st.vaults) !== vaultsBefore) changes.vaults = true;
     // The pull already decrypted every changed item's header: reuse them, and decrypt only
     // what it did not bring if the index is being built for the first time.
     let idx = this.indexes.get(teamId);
@@ -233,6 +255,7 @@ export class TesseraService {
     this.indexes.set(teamId, idx);
     for (const [id, header] of res.changed) {
       const rec = st.items[id]!;
+      addOnce(changes.secrets, rec.vault);
       if (st.queue.some((q) => q.item === id)) indexOne(idx, u.keyring, teamId, st, id);
       else idx.set(id, { id, vault: rec.vault, version: rec.version, header, pending: false });
     }
@@ -242,11 +265,16 @@ export class TesseraService {
       for (const q of st.queue) if (!res.changed.has(q.item)) indexOne(idx, u.keyring, teamId, st, q.item);
     }
     for (const [id, it] of idx)
-      if (!st.vaults[it.vault] || !(id in st.items || st.queue.some((q) => q.item === id))) idx.delete(id);
+      if (!st.vaults[it.vault] || !(id in st.items || st.queue.some((q) => q.item === id))) {
+        idx.delete(id);
+        addOnce(changes.secrets, it.vault);
+      }
     return res.revision;
   }
 
-  /** Pulls whenever the server says the team changed. Returns a stop function. */
+  /** Syncs when the server says the team changed: a burst of announcements becomes a few
+   *  syncs (sync/live.ts coalescePulls), each reported with what it changed. Returns a stop
+   *  function. */
   watch(
     team: string | undefined,
     onSynced: (r: SyncResult) => void,
@@ -254,13 +282,16 @@ export class TesseraService {
   ): () => void {
     const u = this.u;
     const teamId = u.teamId(team);
-    let running: Promise<void> = Promise.resolve();
-    return watchTeam(u.http, teamId, {
-      onRevision: (revision) => {
-        if (revision <= u.team(teamId).cursor) return;
-        running = running.then(() => this.sync(teamId).then(onSynced, onError ?? (() => {})));
-      },
+    const pacer = coalescePulls({
+      needed: (revision) => revision > u.team(teamId).cursor,
+      pull: async () => onSynced(await this.sync(teamId)),
+      onError,
     });
+    const stopStream = watchTeam(u.http, teamId, { onRevision: (revision) => pacer.announce(revision) });
+    return () => {
+      pacer.stop();
+      stopStream();
+    };
   }
 
   // ---- changes to the team chain --------------------------------------------------------
@@ -290,7 +321,7 @@ export class TesseraService {
   }
 
   /** A manager's routine sync: finish pending re-keys, seal keys to readers who lack them. */
-  private async completeDistribution(teamId: string): Promise<number> {
+  private async completeDistribution(teamId: string, changes: SyncChanges): Promise<number> {
     const u = this.u;
     const b = new ChainBatch(u, teamId);
     const r = keys.completeDistribution(u, b, (v) => vaults.vaultName(u, teamId, v));
@@ -302,7 +333,7 @@ export class TesseraService {
       if (e instanceof TesseraError && e.code === 'conflict') return 0;
       throw e;
     }
-    await this.pull(teamId);
+    await this.pull(teamId, changes);
     return r.delivered + r.rekeyed.length;
   }
 
@@ -431,6 +462,18 @@ export class TesseraService {
     const { vault, name } = parseRef(ref);
     return secrets.secretHistory(this.u, teamId, this.index(teamId), vault, name);
   }
+}
+
+function addOnce(list: string[], x: string): void {
+  if (!list.includes(x)) list.push(x);
+}
+
+/** The vault records a client shows (which vaults, their names and generations), comparable. */
+function vaultRecords(vs: Record<string, { id: string; generation: number; revision: number }>): string {
+  return Object.values(vs)
+    .map((v) => `${v.id}:${v.generation}:${v.revision}`)
+    .sort()
+    .join(',');
 }
 
 export function parseRef(ref: string): { vault: string; name: string } {

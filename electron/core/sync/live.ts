@@ -2,12 +2,79 @@
 // The push channel: a server-sent-event stream that says only "team T is now at revision N".
 // It carries no data, so a hostile server gains nothing by lying on it; at worst it causes
 // an extra pull. Reconnects with capped backoff so a restarted server is picked up again.
+// Announcements are coalesced into few pulls: one member's burst of writes announces every
+// one of them, and a pull per announcement would cost every open window a pull per write.
 import { paths, teamChangedEvent } from '../../../shared/api.ts';
 import type { HttpClient } from '../net/http.ts';
 
 export interface LiveHandlers {
   onRevision(revision: number): void;
   onOnline?(online: boolean): void;
+}
+
+/** How live sync paces its pulls while announcements keep coming (see coalescePulls). */
+export const LIVE_SYNC_PACING = { firstGapMs: 250, maxGapMs: 4_000 } as const;
+
+export interface PullPacer {
+  /** The server says the team is at `revision`. */
+  announce(revision: number): void;
+  stop(): void;
+}
+
+/**
+ * Turns "now at revision N" announcements into few pulls. After a quiet spell (no pull for
+ * maxGapMs) the first announcement pulls at once, so a single edit still shows within the
+ * push budget. Announcements that arrive while a pull runs, or soon after, are folded into
+ * one more pull that starts a gap after the last one began; the gap doubles with each pull
+ * the burst causes, up to maxGapMs, and starts again from nothing after a quiet spell. So a
+ * burst lasting T costs about log2(maxGapMs / firstGapMs) + T / maxGapMs pulls, however many
+ * writes it holds. `needed` says whether a revision is newer than what was pulled; a failed
+ * pull is reported and left to the next announcement.
+ */
+export function coalescePulls(opts: {
+  needed(revision: number): boolean;
+  pull(): Promise<void>;
+  onError?(e: unknown): void;
+  pacing?: { firstGapMs: number; maxGapMs: number };
+  now?: () => number;
+}): PullPacer {
+  const pacing = opts.pacing ?? LIVE_SYNC_PACING;
+  const now = opts.now ?? Date.now;
+  const stopped = new AbortController();
+  let wanted = 0;
+  let running = false;
+  let gap = 0;
+  let lastStart = Number.NEGATIVE_INFINITY;
+  let lastEnd = Number.NEGATIVE_INFINITY;
+  const drain = async () => {
+    running = true;
+    try {
+      while (!stopped.signal.aborted && opts.needed(wanted)) {
+        if (now() - lastEnd >= pacing.maxGapMs) gap = 0;
+        const wait = lastStart + gap - now();
+        if (wait > 0) await sleep(wait, stopped.signal);
+        if (stopped.signal.aborted) break;
+        lastStart = now();
+        try {
+          await opts.pull();
+        } finally {
+          lastEnd = now();
+        }
+        gap = gap === 0 ? pacing.firstGapMs : Math.min(gap * 2, pacing.maxGapMs);
+      }
+    } catch (e) {
+      if (!stopped.signal.aborted) opts.onError?.(e);
+    } finally {
+      running = false;
+    }
+  };
+  return {
+    announce(revision) {
+      wanted = Math.max(wanted, revision);
+      if (!running && !stopped.signal.aborted && opts.needed(wanted)) void drain();
+    },
+    stop: () => stopped.abort(),
+  };
 }
 
 export function watchTeam(http: HttpClient, teamId: string, handlers: LiveHandlers): () => void {
