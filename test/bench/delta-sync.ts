@@ -45,6 +45,9 @@ async function measure(fx: Fixture, opts: BenchOptions): Promise<Figure[]> {
   const { alice, bob } = fx;
   const token = tokenOf(alice.svc);
   const cursor = () => internals(alice.svc).u.team(fx.teamId).cursor;
+  // The client asks for the links after its kept head; so does the bare fetch (seq=0 would
+  // carry the whole chain with every one-change delta).
+  const seq = () => internals(alice.svc).u.team(fx.teamId).chain.seq;
   let round = 0;
 
   /** Bob writes one item; returns its ref and the value Alice must see. */
@@ -64,7 +67,7 @@ async function measure(fx: Fixture, opts: BenchOptions): Promise<Figure[]> {
   };
   const bare = async (since: number) => {
     const t = await timed(async () => {
-      const res = await fetch(fx.server.url + paths.changes(fx.teamId, since), {
+      const res = await fetch(fx.server.url + paths.changes(fx.teamId, since, seq()), {
         headers: { authorization: `Bearer ${token}` },
       });
       const body = (await res.json()) as { items: unknown[] };

@@ -1,12 +1,14 @@
 // Process: test (benchmark). `npm run bench [-- --items N]`: seeds one team server and profile,
-// runs the benches in order (unlock, cold sync, delta sync, server throughput) and prints a
-// markdown summary table that can be pasted into the README. It never fails on a slow
-// figure: each figure is printed beside the raw limit measured in the same run and marked
-// 'within target' or 'OVER target'; only a broken bench (wrong data, crash) exits non-zero.
+// runs the benches in order (unlock, cold sync, delta sync, server throughput, renderer
+// search, chain verify, re-key) and prints a markdown summary table that can be pasted into
+// the README. It never fails on a slow figure: each figure is printed beside the raw limit
+// measured in the same run and marked 'within target' or 'OVER target'; only a broken bench
+// (wrong data, crash) exits non-zero.
 import { cpus, totalmem } from 'node:os';
 import * as chainVerify from './chain-verify.ts';
 import * as coldSync from './cold-sync.ts';
 import * as deltaSync from './delta-sync.ts';
+import * as rekey from './rekey.ts';
 import * as rendererSearch from './renderer-search.ts';
 import * as serverThroughput from './server-throughput.ts';
 import {
@@ -29,6 +31,8 @@ const BENCHES: [string, (fx: Fixture, opts: BenchOptions) => Promise<Figure[]>][
   ['server-throughput', serverThroughput.run],
   ['renderer-search', rendererSearch.run],
   ['chain-verify', () => chainVerify.run()],
+  // Last: it re-keys the fixture's vault (every item at a new generation and version).
+  ['rekey', rekey.run],
 ];
 
 async function main(): Promise<void> {
@@ -42,10 +46,14 @@ async function main(): Promise<void> {
   console.log(`Tessera benchmarks: ${count(opts.items)} items; ${machine}`);
 
   const started = performance.now();
-  console.log(`\n# seeding: team server (PGlite in memory), 2 members, 1 vault, ${count(opts.items)} items`);
+  console.log(
+    `\n# seeding: team server (PGlite in memory), a team of 20, ${count(opts.items)} items in one vault`,
+  );
   const seeded = await timed(() => seedFixture(opts.items));
   const fx = seeded.value;
-  console.log(`  seeded in ${(seeded.ms / 1000).toFixed(1)} s (not measured)`);
+  console.log(
+    `  seeded in ${(seeded.ms / 1000).toFixed(1)} s (not measured): ${fx.shape}; ${count(fx.chainLinks)} chain links`,
+  );
 
   const figures: Figure[] = [];
   try {

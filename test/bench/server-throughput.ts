@@ -100,8 +100,10 @@ function load(url: string, headers: Record<string, string>, opts: BenchOptions):
 export async function run(fx: Fixture, opts: BenchOptions): Promise<Figure[]> {
   await fx.alice.svc.sync();
   const token = tokenOf(fx.alice.svc);
-  const revision = internals(fx.alice.svc).u.team(fx.teamId).cursor;
-  const realUrl = fx.server.url + paths.changes(fx.teamId, revision - 1);
+  const st = internals(fx.alice.svc).u.team(fx.teamId);
+  const revision = st.cursor;
+  // At the client's kept head, as its pulls ask: no links, one item.
+  const realUrl = fx.server.url + paths.changes(fx.teamId, revision - 1, st.chain.seq);
   const headers = { authorization: `Bearer ${token}` };
   const res = await fetch(realUrl, { headers });
   const text = await res.text();
@@ -128,7 +130,7 @@ export async function run(fx: Fixture, opts: BenchOptions): Promise<Figure[]> {
   await bare.listen({ port: 0, host: '127.0.0.1' });
   const bareUrl = `http://127.0.0.1:${(bare.server.address() as AddressInfo).port}/bench/changes`;
   console.log(
-    `  GET changes?since=${revision - 1} (${text.length} bytes JSON, 1 item); ${opts.connections} connections, ` +
+    `  GET changes?since=${revision - 1}&seq=${st.chain.seq} (${text.length} bytes JSON, 1 item); ${opts.connections} connections, ` +
       `${opts.seconds} s per run after ${WARMUP_SECONDS} s warm-up, ${ROUNDS} rounds alternating`,
   );
 

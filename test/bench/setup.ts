@@ -1,6 +1,6 @@
 // Process: test (benchmark). Shared setup for `npm run bench`: one in-process team server on
-// in-memory PGlite, two people in one team sharing one vault that holds N items written
-// through the real service, plus timing, statistics and reporting helpers. Every bench is
+// in-memory PGlite, a team of 20 with a few hundred chain links (groups, six vaults, shares,
+// re-keys), one vault of which holds N items written through the real service, plus timing, statistics and reporting helpers. Every bench is
 // compared with a raw limit measured in the same run on the same machine, so the figures
 // mean something on a slow CI box too; nothing here passes or fails, it only prints.
 import { rmSync } from 'node:fs';
@@ -10,6 +10,7 @@ import * as secrets from '../../electron/core/service/secrets.ts';
 import type { TesseraService } from '../../electron/core/service/service.ts';
 import type { Unlocked } from '../../electron/core/profile/unlocked.ts';
 import type { IndexedItem } from '../../electron/core/vault/index.ts';
+import type { VaultRole } from '../../shared/roles.ts';
 import { ad } from '../../shared/formats.ts';
 import { type RunningServer, startServer } from '../../server/main.ts';
 import { bytes, formTeam, type Person, signUp } from '../helpers/people.ts';
@@ -204,13 +205,21 @@ export const VAULT = 'bench';
 
 export interface Fixture {
   server: RunningServer;
-  /** Owner; created the vault and wrote every item. Her profile is the 10,000-item profile. */
+  /** Owner; created the vaults and wrote every item. Her profile is the 10,000-item profile. */
   alice: Person;
   /** Member with `edit` on the vault; plays "another member" in the delta bench. */
   bob: Person;
+  /** Member with a direct `view` grant on the vault and nothing else of it: the re-key bench
+   *  takes that grant away (vault.revoke + vault.rekey) and gives it back between runs. */
+  viewer: Person;
+  /** Every member, alice and bob included (20 by default). */
+  people: Person[];
   teamId: string;
   vaultId: string;
   items: number;
+  /** Links on the team chain after seeding, and what they describe. */
+  chainLinks: number;
+  shape: string;
   /** Plaintext payload size of one item (header JSON + separator + value), for the raw baseline. */
   plainBytes: number;
   /** Associated-data length of one item, for the raw baseline. */
@@ -226,16 +235,146 @@ export const itemName = (i: number) => `service-${String(i).padStart(5, '0')}-pa
 export const itemValue = (i: number, round = 0) =>
   bytes(`pw-${String(i).padStart(5, '0')}-${String(round).padStart(3, '0')}-${'x'.repeat(17)}`);
 
+/** The team around the bench vault: 20 members (alice owns it, two admins), four groups, six
+ *  vaults shared to groups and people, and the churn a team of that size makes over months
+ *  (people leaving and rejoining groups, grants taken away and given back; each loss of
+ *  access a revoke or group.remove plus a re-key). Everything goes through alice's service
+ *  and lands on the chain as signed links, a few hundred of them. */
+const OTHERS = [
+  'carol',
+  'dave',
+  'erin',
+  'frank',
+  'grace',
+  'heidi',
+  'ivan',
+  'judy',
+  'mallory',
+  'niaj',
+  'olivia',
+  'peggy',
+  'rupert',
+  'sybil',
+  'trent',
+  'victor',
+  'walter',
+  'yara',
+] as const;
+const ADMINS = new Set(['carol', 'dave']);
+const GROUPS: Record<string, readonly string[]> = {
+  ops: ['carol', 'dave', 'erin', 'frank', 'grace'],
+  dev: ['heidi', 'ivan', 'judy', 'mallory', 'niaj', 'olivia'],
+  finance: ['peggy', 'rupert', 'sybil'],
+  support: ['trent', 'victor', 'walter', 'yara', 'bob'],
+};
+/** Vault → grants (group name or person) with role. The bench vault's direct viewer is yara. */
+const SHARES: Record<string, [string, VaultRole][]> = {
+  [VAULT]: [
+    ['bob', 'edit'],
+    ['ops', 'view'],
+    ['heidi', 'view'],
+    ['yara', 'view'],
+  ],
+  infra: [
+    ['ops', 'edit'],
+    ['dev', 'view'],
+  ],
+  deploy: [
+    ['dev', 'edit'],
+    ['ops', 'view'],
+  ],
+  payroll: [
+    ['finance', 'edit'],
+    ['carol', 'view'],
+  ],
+  helpdesk: [['support', 'edit']],
+  shared: [
+    ['ops', 'view'],
+    ['dev', 'view'],
+    ['finance', 'view'],
+    ['support', 'view'],
+  ],
+};
+const VIEWER = 'yara';
+/** Group members who leave their group and come back (each: group.remove, a re-key of every
+ *  vault the group reads, group.add, a key.deliver per vault). */
+const GROUP_CHURN = [
+  'erin',
+  'ivan',
+  'peggy',
+  'trent',
+  'frank',
+  'judy',
+  'walter',
+  'grace',
+  'niaj',
+  'sybil',
+  'mallory',
+  'rupert',
+  'victor',
+  'olivia',
+  'dave',
+];
+/** Direct grants taken away and given back (vault.revoke + vault.rekey, vault.grant + key.deliver). */
+const GRANT_CHURN: [string, string, VaultRole][] = [
+  ['payroll', 'carol', 'view'],
+  [VAULT, 'heidi', 'view'],
+  ['payroll', 'carol', 'view'],
+  [VAULT, 'heidi', 'view'],
+  ['payroll', 'carol', 'view'],
+  [VAULT, 'heidi', 'view'],
+];
+
+async function buildTeam(server: string, alice: Person, bob: Person, cleanup: string[], people: Person[]) {
+  const others: Person[] = [];
+  for (const name of OTHERS) {
+    const p = await signUp(server, name);
+    cleanup.push(p.profileDir);
+    people.push(p);
+    others.push(p);
+  }
+  const byName = new Map<string, Person>([['bob', bob], ...others.map((p, i) => [OTHERS[i]!, p] as const)]);
+  const target = (who: string) => (GROUPS[who] ? who : byName.get(who)!.email);
+  await formTeam(alice, TEAM, [
+    { person: bob, role: 'member' },
+    ...others.map((person, i) => ({ person, role: ADMINS.has(OTHERS[i]!) ? 'admin' : 'member' }) as const),
+  ]);
+  for (const group of Object.keys(GROUPS)) await alice.svc.createGroup(group);
+  for (const [group, names] of Object.entries(GROUPS))
+    for (const name of names) await alice.svc.addToGroup(group, byName.get(name)!.email);
+  let vaultId = '';
+  for (const vault of Object.keys(SHARES)) {
+    const v = await alice.svc.createVault(vault);
+    if (vault === VAULT) vaultId = v.id;
+  }
+  for (const [vault, grants] of Object.entries(SHARES))
+    for (const [who, role] of grants) await alice.svc.shareVault(vault, target(who), role);
+  for (const name of GROUP_CHURN) {
+    const group = Object.keys(GROUPS).find((g) => GROUPS[g]!.includes(name))!;
+    await alice.svc.removeFromGroup(group, byName.get(name)!.email);
+    await alice.svc.addToGroup(group, byName.get(name)!.email);
+  }
+  for (const [vault, who, role] of GRANT_CHURN) {
+    await alice.svc.unshareVault(vault, target(who));
+    await alice.svc.shareVault(vault, target(who), role);
+  }
+  const shape =
+    `${others.length + 2} members, ${Object.keys(GROUPS).length} groups, ${Object.keys(SHARES).length} vaults, ` +
+    `${Object.values(SHARES).flat().length} shares, ${GROUP_CHURN.length} group leave/rejoin and ` +
+    `${GRANT_CHURN.length} unshare/reshare rounds`;
+  return { others, viewer: byName.get(VIEWER)!, vaultId, shape };
+}
+
 export async function seedFixture(items: number): Promise<Fixture> {
   const server = await startServer({ port: 0, loginRateLimit: 10_000 });
   const cleanup: string[] = [];
+  const people: Person[] = [];
   try {
     const alice = await signUp(server.url, 'alice');
     const bob = await signUp(server.url, 'bob');
     cleanup.push(alice.profileDir, bob.profileDir);
-    await formTeam(alice, TEAM, [{ person: bob, role: 'member' }]);
-    const vault = await alice.svc.createVault(VAULT);
-    await alice.svc.shareVault(VAULT, bob.email, 'edit');
+    people.push(alice, bob);
+    const team = await buildTeam(server.url, alice, bob, cleanup, people);
     await bob.svc.sync();
 
     // Seed through the service's own write path (encrypt + queue), then deliver everything
@@ -258,6 +397,9 @@ export async function seedFixture(items: number): Promise<Fixture> {
     await bob.svc.sync();
     const seen = bob.svc.listSecrets(VAULT).length;
     if (seen !== items) throw new Error(`bench seeding: bob sees ${seen} of ${items} items`);
+    await team.viewer.svc.sync();
+    const viewed = team.viewer.svc.listSecrets(VAULT).length;
+    if (viewed !== items) throw new Error(`bench seeding: the viewer sees ${viewed} of ${items} items`);
 
     const st = u.team(teamId);
     const sample = Object.values(st.items)[0]!;
@@ -268,21 +410,25 @@ export async function seedFixture(items: number): Promise<Fixture> {
       server,
       alice,
       bob,
+      viewer: team.viewer,
+      people,
       teamId,
-      vaultId: vault.id,
+      vaultId: team.vaultId,
       items,
+      chainLinks: st.chain.seq,
+      shape: team.shape,
       plainBytes: ct.length - 16,
       adBytes,
       itemName,
       cleanup,
       async close() {
-        alice.svc.lock();
-        bob.svc.lock();
+        for (const p of people) p.svc.lock();
         await server.close();
         for (const dir of cleanup) rmSync(dir, { recursive: true, force: true });
       },
     };
   } catch (e) {
+    for (const p of people) p.svc.lock();
     await server.close();
     for (const dir of cleanup) rmSync(dir, { recursive: true, force: true });
     throw e;
