@@ -72,7 +72,9 @@ export function buildProgram(runServer: ServerCommand): Command {
 
   program
     .command('signup')
-    .description('create an account on a team server (password from TESSERA_PASSWORD or stdin)')
+    .description(
+      'create an account on a team server (password from TESSERA_PASSWORD or stdin: at least 10 characters and hard to guess; a few uncommon words will do)',
+    )
     .requiredOption('--server <url>')
     .requiredOption('--email <email>')
     .requiredOption('--name <name>')

@@ -1,10 +1,11 @@
 // Process: test (browser end-to-end).
 // Why this exists: the account flows a person goes through in the window around the daily
-// work, against the real core and a real team server: log out and log back in (the same
-// account, then another one on the same window), logging in again from the Sync screen when
-// the server has ended the session, and a second device whose login brings the lists with it
-// (also when the server goes away right after the login). Steps share state and run in order; after a failed
-// step the rest are skipped, so the first failure is the one reported.
+// work, against the real core and a real team server: a signup that refuses a weak master
+// password and says what to do, log out and log back in (the same account, then another one
+// on the same window), logging in again from the Sync screen when the server has ended the
+// session, and a second device whose login brings the lists with it (also when the server
+// goes away right after the login). Steps share state and run in order; after a failed step
+// the rest are skipped, so the first failure is the one reported.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bodyText,
@@ -28,7 +29,6 @@ import {
   SLOW,
   secretOption,
   shownText,
-  signUpThroughUi,
   visible,
 } from './ui.ts';
 import { bytes, type Person, signUp } from '../helpers/people.ts';
@@ -107,14 +107,48 @@ describe.skipIf(!!unavailable)('desktop window: logging out and in again', () =>
     await env?.close();
   }, 60_000);
 
-  step('alice signs up, creates a team, a vault and a secret', async () => {
+  step('signup refuses a weak master password, says what to do, and keeps what was typed', async () => {
     const p = alice.page;
-    await signUpThroughUi(p, {
+    await visible(heading(p, 'Welcome to Tessera'));
+    await button(p, 'Create account').click();
+    await field(p, 'Server URL').fill(env.serverUrl);
+    await field(p, 'Email').fill(alice.email);
+    await field(p, 'Name').fill('alice');
+    for (const [weak, reason] of [
+      ['a', 'A master password needs at least 10 characters: add more words.'],
+      ['password123', 'This master password is too easy to guess. This is a commonly used password.'],
+      [alice.email, 'It contains your name or email address.'],
+    ] as const) {
+      await field(p, 'Password').fill(weak);
+      // Said while typing, by the rule the core applies ...
+      await visible(p.getByText(reason, { exact: false }));
+      // ... and again, as the refusal, on Create account.
+      await button(p, 'Create account').last().click();
+      const refusal = await visible(alert(p).getByText(reason, { exact: false }));
+      if (weak.length > 1) expect(await refusal.first().textContent()).not.toContain(weak);
+      expect(await field(p, 'Password').inputValue()).toBe(weak);
+      expect(await alice.dispatch('app.state', {})).toMatchObject({ hasAccount: false });
+    }
+    // The core refuses it with the same words when asked directly, as a window that skipped
+    // its own check would.
+    const direct = await alice.core.dispatch('account.signup', {
       server: env.serverUrl,
       email: alice.email,
       name: 'alice',
-      password: alice.password,
+      password: 'password123',
     });
+    expect(direct).toMatchObject({
+      ok: false,
+      error: { code: 'usage', message: expect.stringContaining('too easy to guess') },
+    });
+    await field(p, 'Password').fill(alice.password);
+    await visible(p.getByText(/^Strength: (good|strong)$/));
+    await button(p, 'Create account').last().click();
+    await visible(heading(p, 'Join or create a team'), SLOW);
+  });
+
+  step('alice creates a team, a vault and a secret', async () => {
+    const p = alice.page;
     await field(p, 'Team name').fill('Acme');
     await button(p, 'Create team').click();
     await visible(navItem(p, 'Secrets'), SLOW);

@@ -1,11 +1,11 @@
 // Process: test. The account commands of the real `tessera` command line against a real team
 // server, behind a proxy that can make the server vanish: `tessera login` on a new device
-// brings the vaults and secrets with it, and a login whose sync finds the server gone still
-// succeeds and says what to do.
+// brings the vaults and secrets with it, a login whose sync finds the server gone still
+// succeeds and says what to do, and `tessera signup` refuses a weak master password.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliUser } from '../helpers/cli.ts';
 import { type HostileProxy, startHostileProxy } from '../helpers/hostile-proxy.ts';
 import { bytes, type Person, signUp } from '../helpers/people.ts';
+import { cliUser } from '../helpers/cli.ts';
 import { startTestServer } from '../helpers/server.ts';
 
 let srv: Awaited<ReturnType<typeof startTestServer>>;
@@ -71,5 +71,32 @@ describe('tessera login', () => {
     const got = await phone.run(['secret', 'get', 'prod/db']);
     ok(got);
     expect(got.stdout).toBe('from-the-first-device\n');
+  });
+});
+
+describe('tessera signup', () => {
+  it('refuses a weak master password with what to do, exit 1, before the server hears of it', async () => {
+    const email = 'weak@example.test';
+    for (const [password, reason] of [
+      ['a', /^tessera: A master password needs at least 10 characters: add more words\./],
+      [
+        'password123',
+        /^tessera: This master password is too easy to guess\. .*Add more words that are less common\./,
+      ],
+      [email, /too easy to guess\. It contains your name or email address\./],
+    ] as const) {
+      const u = cliUser(email, password);
+      const r = await u.run(['signup', '--server', srv.url, '--email', email, '--name', 'Weak']);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(reason);
+      expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+      if (password.length > 3 && password !== email) expect(r.stderr).not.toContain(password);
+      expect(r.stdout).toBe('');
+    }
+    const users = await srv.db.query('SELECT 1 FROM users WHERE email = $1', [email]);
+    expect(users.rows).toHaveLength(0);
+    // A strong one goes through.
+    const strong = cliUser(email, 'weak no more: saffron kettle orbit');
+    ok(await strong.run(['signup', '--server', srv.url, '--email', email, '--name', 'Weak']));
   });
 });

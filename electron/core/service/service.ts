@@ -14,6 +14,7 @@ import { ChainBatch } from '../sync/chain-batch.ts';
 import { pullTeam, restoreVaultKeys } from '../sync/pull.ts';
 import { type PushResult, pushTeam } from '../sync/push.ts';
 import { buildIndex, type IndexedItem, indexOne } from '../vault/index.ts';
+import { assertStrongMasterPassword } from '../account/master-password.ts';
 import * as account from './account.ts';
 import * as groups from './groups.ts';
 import * as keys from './keys.ts';
@@ -65,8 +66,10 @@ export class TesseraService {
   }
 
   async signup(c: account.Credentials & { name: string }): Promise<void> {
-    // Before the server hears of it: an account this profile would then refuse helps nobody.
+    // Before the server hears of it: an account this profile would then refuse helps nobody,
+    // and a master password anyone could guess protects nothing.
     account.assertCanTakeOver(this.profile, c.email);
+    await assertStrongMasterPassword(c.password, [c.email, c.name]);
     await account.signup(c, this.options.fetch);
     try {
       await this.login(c);

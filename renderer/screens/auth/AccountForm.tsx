@@ -1,13 +1,15 @@
 // Process: renderer (sandboxed window; talks to the core only through window.tessera).
 // Create an account or log in. The password lives in this form's state only while typed and
-// is dropped the moment the core has it; it never goes near the query cache.
+// is dropped the moment the core has it; it never goes near the query cache. A new master
+// password is judged while typed by the rule the core applies, and one the rule refuses is
+// kept in the field (the core never had it) with the reason, so it can be made longer.
 import { type FormEvent, useState } from 'react';
 import { call } from '../../bridge.ts';
 import { useSession } from '../../app/session.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { Field } from '../../components/Field.tsx';
-import { StrengthMeter } from '../../components/StrengthMeter.tsx';
 import { useAction } from '../../components/useAction.ts';
+import { MasterPasswordMeter, useMasterPasswordVerdict } from './MasterPasswordMeter.tsx';
 
 interface Props {
   mode: 'create' | 'login';
@@ -25,9 +27,14 @@ export function AccountForm({ mode, initialServer, initialEmail = '', onBack }: 
   const action = useAction();
   const creating = mode === 'create';
   const title = creating ? 'Create account' : 'Log in';
+  const verdict = useMasterPasswordVerdict(creating ? password : '', [email, name]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (creating && verdict && !verdict.ok) {
+      action.setError(verdict.reason);
+      return;
+    }
     const pw = password;
     setPassword('');
     void action.run(async () => {
@@ -90,7 +97,13 @@ export function AccountForm({ mode, initialServer, initialEmail = '', onBack }: 
           required
           autoFocus={!!initialEmail}
         />
-        {creating && <StrengthMeter value={password} />}
+        {creating && (
+          <MasterPasswordMeter
+            value={password}
+            verdict={verdict}
+            showReason={!verdict?.reason || action.error !== verdict.reason}
+          />
+        )}
         {creating && (
           <p className="hint">
             Your password encrypts your keys on this computer. Nobody, including the server, can reset it.
