@@ -6,9 +6,13 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
 import { cliUser } from '../helpers/cli.ts';
 import { ADMIN_URL, testEngine } from '../helpers/server.ts';
+
+// Each test runs several CLI processes (tsx start-up, Argon2id): minutes on a busy 2-core machine.
+vi.setConfig({ testTimeout: 300_000 });
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const CANARY_NAME = 'canary-name-7f3a9c';

@@ -1,9 +1,12 @@
 // Process: test. The whole flow through the real `tessera` command line against a real
 // team server: what a user types, what they see, and the exit codes of docs/design.md "The command line".
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SecretView } from '../../shared/ipc-results.ts';
 import { type CliUser, cliUser, runCli } from '../helpers/cli.ts';
 import { startTestServer } from '../helpers/server.ts';
+
+// Each test runs several CLI processes (tsx start-up, Argon2id): minutes on a busy 2-core machine.
+vi.setConfig({ testTimeout: 300_000 });
 
 let srv: Awaited<ReturnType<typeof startTestServer>>;
 let alice: CliUser;
