@@ -22,11 +22,11 @@ export interface PullPacer {
 }
 
 /**
- * Turns "now at revision N" announcements into few pulls. After a quiet spell (no pull for
- * maxGapMs) the first announcement pulls at once, so a single edit still shows within the
- * push budget. Announcements that arrive while a pull runs, or soon after, are folded into
- * one more pull that starts a gap after the last one began; the gap doubles with each pull
- * the burst causes, up to maxGapMs, and starts again from nothing after a quiet spell. So a
+ * Turns "now at revision N" announcements into few pulls. A pull starts no sooner than a gap
+ * after the last one began: firstGapMs normally, so edits a person makes now and then each
+ * pull at once and the push budget holds. When announcements outrun that (a pull had to wait,
+ * or more came in while it ran) the gap doubles, up to maxGapMs, and all that arrive in it
+ * are folded into the next pull; the first pull nothing outran brings the gap back down. A
  * burst lasting T costs about log2(maxGapMs / firstGapMs) + T / maxGapMs pulls, however many
  * writes it holds. `needed` says whether a revision is newer than what was pulled; a failed
  * pull is reported and left to the next announcement.
@@ -36,31 +36,25 @@ export function coalescePulls(opts: {
   pull(): Promise<void>;
   onError?(e: unknown): void;
   pacing?: { firstGapMs: number; maxGapMs: number };
-  now?: () => number;
 }): PullPacer {
   const pacing = opts.pacing ?? LIVE_SYNC_PACING;
-  const now = opts.now ?? Date.now;
+  const now = Date.now;
   const stopped = new AbortController();
   let wanted = 0;
   let running = false;
-  let gap = 0;
+  let gap: number = pacing.firstGapMs;
   let lastStart = Number.NEGATIVE_INFINITY;
-  let lastEnd = Number.NEGATIVE_INFINITY;
   const drain = async () => {
     running = true;
     try {
       while (!stopped.signal.aborted && opts.needed(wanted)) {
-        if (now() - lastEnd >= pacing.maxGapMs) gap = 0;
         const wait = lastStart + gap - now();
         if (wait > 0) await sleep(wait, stopped.signal);
         if (stopped.signal.aborted) break;
         lastStart = now();
-        try {
-          await opts.pull();
-        } finally {
-          lastEnd = now();
-        }
-        gap = gap === 0 ? pacing.firstGapMs : Math.min(gap * 2, pacing.maxGapMs);
+        await opts.pull();
+        const outrun = wait > 0 || opts.needed(wanted);
+        gap = outrun ? Math.min(gap * 2, pacing.maxGapMs) : pacing.firstGapMs;
       }
     } catch (e) {
       if (!stopped.signal.aborted) opts.onError?.(e);
