@@ -43,7 +43,8 @@ export async function memberOf(
   if (!row) throw new TesseraError('not_found', 'team not found');
   if (row.status === 'suspended')
     throw new TesseraError('forbidden', 'your membership in this team is suspended');
-  if (row.status === 'removed') throw new TesseraError('forbidden', 'you were removed from this team');
+  if (row.status === 'removed')
+    throw new TesseraError('forbidden', 'you were removed from this team, or your invitation to it was withdrawn');
   if (!allowed.includes(row.status)) {
     const why =
       row.status === 'invited' ? 'accept the invitation first' : 'an admin has not confirmed you yet';

@@ -40,6 +40,23 @@ export interface MemberView {
   fingerprint: string | null;
 }
 
+/** A vault someone lost access to that this user could not re-key: it stays "re-key pending"
+ *  in the chain until one of `managers` syncs. `name` is null when this user cannot read it. */
+export interface PendingRekeyView {
+  vaultId: string;
+  name: string | null;
+  managers: string[];
+}
+
+/** What a role change or a removal did to the vault keys, in the same batch. */
+export interface MemberChangeView {
+  email: string;
+  role: TeamRole;
+  /** Vaults re-keyed to a new generation (by name). */
+  rekeyed: string[];
+  pending: PendingRekeyView[];
+}
+
 export interface GroupView {
   id: string;
   name: string;
@@ -131,6 +148,9 @@ export interface IpcReturns {
   'team.code': { inviteCode: string };
   'team.members': MemberView[];
   'team.confirm': MemberView;
+  'team.role': MemberChangeView & { from: TeamRole; changed: boolean };
+  'team.remove': MemberChangeView;
+  'team.revokeInvitation': { email: string; role: TeamRole };
   'group.list': GroupView[];
   'group.create': { name: string };
   'group.add': { group: string; email: string };

@@ -40,6 +40,11 @@ export const ipcCalls = {
   'team.invite': z.object({ email: z.email(), role: z.enum(TEAM_ROLES) }).strict(),
   'team.members': empty,
   'team.confirm': z.object({ email: z.email(), fingerprint: text(100) }).strict(),
+  'team.role': z.object({ email: z.email(), role: z.enum(TEAM_ROLES) }).strict(),
+  /** Removes a confirmed member; the same batch re-keys what they could read (what this user may). */
+  'team.remove': z.object({ email: z.email() }).strict(),
+  /** Withdraws an invitation that was not confirmed yet (invited, or accepted and waiting). */
+  'team.revokeInvitation': z.object({ email: z.email() }).strict(),
   'group.list': empty,
   'group.create': z.object({ name: text(100) }).strict(),
   'group.add': z.object({ group: text(), email: z.email() }).strict(),

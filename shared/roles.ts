@@ -63,6 +63,21 @@ export function mayRemoveMember(actor: TeamRole | null | undefined, target: Team
   return mayInTeam(actor, `team.manage.${target}`);
 }
 
+/** Withdrawing an invitation is removing someone before they joined: the same authority. */
+export function mayRevokeInvitation(actor: TeamRole | null | undefined, invited: TeamRole): boolean {
+  return mayRemoveMember(actor, invited);
+}
+
+/** The roles `actor` may move someone who holds `from` to (their current role left out). */
+export function assignableRoles(actor: TeamRole | null | undefined, from: TeamRole): TeamRole[] {
+  return TEAM_ROLES.filter((to) => to !== from && mayChangeRole(actor, from, to));
+}
+
+/** The team roles allowed an operation, for messages that say who to ask. */
+export function rolesAllowed(op: TeamOperation): readonly TeamRole[] {
+  return TEAM_PERMISSIONS[op];
+}
+
 /** The strongest of a member's direct and group grants; owners always manage. */
 export function effectiveVaultRole(
   teamRole: TeamRole | null | undefined,

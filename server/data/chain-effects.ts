@@ -12,7 +12,7 @@ import type { Queryable } from '../db.ts';
 import { storeKeys } from './grants.ts';
 import { addGroupMember, insertGroup, removeGroupMember } from './groups.ts';
 import { rekeyItems } from './rekey.ts';
-import { memberRow, setMembership, upsertInvitation } from './teams.ts';
+import { memberRow, setMembership, upsertInvitation, withdrawInvitation } from './teams.ts';
 import { deleteAccess, insertVault, stampVault, upsertAccess } from './vaults.ts';
 
 export interface Payloads {
@@ -116,6 +116,7 @@ const effects: { [T in LinkType]: Effect<T> } = {
       [p.team, b.user],
     );
   },
+  'member.uninvite': (tx, p, _link, b) => withdrawInvitation(tx, p.team, b.email, p.revision),
   'group.create': async (tx, p, _link, b) => {
     if (!(await insertGroup(tx, { id: b.group, team: p.team, name: b.name })))
       throw new TesseraError('conflict', `a group named ${b.name} already exists`);

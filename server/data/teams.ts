@@ -39,6 +39,16 @@ export async function upsertInvitation(
   );
 }
 
+/** A withdrawn invitation (`member.uninvite`): the email's open membership ends, so an
+ *  accepted-but-unconfirmed person loses even read access to the chain and cannot accept. */
+export async function withdrawInvitation(q: Queryable, team: string, email: string, revision: number) {
+  await q.query(
+    `UPDATE memberships SET status = 'removed', revision = $3
+      WHERE team_id = $1 AND email = $2 AND status IN ('invited', 'accepted')`,
+    [team, email, revision],
+  );
+}
+
 export async function insertOwner(
   q: Queryable,
   m: { team: string; email: string; userId: string; keys: PublicKeyset; revision: number },

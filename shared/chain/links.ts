@@ -30,6 +30,9 @@ export const linkBodies = {
   'member.confirm': z.object({ user: id, email, keys, role: teamRole }).strict(),
   'member.role': z.object({ user: id, role: teamRole }).strict(),
   'member.remove': z.object({ user: id, reason: z.enum(['removed', 'offboarded']) }).strict(),
+  /** Withdraws an open invitation (invited, or accepted and not yet confirmed): the person has no
+   *  user id in the chain yet, so the invitation is named by the email it went to. */
+  'member.uninvite': z.object({ email }).strict(),
   'group.create': z.object({ group: id, name: sealedText }).strict(),
   'group.add': z.object({ group: id, user: id }).strict(),
   'group.remove': z.object({ group: id, user: id }).strict(),

@@ -8,6 +8,7 @@ import {
   mayInTeam,
   mayInVault,
   mayRemoveMember,
+  mayRevokeInvitation,
   inviteOperation,
 } from '../roles.ts';
 import { type ChainLink, type LinkBody, type LinkType, linkBodies, type ReaderKey } from './links.ts';
@@ -112,6 +113,14 @@ const rules: { [T in Exclude<LinkType, 'team.create'>]: Rule<T> } = {
     m.status = 'removed';
     m.removedReason = b.reason;
     forget(s, m.user);
+  },
+  'member.uninvite': (s, a, b, fail) => {
+    const invited = s.invites.get(b.email);
+    if (invited === undefined) throw fail(`${b.email} has no open invitation`);
+    if (!mayRevokeInvitation(a.role, invited))
+      throw fail(`a ${a.role} may not revoke an invitation as ${invited}`);
+    // Without the invitation no `member.confirm` for this email verifies, whatever the server holds.
+    s.invites.delete(b.email);
   },
   'group.create': (s, a, b, fail) => {
     if (!mayInTeam(a.role, 'group.manage')) throw fail(`a ${a.role} may not manage groups`);

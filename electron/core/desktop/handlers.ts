@@ -127,6 +127,9 @@ export const handlers: Handlers = {
     await core.service.sync();
     return memberView(m);
   },
+  'team.role': async (core, a) => core.service.changeRole(a.email, a.role),
+  'team.remove': async (core, a) => core.service.removeMember(a.email),
+  'team.revokeInvitation': async (core, a) => core.service.revokeInvitation(a.email),
   'group.list': async (core) =>
     (await core.service.listGroups()).map((g) => ({ id: g.id, name: g.name, emails: g.emails })),
   'group.create': async (core, a) => {

@@ -18,6 +18,7 @@ import { assertStrongMasterPassword } from '../account/master-password.ts';
 import * as account from './account.ts';
 import * as groups from './groups.ts';
 import * as keys from './keys.ts';
+import * as membership from './membership.ts';
 import * as secrets from './secrets.ts';
 import * as teams from './teams.ts';
 import type { Unlocked } from '../profile/unlocked.ts';
@@ -364,6 +365,19 @@ export class TesseraService {
   }
   members(team?: string) {
     return teams.listMembers(this.u, this.u.teamId(team));
+  }
+  /** Changes a confirmed member's role; keys follow in the same batch (an owner reads every vault). */
+  changeRole(email: string, role: TeamRole, team?: string) {
+    return this.chainChange(this.u.teamId(team), (b) => membership.changeRole(this.u, b, email, role));
+  }
+  /** Removes a member and re-keys, in the same batch, every vault they held that this user may
+   *  re-key; the result names the vaults left "re-key pending" and who can finish them. */
+  removeMember(email: string, team?: string) {
+    return this.chainChange(this.u.teamId(team), (b) => membership.removeMember(this.u, b, email));
+  }
+  /** Withdraws an invitation not confirmed yet: the person can no longer accept or be confirmed. */
+  revokeInvitation(email: string, team?: string) {
+    return this.chainChange(this.u.teamId(team), (b) => membership.revokeInvitation(this.u, b, email));
   }
   /** Teams this profile belongs to, and which one is current. */
   teams() {
