@@ -1,7 +1,7 @@
 // Process: cli (plain Node; the `tessera` command).
 // The command tree (docs/design.md "The command line"). Each action is a few lines over the core service, so the
 // terminal and the window can never disagree about what an operation does.
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import { TesseraError } from '../../shared/errors.ts';
 import { TEAM_ROLES, type TeamRole, VAULT_ROLES, type VaultRole } from '../../shared/roles.ts';
 import { wipe } from '../core/crypto/index.ts';
@@ -210,6 +210,47 @@ export function buildProgram(runServer: ServerCommand): Command {
       members.map((m) => `${m.email}\t${m.role}\t${m.status}\t${m.fingerprint ?? ''}`),
     );
   });
+  team
+    .command('list')
+    .description('the teams of this profile; * marks the current one (`team use` switches)')
+    .action(async () => {
+      const c = ctx();
+      const ts = await c.unlocked(async (s) => s.teams());
+      c.out.result(ts, () =>
+        ts.length ? ts.map((t) => `${t.current ? '*' : ' '} ${t.name}\t${t.id}`) : 'no teams yet',
+      );
+    });
+  team
+    .command('role')
+    .description("change a confirmed member's role (only an owner makes or changes owners)")
+    .argument('<email>')
+    .addArgument(new Argument('<role>').choices(TEAM_ROLES))
+    .action(async (email: string, role: TeamRole) => {
+      const c = ctx();
+      const r = await c.unlocked((s) => s.changeRole(email, role, c.team));
+      c.out.result(r, () => [
+        r.changed ? `${r.email} is now ${role} (was ${r.from})` : `${r.email} is already ${role}`,
+        ...memberChangeLines(r),
+      ]);
+    });
+  team
+    .command('remove <email>')
+    .description(
+      'remove a member: the server refuses them at once, and every vault they could read is re-keyed so what is written next is sealed to a key they never get',
+    )
+    .action(async (email: string) => {
+      const c = ctx();
+      const r = await c.unlocked((s) => s.removeMember(email, c.team));
+      c.out.result(r, () => [`removed ${r.email} from the team`, ...memberChangeLines(r)]);
+    });
+  team
+    .command('revoke <email>')
+    .description('withdraw an invitation that is not confirmed yet; the invite code no longer lets them join')
+    .action(async (email: string) => {
+      const c = ctx();
+      const r = await c.unlocked((s) => s.revokeInvitation(email, c.team));
+      c.out.result(r, () => `withdrew the invitation of ${r.email} (${r.role})`);
+    });
   team.command('use <team>').action(async (name: string) => {
     const c = ctx();
     await c.unlocked(async (s) => s.useTeam(name));
@@ -315,6 +356,18 @@ export function buildProgram(runServer: ServerCommand): Command {
     });
 
   return program;
+}
+
+/** What a role change or removal did to the vault keys, in words. */
+function memberChangeLines(r: Awaited<ReturnType<TesseraService['removeMember']>>): string[] {
+  return [
+    ...r.rekeyed.map((v) => `re-keyed ${v}`),
+    ...r.pending.map(
+      (p) =>
+        `${p.name ?? `a vault you cannot read (${p.vaultId})`}: still needs a re-key, which you may not do; ` +
+        `it happens when one of ${p.managers.join(', ')} next syncs`,
+    ),
+  ];
 }
 
 export function reportSync(out: Output, r: Awaited<ReturnType<TesseraService['sync']>>): void {
