@@ -44,7 +44,10 @@ export async function memberOf(
   if (row.status === 'suspended')
     throw new TesseraError('forbidden', 'your membership in this team is suspended');
   if (row.status === 'removed')
-    throw new TesseraError('forbidden', 'you were removed from this team, or your invitation to it was withdrawn');
+    throw new TesseraError(
+      'forbidden',
+      'you were removed from this team, or your invitation to it was withdrawn',
+    );
   if (!allowed.includes(row.status)) {
     const why =
       row.status === 'invited' ? 'accept the invitation first' : 'an admin has not confirmed you yet';
