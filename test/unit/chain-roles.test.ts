@@ -78,6 +78,8 @@ const cases: Record<string, Case> = {
     body: { user: p.T!.id, reason: 'offboarded' },
   }),
   'member.remove of an owner': () => ({ type: 'member.remove', body: { user: p.O1!.id, reason: 'removed' } }),
+  'member.uninvite of a member invitation': () => ({ type: 'member.uninvite', body: { email: p.P!.email } }),
+  'member.uninvite of an owner invitation': () => ({ type: 'member.uninvite', body: { email: p.Q!.email } }),
   'group.create': () => ({ type: 'group.create', body: { group: randomUUID(), name: 'x' } }),
   'group.add to a group without vaults': () => ({ type: 'group.add', body: { group: G, user: p.V1!.id } }),
   'group.add to a group sharing a vault': () => ({ type: 'group.add', body: { group: H, user: p.V1!.id } }),
@@ -115,6 +117,9 @@ const teamExpect: Record<string, [owner: boolean, admin: boolean, member: boolea
   'member.role owner to member': [Y, n, n],
   'member.remove of a member': [Y, Y, n],
   'member.remove of an owner': [Y, n, n],
+  // Withdrawing an invitation takes the authority removing that role would.
+  'member.uninvite of a member invitation': [Y, Y, n],
+  'member.uninvite of an owner invitation': [Y, n, n],
   'group.create': [Y, Y, n],
   'group.add to a group without vaults': [Y, Y, n],
   // H shares W: only someone who manages W may add to it (owners manage every vault).
@@ -260,6 +265,25 @@ describe('state the server cannot bend', () => {
     expect(() => solo.add(solo.root, 'member.role', { user: solo.root.id, role: 'admin' })).toThrow(
       /no owner/,
     );
+  });
+  it('a withdrawn invitation cannot be confirmed, and only an open one can be withdrawn', () => {
+    const s = extendChain(chainCrypto, base, [c.next(p.A!, 'member.uninvite', { email: p.P!.email })]);
+    expect(s.invites.has(p.P!.email)).toBe(false);
+    expect(base.invites.get(p.P!.email)).toBe('member'); // the base state is untouched
+    const confirm = signLink(
+      s.team,
+      {
+        seq: s.seq + 1,
+        prev: s.head,
+        type: 'member.confirm',
+        author: p.O1!.id,
+        body: confirmBody(p.P!, 'member'),
+      },
+      p.O1!.signSecretKey,
+    );
+    expect(() => extendChain(chainCrypto, s, [confirm])).toThrow(/was not invited/);
+    refused(p.O1!, 'member.uninvite', { email: 'never@example.com' }, /has no open invitation/);
+    refused(p.O1!, 'member.uninvite', { email: p.M!.email }, /has no open invitation/);
   });
   it('a body with a field the signer did not define is refused', () => {
     refused(

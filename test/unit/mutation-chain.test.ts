@@ -243,7 +243,7 @@ describe('link messages and the team id', () => {
     expect(teamIdFromHash(new Uint8Array(32))).toBe('00000000-0000-8000-8000-000000000000');
   });
 
-  it('lists the thirteen link types', async () => {
+  it('lists the fourteen link types', async () => {
     const m = await fresh();
     expect(m.LINK_TYPES).toEqual([
       'team.create',
@@ -251,6 +251,7 @@ describe('link messages and the team id', () => {
       'member.confirm',
       'member.role',
       'member.remove',
+      'member.uninvite',
       'group.create',
       'group.add',
       'group.remove',
@@ -288,6 +289,7 @@ describe('link schemas', () => {
     ok('member.role', { user: uuid(1), role: 'member' });
     ok('member.remove', { user: uuid(1), reason: 'removed' });
     ok('member.remove', { user: uuid(1), reason: 'offboarded' });
+    ok('member.uninvite', { email: 'a@example.com' });
     ok('group.create', { group: uuid(2), name: '' });
     ok('group.add', { group: uuid(2), user: uuid(1) });
     ok('group.remove', { group: uuid(2), user: uuid(1) });
@@ -316,6 +318,8 @@ describe('link schemas', () => {
     bad('member.invite', { email: 'bob@example.com', role: 'root' });
     bad('member.role', { user: uuid(1), role: 'view' });
     bad('member.remove', { user: uuid(1), reason: 'banned' });
+    bad('member.uninvite', { email: 'A@example.com' }, 'email must be lower case');
+    bad('member.uninvite', { email: 'a@example.com', user: uuid(1) });
     bad('vault.grant', { vault: uuid(3), principal: { kind: 'team', id: uuid(1) }, role: 'view' });
     bad('vault.grant', { vault: uuid(3), principal: { kind: 'user', id: uuid(1) }, role: 'owner' });
   });
@@ -419,6 +423,21 @@ describe('the rules, refusal by refusal', () => {
       role: 'admin',
     });
     expect(c.state.members.get(O.id)!.role).toBe('admin');
+  });
+
+  it('member.uninvite: an open invitation only, with authority over the invited role', () => {
+    const { c, O, A, M } = team();
+    const x = person('x');
+    const y = person('y');
+    refuses(c, O, 'member.uninvite', { email: x.email }, `${x.email} has no open invitation`);
+    c.invite(O, x, 'owner').invite(A, y, 'member');
+    refuses(c, A, 'member.uninvite', { email: x.email }, 'a admin may not revoke an invitation as owner');
+    refuses(c, M, 'member.uninvite', { email: y.email }, 'a member may not revoke an invitation as member');
+    c.add(A, 'member.uninvite', { email: y.email });
+    expect([...c.state.invites]).toEqual([[x.email, 'owner']]);
+    refuses(c, O, 'member.uninvite', { email: y.email }, `${y.email} has no open invitation`);
+    c.add(O, 'member.uninvite', { email: x.email });
+    expect(c.state.invites.size).toBe(0);
   });
 
   it('member.remove: members only, with authority over their role, never the last owner', () => {

@@ -122,6 +122,32 @@ describe('team operations', () => {
         expect(r.mayRemoveMember(actor, target), `${actor} removes ${target}`).toBe(want[actor]![i]);
     expect(r.mayRemoveMember(undefined, 'member')).toBe(false);
   });
+
+  it('withdrawing an invitation needs the authority removing that role would', async () => {
+    const r = await freshRoles();
+    const want: Record<string, [boolean, boolean, boolean]> = {
+      owner: [true, true, true],
+      admin: [false, true, true],
+      member: [false, false, false],
+    };
+    for (const actor of TEAM)
+      for (const [i, invited] of TEAM.entries())
+        expect(r.mayRevokeInvitation(actor, invited), `${actor} revokes ${invited}`).toBe(want[actor]![i]);
+    expect(r.mayRevokeInvitation(null, 'member')).toBe(false);
+  });
+
+  it('the roles offered for a member are those the actor may move them to, in table order', async () => {
+    const r = await freshRoles();
+    expect(r.assignableRoles('owner', 'member')).toEqual(['owner', 'admin']);
+    expect(r.assignableRoles('owner', 'owner')).toEqual(['admin', 'member']);
+    expect(r.assignableRoles('admin', 'member')).toEqual(['admin']);
+    expect(r.assignableRoles('admin', 'admin')).toEqual(['member']);
+    expect(r.assignableRoles('admin', 'owner')).toEqual([]);
+    expect(r.assignableRoles('member', 'member')).toEqual([]);
+    expect(r.assignableRoles(null, 'member')).toEqual([]);
+    expect(r.rolesAllowed('team.manage.owner')).toEqual(['owner']);
+    expect(r.rolesAllowed('team.manage.member')).toEqual(['owner', 'admin']);
+  });
 });
 
 describe('vault operations', () => {
