@@ -45,7 +45,7 @@ beforeAll(async () => {
   await carol.svc.setSecret('notes/todo', bytes('carol-notes'));
   for (const p of [alice, adam, bob, carol]) await p.svc.sync();
   expect(text(carol.svc.getSecret('prod/db'))).toBe('db-v1');
-}, 240_000);
+}, 300_000);
 
 afterAll(async () => {
   for (const p of [alice, adam, bob, carol, dave, erin]) p?.svc.lock();
