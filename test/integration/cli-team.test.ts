@@ -23,7 +23,11 @@ const cli = (p: Person, args: string[]) =>
 
 beforeAll(async () => {
   srv = await startTestServer();
-  [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((n) => signUp(srv.url, n)));
+  [alice, bob, carol] = (await Promise.all(['alice', 'bob', 'carol'].map((n) => signUp(srv.url, n)))) as [
+    Person,
+    Person,
+    Person,
+  ];
   await formTeam(alice, 'acme', [
     { person: bob, role: 'member' },
     { person: carol, role: 'member' },

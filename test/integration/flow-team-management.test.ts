@@ -26,9 +26,9 @@ const vaultId = (p: Person, name: string) => p.svc.listVaults().find((v) => v.na
 
 beforeAll(async () => {
   srv = await startTestServer();
-  [alice, adam, bob, carol, dave, erin] = await Promise.all(
+  [alice, adam, bob, carol, dave, erin] = (await Promise.all(
     ['alice', 'adam', 'bob', 'carol', 'dave', 'erin'].map((n) => signUp(srv.url, n)),
-  );
+  )) as [Person, Person, Person, Person, Person, Person];
   await formTeam(alice, 'acme', [
     { person: adam, role: 'admin' },
     { person: bob, role: 'member' },

@@ -139,7 +139,13 @@ export async function confirm(u: Unlocked, b: ChainBatch, email: string, expecte
   if (!m) throw new TesseraError('not_found', `${email} is not invited to this team`);
   if (m.status === 'confirmed') throw new TesseraError('conflict', `${email} is already confirmed`);
   const role = b.state.invites.get(m.email);
-  if (m.status !== 'accepted' || !m.keys || !m.userId || !m.fingerprint || role === undefined)
+  // The chain decides, not the server's list: a withdrawn invitation cannot be confirmed.
+  if (role === undefined)
+    throw new TesseraError(
+      'conflict',
+      `${email} has no open invitation in this team: invite them again first`,
+    );
+  if (m.status !== 'accepted' || !m.keys || !m.userId || !m.fingerprint)
     throw new TesseraError('conflict', `${email} has not accepted the invitation yet`);
   if (normaliseFingerprint(expectedFingerprint) !== normaliseFingerprint(m.fingerprint)) {
     throw new TesseraError(
