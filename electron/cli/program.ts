@@ -364,7 +364,7 @@ function memberChangeLines(r: Awaited<ReturnType<TesseraService['removeMember']>
     ...r.rekeyed.map((v) => `re-keyed ${v}`),
     ...r.pending.map(
       (p) =>
-        `${p.name ?? `a vault you cannot read (${p.vaultId})`}: still needs a re-key, which you may not do; ` +
+        `${p.name ?? `a vault you cannot read (${p.vaultId})`}: still needs a re-key, which only its managers can do; ` +
         `it happens when one of ${p.managers.join(', ')} next syncs`,
     ),
   ];

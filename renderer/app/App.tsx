@@ -14,6 +14,7 @@ import { Waiting } from '../screens/auth/Waiting.tsx';
 import { MainLayout } from '../screens/MainLayout.tsx';
 import { useActivityPing, useBridgeEvent } from './events.ts';
 import { type Session, SessionContext, useSession } from './session.tsx';
+import { changesOf } from './stale.ts';
 import { ThemeApplier } from './theme.tsx';
 
 export function App() {
@@ -47,6 +48,9 @@ export function App() {
       );
       refresh().catch(() => undefined);
     } else if (event === 'unlocked') {
+      refresh().catch(() => undefined);
+    } else if (event === 'synced' && changesOf(payload).team) {
+      // New team links may change this user's own role (what the window offers) or the team.
       refresh().catch(() => undefined);
     }
   });

@@ -95,26 +95,28 @@ export function MembersTable() {
                     {m.fingerprint ? <code>{m.fingerprint}</code> : <span className="muted">none yet</span>}
                   </td>
                   {anyAction && (
-                    <td className="row-actions">
-                      {can.confirm && (
-                        <button type="button" className="primary" onClick={() => setConfirming(m)}>
-                          Confirm {m.email}
-                        </button>
-                      )}
-                      {can.revoke && (
-                        <button type="button" onClick={() => setRemoving({ member: m, mode: 'revoke' })}>
-                          Revoke invitation of {m.email}
-                        </button>
-                      )}
-                      {can.remove && (
-                        <button
-                          type="button"
-                          className="danger"
-                          onClick={() => setRemoving({ member: m, mode: 'remove' })}
-                        >
-                          Remove {m.email}
-                        </button>
-                      )}
+                    <td>
+                      <div className="row-actions">
+                        {can.confirm && (
+                          <button type="button" className="primary" onClick={() => setConfirming(m)}>
+                            Confirm {m.email}
+                          </button>
+                        )}
+                        {can.revoke && (
+                          <button type="button" onClick={() => setRemoving({ member: m, mode: 'revoke' })}>
+                            Revoke invitation of {m.email}
+                          </button>
+                        )}
+                        {can.remove && (
+                          <button
+                            type="button"
+                            className="danger"
+                            onClick={() => setRemoving({ member: m, mode: 'remove' })}
+                          >
+                            Remove {m.email}
+                          </button>
+                        )}
+                      </div>
                     </td>
                   )}
                 </tr>

@@ -45,8 +45,8 @@ export function RemoveDialog({ member, mode, onClose, onDone }: Props) {
       <Dialog title={`${removed.email} is removed`} onClose={() => onDone(removedText(removed))}>
         <p>{removedText(removed)}</p>
         <p>
-          These vaults still need a re-key that you may not do. Until then secrets written there use the old
-          key:
+          These vaults still need a re-key, which only their managers can do. Until it is done, new secrets
+          there are sealed to a key the removed member still holds:
         </p>
         <ul aria-label="Vaults still to re-key">
           {removed.pending.map((p) => (
