@@ -1,6 +1,8 @@
-// Process: shared. What each IPC call answers. Plain data only: no keys, and plaintext only
-// in `secret.reveal` (and `secret.generate`, a fresh password the user is about to save).
+// Process: shared. What each IPC call answers. Plain data only: no keys. Concealed values only
+// in `secret.reveal` (and `secret.generate`, a fresh password the user is about to save); the
+// text, URL and notes of an item in `secret.show`; a one-time code in `secret.totp`.
 import type { IpcChannel } from './ipc.ts';
+import type { FieldKind, ItemType } from './items.ts';
 import type { TeamRole, VaultRole } from './roles.ts';
 
 export interface AppState {
@@ -89,6 +91,38 @@ export interface SecretView {
   conflictOf?: string;
   /** How often the team means to change it, in days, if anyone set that. */
   rotateEveryDays?: number;
+  type: ItemType;
+  tags: string[];
+}
+
+/** One field as the window shows it: concealed and TOTP values are `null` until revealed. */
+export interface FieldView {
+  key: string;
+  label: string;
+  kind: FieldKind;
+  value: string | null;
+  /** The field has no value (so there is nothing to reveal or copy). */
+  empty: boolean;
+}
+
+/** An opened item: its layout, the values shown without a reveal, and its metadata. */
+export interface ItemView {
+  id: string;
+  vault: string;
+  vaultId: string;
+  name: string;
+  type: ItemType;
+  /** The key of the field Copy takes. */
+  primary: string;
+  version: number;
+  pending: boolean;
+  fields: FieldView[];
+  notes: string | null;
+  tags: string[];
+  rotateEveryDays?: number;
+  conflictOf?: string;
+  /** Who wrote this version, as the writer's client recorded it inside the envelope. */
+  updatedBy: string | null;
 }
 
 export interface VersionView {
@@ -161,10 +195,14 @@ export interface IpcReturns {
   'vault.share': { vault: string };
   'vault.unshare': { vault: string; generation: number };
   'secret.list': SecretView[];
+  'secret.show': ItemView;
   'secret.reveal': { value: string };
+  'secret.totp': { field: string; code: string; secondsLeft: number };
   'secret.copy': { clearsInSeconds: number };
   'secret.set': SyncView;
-  'secret.generate': { value: string };
+  'secret.generate': { value: string; entropyBits: number };
+  'secret.restore': SyncView;
+  'secret.move': SyncView;
   'secret.remove': SyncView;
   'secret.history': VersionView[];
   'conflict.resolve': SyncView;

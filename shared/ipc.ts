@@ -4,6 +4,7 @@
 // schemas before the core service sees it. A renderer compromised by XSS can therefore only
 // ask for what a user could ask for by clicking, and never receives a key.
 import { z } from 'zod';
+import { FIELD_KEY, FIELD_KINDS, ITEM_LIMITS, ITEM_TYPES } from './items.ts';
 import { TEAM_ROLES, VAULT_ROLES } from './roles.ts';
 
 const text = (max = 200) => z.string().trim().min(1).max(max);
@@ -19,6 +20,18 @@ const secretText = z
   .min(1)
   .max(64 * 1024);
 const empty = z.object({}).strict();
+const fieldKey = z.string().regex(FIELD_KEY, 'a field name is letters, digits, spaces, "_", "." or "-"');
+/** A field value may be empty (a login without a username yet). */
+const fieldValue = z.string().max(64 * 1024);
+const fieldEdit = z
+  .object({
+    key: fieldKey,
+    label: z.string().trim().max(ITEM_LIMITS.labelLength).optional(),
+    kind: z.enum(FIELD_KINDS).optional(),
+    value: fieldValue.optional(),
+    remove: z.literal(true).optional(),
+  })
+  .strict();
 
 export const ipcCalls = {
   'app.state': empty,
@@ -55,19 +68,56 @@ export const ipcCalls = {
   'vault.share': z.object({ vault: text(), with: text(), role: z.enum(VAULT_ROLES) }).strict(),
   'vault.unshare': z.object({ vault: text(), with: text() }).strict(),
   'secret.list': z.object({ vault: text().optional() }).strict(),
-  /** The one call that hands plaintext to the renderer, for the component that shows it. */
-  'secret.reveal': z.object({ ref, version: z.number().int().positive().optional() }).strict(),
-  /** The value goes from the core to the clipboard directly; the renderer never sees it. */
-  'secret.copy': z.object({ ref }).strict(),
-  /** Metadata left out stays as the secret had it; `rotateEveryDays: null` clears the interval. */
+  /** The item's layout with its text, URL and notes values; concealed values stay out. */
+  'secret.show': z.object({ ref }).strict(),
+  /** The one call that hands a concealed value to the renderer, for the component that shows
+   *  it: one field (the primary one if left out), of the newest or an older version. */
+  'secret.reveal': z
+    .object({ ref, field: fieldKey.optional(), version: z.number().int().positive().optional() })
+    .strict(),
+  /** The value goes from the core to the clipboard directly; the renderer never sees it. A TOTP
+   *  field copies its current code. */
+  'secret.copy': z.object({ ref, field: fieldKey.optional() }).strict(),
+  /** The current code of a TOTP field (the first one if left out); the seed stays in the core. */
+  'secret.totp': z.object({ ref, field: fieldKey.optional() }).strict(),
+  /** A patch: `value` is the primary field's new value; fields, notes, tags and the interval
+   *  left out stay as the secret had them; `rotateEveryDays: null` and `notes: null` clear. */
   'secret.set': z
     .object({
       ref,
-      value: secretText,
+      type: z.enum(ITEM_TYPES).optional(),
+      value: secretText.optional(),
+      fields: z.array(fieldEdit).max(ITEM_LIMITS.fields).optional(),
+      primary: fieldKey.optional(),
+      notes: fieldValue.nullable().optional(),
+      tags: z.array(z.string().trim().min(1).max(ITEM_LIMITS.tagLength)).max(ITEM_LIMITS.tags).optional(),
       rotateEveryDays: z.number().int().min(1).max(3650).nullable().optional(),
     })
     .strict(),
-  'secret.generate': z.object({ length: z.number().int().min(8).max(128) }).strict(),
+  'secret.generate': z.discriminatedUnion('mode', [
+    z
+      .object({
+        mode: z.literal('characters'),
+        length: z.number().int().min(8).max(128),
+        lower: z.boolean(),
+        upper: z.boolean(),
+        digits: z.boolean(),
+        symbols: z.boolean(),
+      })
+      .strict(),
+    z
+      .object({
+        mode: z.literal('words'),
+        words: z.number().int().min(3).max(20),
+        separator: z.string().max(3),
+      })
+      .strict(),
+  ]),
+  /** Writes an older version's values as the newest version. */
+  'secret.restore': z.object({ ref, version: z.number().int().positive() }).strict(),
+  /** Renames (`to` = a new name in the same vault, as VAULT/NAME) or moves (`to` = VAULT or
+   *  VAULT/NAME in another vault). */
+  'secret.move': z.object({ ref, to: z.string().min(1).max(400) }).strict(),
   'secret.remove': z.object({ ref }).strict(),
   'secret.history': z.object({ ref }).strict(),
   'conflict.resolve': z.object({ ref, keep: z.enum(['mine', 'theirs']) }).strict(),

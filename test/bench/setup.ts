@@ -386,7 +386,7 @@ export async function seedFixture(items: number): Promise<Fixture> {
     const idx = index(teamId);
     const restore = withoutSaves(alice.svc);
     try {
-      for (let i = 0; i < items; i++) secrets.writeSecret(u, teamId, idx, VAULT, itemName(i), itemValue(i));
+      for (let i = 0; i < items; i++) secrets.writeSecret(u, teamId, idx, VAULT, itemName(i), { primaryValue: itemValue(i) });
     } finally {
       restore();
     }

@@ -6,7 +6,7 @@ import type { IpcArgs, IpcChannel } from '../../../shared/ipc.ts';
 import type { AppState, IpcReturns, MemberView } from '../../../shared/ipc-results.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import { wipe } from '../crypto/index.ts';
-import { generatePassword } from '../vault/password.ts';
+import { generateCharacters, generatePassphrase } from '../vault/password.ts';
 import type { DesktopCore } from './desktop-core.ts';
 
 type Handler<C extends IpcChannel> = (core: DesktopCore, args: IpcArgs<C>) => Promise<IpcReturns[C]>;
@@ -56,10 +56,6 @@ function memberView(m: MemberView & Record<string, unknown>): MemberView {
     status: m.status,
     fingerprint: m.fingerprint,
   };
-}
-
-function refOf(vault: string, name: string) {
-  return `${vault}/${name}`;
 }
 
 export const handlers: Handlers = {
@@ -156,60 +152,72 @@ export const handlers: Handlers = {
     return { vault: r.vault, generation: r.generation };
   },
   'secret.list': async (core, a) => core.service.listSecrets(a.vault),
+  'secret.show': async (core, a) => core.service.showSecret(a.ref),
   'secret.reveal': async (core, a) => {
-    const value = a.version
-      ? await core.service.getSecretVersion(a.ref, a.version)
-      : core.service.getSecret(a.ref);
+    const { value } = await core.service.getFieldAt(a.ref, a.field, a.version);
     try {
       return { value: new TextDecoder().decode(value) };
     } finally {
       wipe(value);
     }
   },
+  'secret.totp': async (core, a) => {
+    const { field, code, secondsLeft } = core.service.totp(a.ref, a.field);
+    return { field, code, secondsLeft };
+  },
   'secret.copy': async (core, a) => {
-    const value = core.service.getSecret(a.ref);
     const seconds = core.settings().clipboardClearSeconds;
+    const f = core.service.getField(a.ref, a.field);
+    // A TOTP field copies the code people type, not the seed behind it.
+    const value = f.kind === 'totp' ? bytes(core.service.totp(a.ref, f.key).code) : f.value;
     try {
       core.clipboard.copy(value, seconds);
     } finally {
-      wipe(value);
+      wipe(value, f.value);
     }
     return { clearsInSeconds: seconds };
   },
-  'secret.set': async (core, a) =>
-    withBytes(a.value, (value) =>
-      core.service.setSecret(
-        a.ref,
-        value,
-        a.rotateEveryDays === undefined ? {} : { rotateEveryDays: a.rotateEveryDays },
-      ),
-    ),
-  'secret.generate': async (_core, a) => {
-    const value = generatePassword(a.length);
+  'secret.set': async (core, a) => {
+    const owned: Uint8Array[] = [];
+    const own = (s: string) => {
+      const b = bytes(s);
+      owned.push(b);
+      return b;
+    };
     try {
-      return { value: new TextDecoder().decode(value) };
+      return await core.service.setSecret(a.ref, {
+        ...(a.type ? { type: a.type } : {}),
+        ...(a.value !== undefined ? { primaryValue: own(a.value) } : {}),
+        ...(a.fields
+          ? {
+              fields: a.fields.map((x) => ({
+                ...x,
+                value: x.value === undefined ? undefined : own(x.value),
+              })),
+            }
+          : {}),
+        ...(a.primary ? { primary: a.primary } : {}),
+        ...(a.notes !== undefined ? { notes: a.notes === null ? null : own(a.notes) } : {}),
+        ...(a.tags ? { tags: a.tags } : {}),
+        ...(a.rotateEveryDays !== undefined ? { rotateEveryDays: a.rotateEveryDays } : {}),
+      });
     } finally {
-      wipe(value);
+      wipe(...owned);
     }
   },
+  'secret.generate': async (_core, a) => {
+    const g = a.mode === 'words' ? generatePassphrase(a) : generateCharacters(a);
+    try {
+      return { value: new TextDecoder().decode(g.value), entropyBits: g.entropyBits };
+    } finally {
+      wipe(g.value);
+    }
+  },
+  'secret.restore': async (core, a) => core.service.restoreSecret(a.ref, a.version),
+  'secret.move': async (core, a) => core.service.moveSecret(a.ref, a.to),
   'secret.remove': async (core, a) => core.service.removeSecret(a.ref),
   'secret.history': async (core, a) => core.service.history(a.ref),
-  'conflict.resolve': async (core, a) => {
-    const all = core.service.listSecrets();
-    const [vault] = a.ref.split('/');
-    const copy = all.find((s) => refOf(s.vault, s.name) === a.ref && s.conflictOf);
-    if (!copy) throw new TesseraError('not_found', `${a.ref} is not a conflict copy`);
-    const original = all.find((s) => s.id === copy.conflictOf);
-    if (a.keep === 'mine' && original) {
-      const value = core.service.getSecret(a.ref);
-      try {
-        await core.service.setSecret(refOf(vault!, original.name), value);
-      } finally {
-        wipe(value);
-      }
-    }
-    return core.service.removeSecret(a.ref);
-  },
+  'conflict.resolve': async (core, a) => core.service.resolveConflict(a.ref, a.keep),
   'sync.now': async (core) => core.service.sync(),
   'settings.get': async (core) => core.settings(),
   'settings.set': async (core, a) => {

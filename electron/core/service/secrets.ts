@@ -8,8 +8,18 @@ import { TesseraError } from '../../../shared/errors.ts';
 import { ad } from '../../../shared/formats.ts';
 import { mayInVault } from '../../../shared/roles.ts';
 import { envelopeHash, sealEnvelope, verifyItemVersion, wipe } from '../crypto/index.ts';
+import type { FieldKind } from '../../../shared/items.ts';
 import { currentRecord, decryptRecord, digestOf, type IndexedItem } from '../vault/index.ts';
-import { encodeItem, type ItemHeader } from '../vault/item-payload.ts';
+import {
+  decodeBody,
+  encodeBody,
+  encodeItem,
+  type ItemContent,
+  type ItemHeader,
+  layoutOf,
+  wipeContent,
+} from '../vault/item-payload.ts';
+import { applyEdit, type ItemEdit } from './item-edit.ts';
 import type { QueuedEdit } from '../vault/state.ts';
 import type { Unlocked } from '../profile/unlocked.ts';
 import { resolveVault, type VaultSummary } from './vaults.ts';
@@ -44,65 +54,125 @@ export function listSecrets(index: Map<string, IndexedItem>, vaults: VaultSummar
       version: it.version,
       pending: it.pending,
       conflictOf: it.header.conflictOf,
+      type: layoutOf(it.header).type,
+      tags: it.header.tags ?? [],
       ...(it.header.rotateEveryDays ? { rotateEveryDays: it.header.rotateEveryDays } : {}),
     });
   }
   return out.sort((a, b) => byName.compare(a.vault, b.vault) || byName.compare(a.name, b.name));
 }
 
-/** Decrypts one value. The caller owns the returned buffer and must wipe it. */
-export function readSecret(
+type KeyedRecord = Parameters<typeof decryptRecord>[2];
+
+/** Decrypts a record's header and values. The caller wipes the content (wipeContent). */
+export function openContent(u: Unlocked, teamId: string, rec: KeyedRecord) {
+  const { header, body } = decryptRecord((vault, g) => u.keyring.vaultKey(vault, g), teamId, rec, true);
+  try {
+    return { header, content: decodeBody(header, body!) };
+  } finally {
+    wipe(body!);
+  }
+}
+
+function requireItem(index: Map<string, IndexedItem>, v: VaultSummary, name: string): IndexedItem {
+  const it = findItem(index, v.id, name);
+  if (!it) throw new TesseraError('not_found', `no secret ${JSON.stringify(name)} in vault ${v.name}`);
+  return it;
+}
+
+/** The newest version of one secret, decrypted. The caller wipes the content. */
+export function readItem(
   u: Unlocked,
   teamId: string,
   index: Map<string, IndexedItem>,
   vaultRef: string,
   name: string,
-): Uint8Array {
+) {
   const v = resolveVault(u, teamId, vaultRef);
-  const it = findItem(index, v.id, name);
-  if (!it) throw new TesseraError('not_found', `no secret ${JSON.stringify(name)} in vault ${v.name}`);
-  const rec = currentRecord(u.team(teamId), it.id)!;
-  return decryptRecord((vault, g) => u.keyring.vaultKey(vault, g), teamId, rec, true).value!;
+  const it = requireItem(index, v, name);
+  return { item: it, vault: v, ...openContent(u, teamId, currentRecord(u.team(teamId), it.id)!) };
 }
 
-/** What a write may change besides the value. A field left out keeps what the secret had;
- *  `rotateEveryDays: null` clears it. */
-export interface SecretMeta {
-  deleted?: boolean;
-  conflictOf?: string;
-  rotateEveryDays?: number | null;
+/** One field's value (the primary one when `field` is left out), copied out of the content,
+ *  which is wiped. The caller owns and must wipe the returned bytes. */
+export function pickField(
+  opened: { header: ItemHeader; content: ItemContent },
+  name: string,
+  field?: string,
+): { key: string; kind: FieldKind; value: Uint8Array } {
+  try {
+    const key = field ?? layoutOf(opened.header).primary;
+    const hit = opened.content.fields.find((x) => x.key === key);
+    if (!hit) {
+      const keys = opened.content.fields.map((x) => x.key).join(', ');
+      throw new TesseraError(
+        'not_found',
+        `${name} has no field ${JSON.stringify(key)} (its fields: ${keys})`,
+      );
+    }
+    return { key: hit.key, kind: hit.kind, value: hit.value.slice() };
+  } finally {
+    wipeContent(opened.content);
+  }
 }
 
-/** The header of a new version: the previous version's metadata (a new value or a tombstone
- *  does not drop a rotation interval), then what this write changes. */
-export function nextHeader(previous: ItemHeader | undefined, name: string, meta: SecretMeta, author: string) {
-  const { name: _name, deleted: _deleted, updatedBy: _by, ...kept } = previous ?? { name };
-  const header: ItemHeader = { ...kept, name, updatedBy: author };
-  if (meta.deleted) header.deleted = true;
-  if (meta.conflictOf !== undefined) header.conflictOf = meta.conflictOf;
-  if (meta.rotateEveryDays === null) delete header.rotateEveryDays;
-  else if (meta.rotateEveryDays !== undefined) header.rotateEveryDays = meta.rotateEveryDays;
-  return header;
-}
-
-/** Encrypts and queues a new version (or a tombstone). Returns the item id. */
+/** Encrypts and queues a new version (or a tombstone) of one item: the previous version's
+ *  fields and metadata, patched by `edit`. Returns the item id. */
 export function writeSecret(
   u: Unlocked,
   teamId: string,
   index: Map<string, IndexedItem>,
   vaultRef: string,
   name: string,
-  value: Uint8Array,
-  meta: SecretMeta = {},
+  edit: ItemEdit = {},
 ): string {
+  const v = writableVault(u, teamId, vaultRef);
+  const existing = findItem(index, v.id, name);
+  if (!existing && edit.deleted)
+    throw new TesseraError('not_found', `no secret ${JSON.stringify(name)} in vault ${v.name}`);
+  const previous = existing ? openContent(u, teamId, currentRecord(u.team(teamId), existing.id)!) : undefined;
+  try {
+    const next = applyEdit(previous, name, edit, u.email);
+    try {
+      return queueVersion(
+        u,
+        teamId,
+        index,
+        v,
+        existing?.id ?? crypto.randomUUID(),
+        next.header,
+        next.content,
+      );
+    } finally {
+      wipeContent(next.content);
+    }
+  } finally {
+    wipeContent(previous?.content);
+  }
+}
+
+/** The vault, if this user may write in it. */
+export function writableVault(u: Unlocked, teamId: string, vaultRef: string): VaultSummary {
   const v = resolveVault(u, teamId, vaultRef);
   if (!mayInVault(v.role, 'item.write'))
-    throw new TesseraError('forbidden', `your role ${v.role} on vault ${v.name} may not item.write`);
+    throw new TesseraError(
+      'forbidden',
+      `you can only read vault ${v.name} (your access is ${v.role}): ask someone who manages it for edit access`,
+    );
+  return v;
+}
+
+/** Seals `header` + `content` as the item's next version and queues it. */
+export function queueVersion(
+  u: Unlocked,
+  teamId: string,
+  index: Map<string, IndexedItem>,
+  v: VaultSummary,
+  id: string,
+  header: ItemHeader,
+  content: ItemContent,
+): string {
   const st = u.team(teamId);
-  const existing = findItem(index, v.id, name);
-  if (!existing && meta.deleted)
-    throw new TesseraError('not_found', `no secret ${JSON.stringify(name)} in vault ${v.name}`);
-  const id = existing?.id ?? crypto.randomUUID();
   // One queued edit per item: a second offline edit replaces the first but keeps its base,
   // so the server still sees exactly one step from the version this client last knew.
   const queuedAt = st.queue.findIndex((q) => q.item === id);
@@ -111,11 +181,11 @@ export function writeSecret(
   const baseDigest = queued ? queued.baseDigest : digestOf(u.keyring, teamId, st.items[id]);
   const version = baseVersion + 1;
   const key = u.keyring.vaultKey(v.id, v.generation);
-  if (!key) throw new TesseraError('forbidden', `no key for vault ${v.name} yet`);
-  const header = nextHeader(existing?.header, name, meta, u.email);
-  const plain = encodeItem(header, value);
+  if (!key) throw new TesseraError('forbidden', `no key for vault ${v.name} yet: wait for a manager to sync`);
+  const body = encodeBody(content);
+  const plain = encodeItem(header, body);
   const envelope = sealEnvelope(key, plain, ad.item(teamId, v.id, id, v.generation, version));
-  wipe(plain);
+  wipe(plain, body);
   const edit: QueuedEdit = {
     vault: v.id,
     item: id,
@@ -123,7 +193,7 @@ export function writeSecret(
     version,
     generation: v.generation,
     envelope,
-    deleted: !!meta.deleted,
+    deleted: !!header.deleted,
     queuedAt: new Date().toISOString(),
     baseDigest,
   };
@@ -144,8 +214,7 @@ async function versionsOf(
 ) {
   u.requireSession();
   const v = resolveVault(u, teamId, vaultRef);
-  const it = findItem(index, v.id, name);
-  if (!it) throw new TesseraError('not_found', `no secret ${JSON.stringify(name)} in vault ${v.name}`);
+  const it = requireItem(index, v, name);
   const { versions } = await u.http.request(
     'GET',
     paths.itemVersions(teamId, v.id, it.id),
@@ -158,7 +227,7 @@ async function versionsOf(
   return versions;
 }
 
-/** Decrypts an older version (for rollback). The caller owns and must wipe the bytes. */
+/** Decrypts an older version (for rollback). The caller wipes the content (wipeContent). */
 export async function readSecretVersion(
   u: Unlocked,
   teamId: string,
@@ -166,11 +235,11 @@ export async function readSecretVersion(
   vaultRef: string,
   name: string,
   version: number,
-): Promise<Uint8Array> {
+) {
   const rec = (await versionsOf(u, teamId, index, vaultRef, name)).find((r) => r.version === version);
   if (!rec) throw new TesseraError('not_found', `${name} has no version ${version}`);
   // Authenticated against its own item id, vault, generation and version like any item.
-  return decryptRecord((vault, g) => u.keyring.vaultKey(vault, g), teamId, rec, true).value!;
+  return openContent(u, teamId, rec);
 }
 
 export interface VersionInfo {

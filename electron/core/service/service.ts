@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { paths } from '../../../shared/api.ts';
 import { type ErrorCode, TesseraError } from '../../../shared/errors.ts';
-import type { SyncChanges } from '../../../shared/ipc-results.ts';
+import type { ItemView, SyncChanges } from '../../../shared/ipc-results.ts';
 import type { TeamRole, VaultRole } from '../../../shared/roles.ts';
 import { fingerprint, publicKeyset } from '../crypto/index.ts';
 import { Profile } from '../profile/profile.ts';
@@ -20,6 +20,11 @@ import * as groups from './groups.ts';
 import * as keys from './keys.ts';
 import * as membership from './membership.ts';
 import * as secrets from './secrets.ts';
+import type { ItemEdit } from './item-edit.ts';
+import { itemView } from './item-view.ts';
+import { checkSecretName, moveSecret, restoreVersion, settleConflict } from './secret-moves.ts';
+import { totpCode } from '../vault/totp.ts';
+import { wipe } from '../crypto/index.ts';
 import * as teams from './teams.ts';
 import type { Unlocked } from '../profile/unlocked.ts';
 import * as vaults from './vaults.ts';
@@ -442,36 +447,109 @@ export class TesseraService {
     return secrets.listSecrets(this.index(teamId), scope);
   }
 
-  /** The caller owns the returned bytes and must wipe them. */
+  /** The primary value. The caller owns the returned bytes and must wipe them. */
   getSecret(ref: string, team?: string): Uint8Array {
-    const teamId = this.u.teamId(team);
-    const { vault, name } = parseRef(ref);
-    return secrets.readSecret(this.u, teamId, this.index(teamId), vault, name);
+    return this.getField(ref, undefined, team).value;
   }
 
-  /** Encrypts and queues the value, then tries to deliver it. Offline, it stays queued. The
-   *  secret keeps its metadata except what `meta` changes. */
+  /** One field (the primary one if `field` is left out) of the newest version, or of an
+   *  older one. The caller owns the returned bytes and must wipe them. */
+  async getFieldAt(ref: string, field: string | undefined, version: number | undefined, team?: string) {
+    if (version === undefined) return this.getField(ref, field, team);
+    const teamId = this.u.teamId(team);
+    const { vault, name } = parseRef(ref);
+    const opened = await secrets.readSecretVersion(this.u, teamId, this.index(teamId), vault, name, version);
+    return secrets.pickField(opened, name, field);
+  }
+
+  getField(ref: string, field?: string, team?: string) {
+    const teamId = this.u.teamId(team);
+    const { vault, name } = parseRef(ref);
+    return secrets.pickField(secrets.readItem(this.u, teamId, this.index(teamId), vault, name), name, field);
+  }
+
+  /** The item with its layout: text, URL and notes values as text, concealed values left out
+   *  (they come one at a time through getField). */
+  showSecret(ref: string, team?: string): ItemView {
+    const teamId = this.u.teamId(team);
+    const { vault, name } = parseRef(ref);
+    const opened = secrets.readItem(this.u, teamId, this.index(teamId), vault, name);
+    return itemView(opened);
+  }
+
+  /** The current code of a TOTP field; the seed stays here. */
+  totp(ref: string, field?: string, team?: string, now = Date.now()) {
+    const f = this.getField(ref, field ?? this.firstTotpField(ref, team), team);
+    try {
+      if (f.kind !== 'totp')
+        throw new TesseraError(
+          'usage',
+          `the field ${JSON.stringify(f.key)} is not a one-time code (TOTP) field`,
+        );
+      return { field: f.key, ...totpCode(f.value, now) };
+    } finally {
+      wipe(f.value);
+    }
+  }
+
+  private firstTotpField(ref: string, team?: string): string {
+    const key = this.showSecret(ref, team).fields.find((x) => x.kind === 'totp')?.key;
+    if (!key) throw new TesseraError('not_found', `${parseRef(ref).name} has no one-time code (TOTP) field`);
+    return key;
+  }
+
+  /**
+   * Encrypts and queues a new version, then tries to deliver it. Offline, it stays queued.
+   * `change` is the new primary value, or an edit of fields and metadata; `meta` adds to a
+   * bare value. Everything left out keeps what the secret had.
+   */
   async setSecret(
     ref: string,
-    value: Uint8Array,
-    meta: secrets.SecretMeta = {},
+    change: Uint8Array | ItemEdit,
+    meta: ItemEdit = {},
     team?: string,
   ): Promise<SyncResult> {
     const teamId = this.u.teamId(team);
     const { vault, name } = parseRef(ref);
-    secrets.writeSecret(this.u, teamId, this.index(teamId), vault, name, value, meta);
+    const edit = change instanceof Uint8Array ? { ...meta, primaryValue: change } : { ...meta, ...change };
+    if (!edit.deleted) checkSecretName(name);
+    secrets.writeSecret(this.u, teamId, this.index(teamId), vault, name, edit);
     return this.sync(teamId);
   }
 
-  /** An older version of a secret, for rollback. The caller must wipe the bytes. */
-  getSecretVersion(ref: string, version: number, team?: string): Promise<Uint8Array> {
-    const teamId = this.u.teamId(team);
-    const { vault, name } = parseRef(ref);
-    return secrets.readSecretVersion(this.u, teamId, this.index(teamId), vault, name, version);
+  /** An older version's primary value, for rollback. The caller must wipe the bytes. */
+  async getSecretVersion(ref: string, version: number, team?: string): Promise<Uint8Array> {
+    return (await this.getFieldAt(ref, undefined, version, team)).value;
   }
 
   async removeSecret(ref: string, team?: string): Promise<SyncResult> {
-    return this.setSecret(ref, new Uint8Array(0), { deleted: true }, team);
+    return this.setSecret(ref, { deleted: true }, {}, team);
+  }
+
+  /** Writes an old version's values as the newest version. */
+  async restoreSecret(ref: string, version: number, team?: string): Promise<SyncResult> {
+    const teamId = this.u.teamId(team);
+    const { vault, name } = parseRef(ref);
+    await restoreVersion(this.u, teamId, this.index(teamId), vault, name, version);
+    return this.sync(teamId);
+  }
+
+  /** Renames within the vault, or moves to `to` = VAULT or VAULT/NAME. */
+  async moveSecret(ref: string, to: string, team?: string): Promise<SyncResult> {
+    const teamId = this.u.teamId(team);
+    const from = parseRef(ref);
+    const slash = to.indexOf('/');
+    const target = slash < 0 ? { vault: to } : parseRef(to);
+    moveSecret(this.u, teamId, this.index(teamId), from, target);
+    return this.sync(teamId);
+  }
+
+  /** Keeps this client's conflict copy (`mine`) or the server's version (`theirs`). */
+  async resolveConflict(copyRef: string, keep: 'mine' | 'theirs', team?: string): Promise<SyncResult> {
+    const teamId = this.u.teamId(team);
+    const { vault, name } = parseRef(copyRef);
+    settleConflict(this.u, teamId, this.index(teamId), vault, name, keep);
+    return this.sync(teamId);
   }
 
   history(ref: string, team?: string) {

@@ -196,7 +196,7 @@ function keepBothOnConflict(u: Unlocked, teamId: string, st: TeamState, edit: Qu
     decryptRecord((v, g) => u.keyring.vaultKey(v, g), teamId, current.data, false);
     if (current.data.version >= (st.items[edit.item]?.version ?? 0)) u.putItem(teamId, current.data);
   }
-  const { header, value } = decryptRecord(
+  const { header, body } = decryptRecord(
     (v, g) => u.keyring.vaultKey(v, g),
     teamId,
     { ...edit, id: edit.item },
@@ -207,7 +207,7 @@ function keepBothOnConflict(u: Unlocked, teamId: string, st: TeamState, edit: Qu
   // The id's first characters keep two copies made in the same second apart.
   const name = `${header.name} (conflict ${u.email} ${stamp} ${copyId.slice(0, 4)})`;
   const key = u.keyring.vaultKey(edit.vault, edit.generation)!;
-  const plain = encodeItem({ ...header, name, conflictOf: edit.item }, value!);
+  const plain = encodeItem({ ...header, name, conflictOf: edit.item }, body!);
   st.queue.unshift({
     vault: edit.vault,
     item: copyId,
@@ -218,6 +218,6 @@ function keepBothOnConflict(u: Unlocked, teamId: string, st: TeamState, edit: Qu
     deleted: false,
     queuedAt: new Date().toISOString(),
   });
-  wipe(plain, value);
+  wipe(plain, body!);
   return { item: edit.item, name: header.name, keptAs: name };
 }

@@ -4,12 +4,11 @@
 // after use. Decryption here is also verification: AD binds every blob to its team, vault,
 // item id, key generation and version, so a swapped or relabelled blob fails right here.
 import type { ItemRecord } from '../../../shared/api.ts';
-import { fromUtf8 } from '../../../shared/encoding.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import { openEnvelope } from '../crypto/index.ts';
 import { contentDigest, wipe } from '../crypto/index.ts';
 import { itemAdBytes } from './item-ad.ts';
-import { decodeItem, type ItemHeader } from './item-payload.ts';
+import { decodeItem, type ItemHeader, parseHeader } from './item-payload.ts';
 import type { Keyring } from './keyring.ts';
 import type { QueuedEdit, TeamState } from './state.ts';
 
@@ -46,7 +45,7 @@ function openItem(key: Uint8Array, team: string, rec: ItemRef): Uint8Array {
   }
 }
 
-export function decryptRecord(keyFor: KeyLookup, team: string, rec: ItemRef, wantValue: boolean) {
+export function decryptRecord(keyFor: KeyLookup, team: string, rec: ItemRef, wantBody: boolean) {
   const key = keyFor(rec.vault, rec.generation);
   if (!key) {
     throw new TesseraError(
@@ -54,24 +53,19 @@ export function decryptRecord(keyFor: KeyLookup, team: string, rec: ItemRef, wan
       `no key for generation ${rec.generation} of this vault; ask a manager to share it again`,
     );
   }
-  return decodeItem(openItem(key, team, rec), wantValue);
+  return decodeItem(openItem(key, team, rec), wantBody);
 }
 
-/** The header of a decrypted item, for the index: the value after the separator is never
+/** The header of a decrypted item, for the index: the body after the separator is never
  *  looked at, and the whole buffer is zeroed before returning. Errors never quote the input. */
 function headerOf(plain: Uint8Array): ItemHeader {
-  let header: ItemHeader | undefined;
   try {
     const sep = plain.indexOf(0);
-    if (sep >= 0) header = JSON.parse(fromUtf8(plain.subarray(0, sep))) as ItemHeader;
-  } catch {
-    header = undefined;
+    if (sep < 0) throw new TesseraError('tampered', 'item payload has no readable header');
+    return parseHeader(plain.subarray(0, sep));
   } finally {
     plain.fill(0);
   }
-  if (typeof header?.name !== 'string')
-    throw new TesseraError('tampered', 'item payload has no readable header');
-  return header;
 }
 
 /** Rebuilds the whole index for one team. Items of vaults this client holds no key for are skipped. */

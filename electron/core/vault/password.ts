@@ -1,24 +1,99 @@
 // Process: core (trusted Node side; never imports electron).
-// Random passwords for "generate": drawn from crypto.getRandomValues with rejection
-// sampling, so every character is equally likely (no modulo bias), returned as bytes.
+// Generated values for "generate": random characters from the chosen sets, or a passphrase of
+// common English words. Both draw from crypto.getRandomValues with rejection sampling, so each
+// choice is equally likely (no modulo bias), and both return bytes plus the entropy they carry.
+import { dictionary } from '@zxcvbn-ts/language-en';
 import { TesseraError } from '../../../shared/errors.ts';
 
-const CHARSET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_.!@#%+=';
+export interface CharacterOptions {
+  length: number;
+  lower?: boolean;
+  upper?: boolean;
+  digits?: boolean;
+  symbols?: boolean;
+}
 
-export function generatePassword(length: number): Uint8Array {
-  if (!Number.isInteger(length) || length < 8 || length > 1024) {
-    throw new TesseraError('usage', 'a generated password is 8 to 1024 characters long');
-  }
-  const out = new Uint8Array(length);
-  const limit = 256 - (256 % CHARSET.length);
-  const buf = new Uint8Array(64);
-  let i = 0;
-  while (i < length) {
+export interface PassphraseOptions {
+  words: number;
+  separator?: string;
+}
+
+export interface Generated {
+  value: Uint8Array;
+  /** log2 of the number of equally likely outcomes. */
+  entropyBits: number;
+}
+
+// Look-alikes (I, l, 1, O, 0) are left out: generated values get read aloud and typed.
+const SETS = {
+  lower: 'abcdefghijkmnopqrstuvwxyz',
+  upper: 'ABCDEFGHJKLMNPQRSTUVWXYZ',
+  digits: '23456789',
+  symbols: '-_.!@#%+=*?',
+} as const;
+
+/** A uniformly random index below `n` (n <= 65,536). */
+function randomBelow(n: number, buf: Uint16Array): number {
+  const limit = 65536 - (65536 % n);
+  for (;;) {
     crypto.getRandomValues(buf);
-    for (let j = 0; j < buf.length && i < length; j++) {
-      if (buf[j]! < limit) out[i++] = CHARSET.charCodeAt(buf[j]! % CHARSET.length);
-    }
+    if (buf[0]! < limit) return buf[0]! % n;
+  }
+}
+
+export function generateCharacters(o: CharacterOptions): Generated {
+  if (!Number.isInteger(o.length) || o.length < 8 || o.length > 1024)
+    throw new TesseraError('usage', 'a generated password is 8 to 1024 characters long');
+  const chosen = (Object.keys(SETS) as (keyof typeof SETS)[]).filter((k) => o[k] ?? true);
+  if (chosen.length === 0) throw new TesseraError('usage', 'choose at least one kind of character');
+  const charset = chosen.map((k) => SETS[k]).join('');
+  const buf = new Uint16Array(1);
+  const out = new Uint8Array(o.length);
+  // Draw until every chosen set appears once: a site that demands a digit gets one, and the
+  // entropy below is counted over the strings that can come out (a slight underestimate).
+  for (;;) {
+    for (let i = 0; i < o.length; i++) out[i] = charset.charCodeAt(randomBelow(charset.length, buf));
+    if (chosen.every((k) => out.some((c) => SETS[k].includes(String.fromCharCode(c))))) break;
   }
   buf.fill(0);
-  return out;
+  return { value: out, entropyBits: Math.floor(o.length * Math.log2(charset.length)) };
+}
+
+let wordList: string[] | undefined;
+/** 8,192 common English words of four to eight letters: 13 bits each. */
+function words(): string[] {
+  wordList ??= (dictionary['commonWords-en'] as string[])
+    .filter((w) => /^[a-z]{4,8}$/.test(w))
+    .slice(0, 8192);
+  return wordList;
+}
+
+export function generatePassphrase(o: PassphraseOptions): Generated {
+  if (!Number.isInteger(o.words) || o.words < 3 || o.words > 20)
+    throw new TesseraError('usage', 'a passphrase has 3 to 20 words');
+  const sep = o.separator ?? '-';
+  if (!/^[\x20-\x40\x5b-\x60\x7b-\x7e]{0,3}$/.test(sep))
+    throw new TesseraError(
+      'usage',
+      'the separator is up to 3 characters: digits, spaces or punctuation, no letters',
+    );
+  const list = words();
+  const buf = new Uint16Array(1);
+  const picked: number[] = [];
+  for (let i = 0; i < o.words; i++) picked.push(randomBelow(list.length, buf));
+  buf.fill(0);
+  // Written straight into bytes (the words are ASCII), so the phrase is never one JS string.
+  const value = new Uint8Array(picked.reduce((n, w) => n + list[w]!.length, 0) + sep.length * (o.words - 1));
+  let at = 0;
+  picked.forEach((w, i) => {
+    const word = i === 0 ? list[w]! : sep + list[w]!;
+    for (let c = 0; c < word.length; c++) value[at++] = word.charCodeAt(c);
+  });
+  picked.fill(0);
+  return { value, entropyBits: Math.floor(o.words * Math.log2(list.length)) };
+}
+
+/** What `--generate LEN` and the old one-argument call produce: every character set. */
+export function generatePassword(length: number): Uint8Array {
+  return generateCharacters({ length }).value;
 }

@@ -34,7 +34,7 @@ export function SecretDialog({ editing, vaults, defaultVaultId, onClose, onSaved
   const generate = async () => {
     setError(null);
     try {
-      setValue((await call('secret.generate', { length: 24 })).value);
+      setValue((await call('secret.generate', { mode: 'characters', length: 24, lower: true, upper: true, digits: true, symbols: true })).value);
     } catch (e) {
       setError(errorText(e));
     }
