@@ -7,7 +7,7 @@ import { TEAM_ROLES, type TeamRole, VAULT_ROLES, type VaultRole } from '../../sh
 import { wipe } from '../core/crypto/index.ts';
 import { defaultProfileDir } from '../core/profile/default-dir.ts';
 import { TesseraService } from '../core/service/service.ts';
-import { generatePassword, makeOutput, type Output, parseDays, readPassword, readStdinBytes } from './io.ts';
+import { makeOutput, type Output, parseDays, readPassword, readStdinBytes } from './io.ts';
 import { registerSecretCommands } from './secret-commands.ts';
 
 export type ServerCommand = (opts: {
@@ -325,7 +325,7 @@ export function buildProgram(runServer: ServerCommand): Command {
       );
     });
 
-  registerSecretCommands(program, ctx, { generatePassword, parseDays, readStdinBytes });
+  registerSecretCommands(program, ctx, { parseDays, readStdinBytes });
 
   program
     .command('sync')
