@@ -104,7 +104,8 @@ describe('tessera CLI, end to end', () => {
   it('exit codes: denied 2, not found 3, usage 1', async () => {
     const denied = await bob.run(['secret', 'set', 'prod/db', '--value-stdin'], { stdin: 'nope' });
     expect(denied.code).toBe(2);
-    expect(denied.stderr).toMatch(/may not item.write/);
+    expect(denied.stderr).toMatch(/you can only read vault prod \(your access is view\)/);
+    expect(denied.stderr).not.toMatch(/item\.write/);
     const invite = await bob.run(['team', 'invite', 'x@example.test', '--role', 'admin']);
     expect(invite.code).toBe(2);
     // The client checks a link against the chain rules before it signs and sends it.
