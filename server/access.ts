@@ -79,6 +79,7 @@ export interface VaultRow {
   generation: number;
   break_glass: boolean;
   revision: number;
+  deleted: boolean;
 }
 
 export async function vaultRoleOf(q: Queryable, vault: string, m: Member): Promise<VaultRole | null> {
@@ -96,11 +97,14 @@ export async function vaultRoleOf(q: Queryable, vault: string, m: Member): Promi
 
 export async function authorizeVault(q: Queryable, m: Member, vault: string, op: VaultOperation) {
   const r = await q.query<VaultRow>(
-    'SELECT id, team_id, name, generation, break_glass, revision FROM vaults WHERE id = $1 AND team_id = $2',
+    `SELECT id, team_id, name, generation, break_glass, revision, deleted_at IS NOT NULL AS deleted
+       FROM vaults WHERE id = $1 AND team_id = $2`,
     [vault, m.teamId],
   );
   const row = r.rows[0];
   if (!row) throw new TesseraError('not_found', 'vault not found');
+  // A `vault.delete` link ended it: no reads, writes or renames, whatever the caller's role.
+  if (row.deleted) throw new TesseraError('not_found', 'this vault was deleted');
   const role = await vaultRoleOf(q, vault, m);
   if (!mayInVault(role, op))
     throw new TesseraError('forbidden', `your vault role ${role ?? 'none'} may not ${op}`);

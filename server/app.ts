@@ -20,6 +20,7 @@ import { authRoutes } from './routes/auth.ts';
 import { itemRoutes } from './routes/items.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { teamRoutes } from './routes/teams.ts';
+import { vaultRoutes } from './routes/vaults.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 
 export interface AppOptions {
@@ -111,6 +112,7 @@ export async function createApp(db: Database, options: AppOptions = {}): Promise
   });
   teamRoutes(app, db);
   itemRoutes(app, db);
+  vaultRoutes(app, db);
   syncRoutes(app, db, { notifier, heartbeatMs: options.heartbeatMs ?? 15_000, streams });
   await app.ready();
   return app;

@@ -93,6 +93,9 @@ export const vaultPayloadSchema = z
     name: envelopeSchema,
     items: z.array(itemWriteSchema).max(100_000).default([]),
     breakGlass: z.boolean().default(false),
+    /** For a re-key: the name revision (vaultRecordSchema) the re-sealed name was read at, so
+     *  a re-key racing a rename is a conflict instead of putting the old name back. */
+    nameRevision: revision.optional(),
   })
   .strict();
 export type VaultPayload = z.infer<typeof vaultPayloadSchema>;
@@ -160,8 +163,21 @@ export const vaultRecordSchema = z.object({
   generation: z.number().int().positive(),
   breakGlass: z.boolean(),
   revision,
+  /** When a rename last set the name (0 or absent: never); see vaultPayloadSchema. */
+  nameRevision: revision.optional(),
 });
 export type VaultRecord = z.infer<typeof vaultRecordSchema>;
+
+/** A vault's new name, sealed under its key at the current generation. Names are short, so
+ *  the envelope is capped well below an item's. */
+export const renameVaultBody = z
+  .object({
+    generation: z.number().int().positive(),
+    name: envelopeSchema.extend({ ct: z.string().max(4096) }).strict(),
+  })
+  .strict();
+export type RenameVaultBody = z.infer<typeof renameVaultBody>;
+export const renameVaultReply = z.object({ revision });
 
 export const changesQuery = z.object({
   since: z.coerce.number().int().nonnegative().default(0),
@@ -202,6 +218,7 @@ export const paths = {
   team: (t: string) => `${API_PREFIX}/teams/${t}`,
   accept: (t: string) => `${API_PREFIX}/teams/${t}/accept`,
   members: (t: string) => `${API_PREFIX}/teams/${t}/members`,
+  vaultName: (t: string, v: string) => `${API_PREFIX}/teams/${t}/vaults/${v}/name`,
   item: (t: string, v: string, i: string) => `${API_PREFIX}/teams/${t}/vaults/${v}/items/${i}`,
   itemVersions: (t: string, v: string, i: string) =>
     `${API_PREFIX}/teams/${t}/vaults/${v}/items/${i}/versions`,

@@ -194,6 +194,8 @@ export interface IpcReturns {
   'vault.access': AccessView[];
   'vault.share': { vault: string };
   'vault.unshare': { vault: string; generation: number };
+  'vault.rename': { id: string; name: string };
+  'vault.delete': { id: string; name: string; secrets: number };
   'secret.list': SecretView[];
   'secret.show': ItemView;
   'secret.reveal': { value: string };

@@ -67,6 +67,9 @@ export const ipcCalls = {
   'vault.access': z.object({ vault: text() }).strict(),
   'vault.share': z.object({ vault: text(), with: text(), role: z.enum(VAULT_ROLES) }).strict(),
   'vault.unshare': z.object({ vault: text(), with: text() }).strict(),
+  'vault.rename': z.object({ vault: text(), name: text(100) }).strict(),
+  /** The window asks first, naming how many secrets go with it, and then forces. */
+  'vault.delete': z.object({ vault: text(), force: z.boolean() }).strict(),
   'secret.list': z.object({ vault: text().optional() }).strict(),
   /** The item's layout with its text, URL and notes values; concealed values stay out. */
   'secret.show': z.object({ ref }).strict(),

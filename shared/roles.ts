@@ -32,6 +32,8 @@ export const VAULT_PERMISSIONS = {
   'item.write': ['edit', 'manage'],
   'vault.share': ['manage'],
   'vault.rekey': ['manage'],
+  /** Rename (a new name envelope) and delete (a `vault.delete` link). */
+  'vault.manage': ['manage'],
 } as const satisfies Record<string, readonly VaultRole[]>;
 export type VaultOperation = keyof typeof VAULT_PERMISSIONS;
 

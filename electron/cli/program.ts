@@ -298,8 +298,33 @@ export function buildProgram(runServer: ServerCommand): Command {
       await s.sync(c.team);
       return s.listVaults(c.team);
     });
-    c.out.result(vs, () => vs.map((v) => `${v.name}\t${v.role}`));
+    // The id is listed too: two vaults may share a name (one a member cannot read), and
+    // every command takes the id wherever it takes a name.
+    c.out.result(vs, () => vs.map((v) => `${v.name}\t${v.role}\t${v.id}`));
   });
+  vault
+    .command('rename <vault> <new>')
+    .description('give a vault you manage a new name (unique in the team, ignoring case)')
+    .action(async (v: string, name: string) => {
+      const c = ctx();
+      const r = await c.unlocked((s) => s.renameVault(v, name, c.team));
+      c.out.result(r, () => `renamed vault ${r.from} to ${r.name}`);
+    });
+  vault
+    .command('rm <vault>')
+    .description(
+      'delete a vault you manage, for everyone; refused while it holds secrets unless --force (the server keeps its encrypted rows)',
+    )
+    .option('--force', 'delete it with the secrets it still holds')
+    .action(async (v: string, o: { force?: boolean }) => {
+      const c = ctx();
+      const r = await c.unlocked((s) => s.deleteVault(v, { force: !!o.force, team: c.team }));
+      c.out.result(r, () =>
+        r.secrets
+          ? `deleted vault ${r.name} and the ${r.secrets} secret${r.secrets === 1 ? '' : 's'} in it`
+          : `deleted vault ${r.name}`,
+      );
+    });
   vault
     .command('share <vault>')
     .requiredOption('--with <who>', 'member email or group name')

@@ -13,7 +13,14 @@ import { storeKeys } from './grants.ts';
 import { addGroupMember, insertGroup, removeGroupMember } from './groups.ts';
 import { rekeyItems } from './rekey.ts';
 import { memberRow, setMembership, upsertInvitation, withdrawInvitation } from './teams.ts';
-import { deleteAccess, insertVault, stampVault, upsertAccess } from './vaults.ts';
+import {
+  deleteAccess,
+  insertVault,
+  markVaultDeleted,
+  nameRevisionOf,
+  stampVault,
+  upsertAccess,
+} from './vaults.ts';
 
 export interface Payloads {
   team: string;
@@ -151,7 +158,12 @@ const effects: { [T in LinkType]: Effect<T> } = {
     await stampVault(tx, b.vault, p.revision);
   },
   'vault.rekey': async (tx, p, link, b) => {
-    await rekeyItems(tx, payloadFor(p, link, b.vault, b.generation), link.author, p.revision);
+    const v = payloadFor(p, link, b.vault, b.generation);
+    // The re-key re-seals the name its author last read: if a rename landed since, storing it
+    // would quietly undo the rename. A client that does not say (older ones) is not checked.
+    if (v.nameRevision !== undefined && v.nameRevision !== (await nameRevisionOf(tx, b.vault)))
+      throw new TesseraError('conflict', 'the vault was renamed meanwhile; sync and retry');
+    await rekeyItems(tx, v, link.author, p.revision);
     await takeKeys(tx, p, link, b.vault, b.generation, b.keys);
   },
   'key.deliver': async (tx, p, link, b) => {
@@ -159,6 +171,7 @@ const effects: { [T in LinkType]: Effect<T> } = {
       throw new TesseraError('forbidden', `user ${b.user} is suspended; no key may be sealed to them`);
     await takeKeys(tx, p, link, b.vault, b.generation, [{ user: b.user, keyHash: b.keyHash }]);
   },
+  'vault.delete': (tx, p, _link, b) => markVaultDeleted(tx, b.vault, p.revision),
 };
 
 /** Applies one link the chain has accepted; its body already passed the strict schema. */

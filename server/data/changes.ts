@@ -24,21 +24,22 @@ interface TeamVaultRow {
   generation: number;
   break_glass: boolean;
   revision: number;
+  name_revision: number;
   /** One of the caller's grants on this vault, direct or through a group; null: none. */
   role: VaultRole | null;
   /** When the caller gained that grant: the grant's revision, or the group add's if later. */
   gained: number | null;
 }
 
-// Every vault of the team, once per grant the caller holds on it (a direct grant to $2, or a
+// Every vault of the team a `vault.delete` has not ended, once per grant the caller holds on it (a direct grant to $2, or a
 // grant to a group $2 belongs to), or once with no grant. Plain joins on primary keys: on
 // PGlite this plans and runs faster than three separate lookups or a lateral join.
 const TEAM_VAULTS = `
   SELECT t.revision AS team_revision, t.chain_seq,
-         v.id, v.name, v.generation, v.break_glass, v.revision,
+         v.id, v.name, v.generation, v.break_glass, v.revision, v.name_revision,
          va.role, greatest(va.revision, gm.revision) AS gained
     FROM teams t
-    LEFT JOIN vaults v ON v.team_id = t.id
+    LEFT JOIN vaults v ON v.team_id = t.id AND v.deleted_at IS NULL
     LEFT JOIN (vault_access va
                LEFT JOIN group_members gm
                  ON va.principal_type = 'group' AND gm.group_id = va.principal_id AND gm.user_id = $2)
@@ -84,6 +85,7 @@ export async function changesSince(
       generation: Number(v.generation),
       breakGlass: v.break_glass,
       revision: Number(v.revision),
+      nameRevision: Number(v.name_revision),
     });
     if (Math.max(m.revision, gained) > since) full.push(id);
   }

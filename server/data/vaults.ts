@@ -2,7 +2,7 @@
 // Vaults and who may open them, as projected from the team chain. A vault's name is an
 // envelope the server cannot read; access rows name a user or a group and a vault role. Each
 // row carries the revision it was granted at, so a sync can tell a member who just gained a
-// vault to fetch all of it.
+// vault to fetch all of it. A deleted vault keeps its rows, marked with deleted_at.
 import type { Envelope } from '../../shared/formats.ts';
 import type { VaultRole } from '../../shared/roles.ts';
 import type { Queryable } from '../db.ts';
@@ -62,4 +62,35 @@ export async function stampVault(
   } else {
     await q.query('UPDATE vaults SET revision = $2 WHERE id = $1', [vault, revision]);
   }
+}
+
+/** A rename: the new name envelope at the vault's current generation, in one conditional
+ *  statement, so a re-key committed first makes it a conflict rather than a name under a
+ *  retired key. The server cannot read either name; the client checks it authenticates. */
+export async function renameVault(
+  q: Queryable,
+  vault: string,
+  generation: number,
+  name: Envelope,
+  revision: number,
+): Promise<boolean> {
+  const r = await q.query(
+    `UPDATE vaults SET name = $3::jsonb, revision = $4, name_revision = $4
+      WHERE id = $1 AND generation = $2 AND deleted_at IS NULL RETURNING id`,
+    [vault, generation, JSON.stringify(name), revision],
+  );
+  return r.rows.length === 1;
+}
+
+/** `vault.delete`: the row stays (nothing is destroyed), but it is no longer served or written. */
+export async function markVaultDeleted(q: Queryable, vault: string, revision: number): Promise<void> {
+  await q.query('UPDATE vaults SET deleted_at = now(), revision = $2 WHERE id = $1', [vault, revision]);
+}
+
+/** The revision the name was last renamed at, to compare with a re-key's `nameRevision`. */
+export async function nameRevisionOf(q: Queryable, vault: string): Promise<number> {
+  const r = await q.query<{ name_revision: number }>('SELECT name_revision FROM vaults WHERE id = $1', [
+    vault,
+  ]);
+  return Number(r.rows[0]?.name_revision ?? 0);
 }

@@ -41,6 +41,9 @@ export const linkBodies = {
   'vault.revoke': z.object({ vault: id, principal }).strict(),
   'vault.rekey': z.object({ vault: id, generation: z.number().int().min(2), keys: readerKeys }).strict(),
   'key.deliver': z.object({ vault: id, generation: z.number().int().positive(), user: id, keyHash }).strict(),
+  /** Ends the vault: after it the chain accepts no grant, revoke, re-key or delivery for it,
+   *  and honest servers no item write (docs/design.md "Deleting a vault"). */
+  'vault.delete': z.object({ vault: id }).strict(),
 } as const;
 
 export type LinkType = keyof typeof linkBodies;

@@ -41,9 +41,11 @@ type Rule<T extends LinkType> = (
 const ownerCount = (s: TeamState) =>
   [...s.members.values()].filter((m) => m.status === 'confirmed' && m.role === 'owner').length;
 
+/** A vault links may still change: it exists and no `vault.delete` ended it. */
 function vaultOf(s: TeamState, id: string, fail: (m: string) => ChainError): ChainVault {
   const v = s.vaults.get(id);
   if (!v) throw fail(`vault ${id} does not exist in this chain`);
+  if (v.deleted) throw fail(`vault ${id} was deleted`);
   return v;
 }
 
@@ -51,7 +53,7 @@ function needVault(
   s: TeamState,
   v: ChainVault,
   author: ChainMember,
-  op: 'vault.share' | 'vault.rekey',
+  op: 'vault.share' | 'vault.rekey' | 'vault.manage',
   fail: (m: string) => ChainError,
 ) {
   if (!mayInVault(vaultRoleOf(s, v, author.user), op))
@@ -135,8 +137,9 @@ const rules: { [T in Exclude<LinkType, 'team.create'>]: Rule<T> } = {
     if (g.members.has(b.user)) throw fail(`user ${b.user} is already in the group`);
     // Adding to a group shares every vault the group holds: that is sharing, so it needs
     // `manage` on each, or an admin could add herself and wait for a manager to seal her keys.
+    // A deleted vault shares nothing any more, so it asks for nothing either.
     for (const v of s.vaults.values())
-      if (v.grants.has(`group:${b.group}`)) needVault(s, v, a, 'vault.share', fail);
+      if (!v.deleted && v.grants.has(`group:${b.group}`)) needVault(s, v, a, 'vault.share', fail);
     g.members.add(b.user);
   },
   'group.remove': (s, a, b, fail) => {
@@ -187,6 +190,11 @@ const rules: { [T in Exclude<LinkType, 'team.create'>]: Rule<T> } = {
     if (!vaultRoleOf(s, v, b.user)) throw fail(`user ${b.user} may not read vault ${v.id}`);
     if (v.keyHolders.has(b.user)) throw fail(`user ${b.user} already holds the key`);
     v.keyHolders.set(b.user, b.keyHash);
+  },
+  'vault.delete': (s, a, b, fail) => {
+    const v = vaultOf(s, b.vault, fail);
+    needVault(s, v, a, 'vault.manage', fail);
+    v.deleted = true;
   },
 };
 

@@ -27,6 +27,8 @@ export interface ChainVault {
   grants: Map<string, VaultRole>;
   /** Who holds the key at the current generation, and the hash of the sealed copy they hold. */
   keyHolders: Map<string, string>;
+  /** Set by `vault.delete`: the vault stays in the state so nothing can be done to it again. */
+  deleted?: true;
 }
 
 export interface TeamState {
@@ -66,13 +68,16 @@ export function readersOf(state: TeamState, vault: ChainVault): string[] {
   return out.sort();
 }
 
-/** Entitled readers who hold no key at the current generation: a manager delivers to them. */
+/** Entitled readers who hold no key at the current generation: a manager delivers to them.
+ *  A deleted vault has no duties left: nobody is owed its key. */
 export function missingKeys(state: TeamState, vault: ChainVault): string[] {
+  if (vault.deleted) return [];
   return readersOf(state, vault).filter((u) => !vault.keyHolders.has(u));
 }
 
 /** Someone holds the current key who is no longer entitled: the next manager must re-key. */
 export function rekeyPending(state: TeamState, vault: ChainVault): boolean {
+  if (vault.deleted) return false;
   for (const user of vault.keyHolders.keys()) if (!vaultRoleOf(state, vault, user)) return true;
   return false;
 }

@@ -292,6 +292,17 @@ const vaultOps: Record<VaultOperation, Record<string, Probe>> = {
       refused: manages,
     },
   },
+  'vault.manage': {
+    // Deleting is a `vault.delete` link, probed in server-vault-delete.test.ts: it cannot be
+    // undone, so it cannot run here against the one vault every probe shares.
+    'vault rename': {
+      call: async (u) => {
+        const generation = (await refreshChain(owner, team)).vaults.get(vault)!.generation;
+        return u.api.put(`${T()}/vaults/${vault}/name`, { generation, name: envelope() });
+      },
+      refused: (role) => `your vault role ${role} may not vault.manage`,
+    },
+  },
 };
 
 async function storedSeq(): Promise<number> {

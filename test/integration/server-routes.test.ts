@@ -342,6 +342,11 @@ const ROUTES: Route[] = [
       }),
   },
   {
+    name: 'vaultName',
+    needs: [{ vault: 'vault.manage' }],
+    call: async (u) => u.api.put(`${V()}/name`, { generation: await currentGeneration(), name: envelope() }),
+  },
+  {
     name: 'itemVersions',
     needs: [{ vault: 'item.read' }],
     call: (u) => u.api.get(`${V()}/items/${item}/versions`),
@@ -478,6 +483,7 @@ describe('without a session', () => {
     members: [['GET', () => paths.members(team)]],
     item: [['PUT', () => paths.item(team, vault, item)]],
     itemVersions: [['GET', () => paths.itemVersions(team, vault, item)]],
+    vaultName: [['PUT', () => paths.vaultName(team, vault)]],
     changes: [['GET', () => paths.changes(team, 0)]],
     events: [['GET', () => paths.events(team)]],
   };

@@ -260,6 +260,7 @@ describe('link messages and the team id', () => {
       'vault.revoke',
       'vault.rekey',
       'key.deliver',
+      'vault.delete',
     ]);
   });
 });
@@ -299,6 +300,9 @@ describe('link schemas', () => {
     ok('vault.revoke', { vault: uuid(3), principal: { kind: 'group', id: uuid(2) } });
     ok('vault.rekey', { vault: uuid(3), generation: 2, keys: [] });
     ok('key.deliver', { vault: uuid(3), generation: 1, user: uuid(1), keyHash: '' });
+    ok('vault.delete', { vault: uuid(3) });
+    bad('vault.delete', { vault: uuid(3), generation: 1 });
+    bad('vault.delete', { vault: 'prod' });
   });
 
   it('refuse keys and hashes that are not base64url, at either end', async () => {

@@ -35,6 +35,7 @@ const vaultTable: Record<string, [boolean, boolean, boolean]> = {
   'item.write': [false, true, true],
   'vault.share': [false, false, true],
   'vault.rekey': [false, false, true],
+  'vault.manage': [false, false, true],
 };
 
 describe('the role lists', () => {

@@ -151,6 +151,11 @@ export const handlers: Handlers = {
     const r = await core.service.unshareVault(a.vault, a.with);
     return { vault: r.vault, generation: r.generation };
   },
+  'vault.rename': async (core, a) => {
+    const r = await core.service.renameVault(a.vault, a.name);
+    return { id: r.id, name: r.name };
+  },
+  'vault.delete': async (core, a) => core.service.deleteVault(a.vault, { force: a.force }),
   'secret.list': async (core, a) => core.service.listSecrets(a.vault),
   'secret.show': async (core, a) => core.service.showSecret(a.ref),
   'secret.reveal': async (core, a) => {

@@ -43,6 +43,7 @@ export function canDistribute(u: Unlocked, b: ChainBatch, vaultId: string): bool
   const v = b.state.vaults.get(vaultId);
   return (
     !!v &&
+    !v.deleted &&
     mayInVault(vaultRoleOf(b.state, v, u.userId), 'vault.rekey') &&
     !!u.keyring.vaultKey(v.id, v.generation)
   );
@@ -94,7 +95,17 @@ export function rekeyVault(u: Unlocked, b: ChainBatch, vaultId: string, vaultNam
     const readers = readersOf(b.state, v);
     const keys = sealTo(b, v.id, generation, key, readers);
     b.add('vault.rekey', { vault: v.id, generation, keys });
-    b.vaults.push({ vault: v.id, generation, name, items, breakGlass: st.vaults[v.id]?.breakGlass ?? false });
+    const rec = st.vaults[v.id];
+    b.vaults.push({
+      vault: v.id,
+      generation,
+      name,
+      items,
+      breakGlass: rec?.breakGlass ?? false,
+      // The name above is the one this client last pulled: if a rename landed since, the
+      // server refuses the batch as a conflict instead of putting the old name back.
+      nameRevision: rec?.nameRevision ?? 0,
+    });
     return { generation, reencrypted: items.length, readers };
   } finally {
     wipe(key);

@@ -3,7 +3,7 @@
 // for. It owns the unlocked state and the name index, and is the only place that decides
 // when to pull and push. Shells pass their platform pieces (fetch, profile folder) in.
 import { z } from 'zod';
-import { paths } from '../../../shared/api.ts';
+import { paths, renameVaultReply } from '../../../shared/api.ts';
 import { type ErrorCode, TesseraError } from '../../../shared/errors.ts';
 import type { ItemView, SyncChanges } from '../../../shared/ipc-results.ts';
 import type { TeamRole, VaultRole } from '../../../shared/roles.ts';
@@ -418,8 +418,7 @@ export class TesseraService {
   // ---- vaults ----------------------------------------------------------------------------
 
   async createVault(name: string, opts: { team?: string } = {}) {
-    if (name.includes('/') || name.trim() === '')
-      throw new TesseraError('usage', 'a vault name must be non-empty and contain no "/"');
+    checkVaultName(name);
     const teamId = this.u.teamId(opts.team);
     const id = await this.chainChange(teamId, (b) => vaults.createVault(this.u, b, name));
     return { id, name };
@@ -436,6 +435,45 @@ export class TesseraService {
   }
   unshareVault(vault: string, target: string, team?: string) {
     return this.chainChange(this.u.teamId(team), (b) => vaults.unshareVault(this.u, b, vault, target));
+  }
+
+  /** A new name envelope at the current generation. A re-key that lands first makes the
+   *  server answer "conflict": pull the new key and seal the name again. */
+  async renameVault(vault: string, newName: string, team?: string) {
+    checkVaultName(newName);
+    const teamId = this.u.teamId(team);
+    for (let attempt = 1; ; attempt++) {
+      const first = await this.sync(teamId, { fulfilKeys: false });
+      if (first.offline) throw new TesseraError('unreachable', 'cannot rename a vault while offline');
+      const r = vaults.sealRename(this.u, teamId, vault, newName);
+      try {
+        await this.u.http.request(
+          'PUT',
+          paths.vaultName(teamId, r.id),
+          { generation: r.generation, name: r.name },
+          renameVaultReply,
+        );
+      } catch (e) {
+        if (e instanceof TesseraError && e.code === 'conflict' && attempt < 3) continue;
+        throw e;
+      }
+      await this.sync(teamId);
+      return { id: r.id, from: r.from, name: newName };
+    }
+  }
+
+  /** A `vault.delete` link; refused while the vault holds secrets unless `force`. */
+  deleteVault(vault: string, opts: { force?: boolean; team?: string } = {}) {
+    const teamId = this.u.teamId(opts.team);
+    return this.chainChange(teamId, (b) =>
+      vaults.deleteVault(
+        this.u,
+        b,
+        vault,
+        (v) => secrets.listSecrets(this.index(teamId), [v]).length,
+        !!opts.force,
+      ),
+    );
   }
 
   // ---- secrets ---------------------------------------------------------------------------
@@ -557,6 +595,11 @@ export class TesseraService {
     const { vault, name } = parseRef(ref);
     return secrets.secretHistory(this.u, teamId, this.index(teamId), vault, name);
   }
+}
+
+function checkVaultName(name: string): void {
+  if (name.includes('/') || name.trim() === '')
+    throw new TesseraError('usage', 'a vault name must be non-empty and contain no "/"');
 }
 
 function addOnce(list: string[], x: string): void {

@@ -4,6 +4,8 @@
 // server's record only carries the name envelope. Sharing is a `vault.grant` link plus the key
 // delivered to the new readers; taking access away is a `vault.revoke` and a re-key, in one
 // batch, so the server never holds a state in which the leaver could read new secrets.
+// Renaming seals a new name envelope; deleting is a `vault.delete` link, after which the
+// chain hides the vault everywhere.
 import type { Principal } from '../../../shared/chain/links.ts';
 import { rekeyPending, vaultRoleOf } from '../../../shared/chain/state.ts';
 import { fromUtf8, utf8 } from '../../../shared/encoding.ts';
@@ -19,6 +21,7 @@ import { deliverMissing, rekeyVault, sealTo } from './keys.ts';
 export type VaultSummary = VaultView;
 
 export function createVault(u: Unlocked, b: ChainBatch, name: string): string {
+  requireFreeName(u, b.teamId, name);
   const id = crypto.randomUUID();
   const key = newVaultKey();
   try {
@@ -59,7 +62,7 @@ export function listVaults(u: Unlocked, teamId: string): VaultSummary[] {
   const out: VaultSummary[] = [];
   for (const v of st.chain.vaults.values()) {
     const role = vaultRoleOf(st.chain, v, u.userId);
-    if (!role) continue;
+    if (!role || v.deleted) continue;
     const name = vaultName(u, teamId, v.id);
     // Readable only with the key of the chain's generation: writing under an older key would
     // hand new secrets to whoever a re-key shut out.
@@ -83,14 +86,75 @@ export function resolveVault(u: Unlocked, teamId: string, nameOrId: string): Vau
   if (hits.length > 1)
     throw new TesseraError(
       'usage',
-      `${hits.length} vaults are named ${JSON.stringify(nameOrId)}; use the vault id`,
+      `${hits.length} vaults are named ${JSON.stringify(nameOrId)}; use one of their ids instead: ${hits.map((v) => v.id).join(', ')}`,
     );
   return hits[0]!;
 }
 
-function requireVaultOp(v: VaultSummary, op: 'vault.share' | 'vault.rekey' | 'item.write') {
+const OP_WORDS = {
+  'vault.share': 'share or unshare',
+  'vault.rekey': 'unshare',
+  'vault.manage': 'rename or delete',
+} as const;
+
+function requireVaultOp(v: VaultSummary, op: keyof typeof OP_WORDS) {
   if (!mayInVault(v.role, op))
-    throw new TesseraError('forbidden', `your role ${v.role} on vault ${v.name} may not ${op}`);
+    throw new TesseraError(
+      'forbidden',
+      `you may only ${v.role} vault ${v.name}; only someone who manages it may ${OP_WORDS[op]} it`,
+    );
+}
+
+/**
+ * Vault names are unique in a team, ignoring case. The server cannot see names, so this is
+ * decided here, among the vaults this user can read: two members who cannot read each
+ * other's vaults may still pick the same name (docs/design.md "Renaming and deleting a vault").
+ */
+function requireFreeName(u: Unlocked, teamId: string, name: string, except?: string): void {
+  const wanted = name.toLowerCase();
+  const taken = listVaults(u, teamId).find(
+    (v) => v.readable && v.id !== except && v.name.toLowerCase() === wanted,
+  );
+  if (taken)
+    throw new TesseraError(
+      'conflict',
+      `a vault named ${JSON.stringify(taken.name)} already exists in this team; pick another name`,
+    );
+}
+
+/** A rename to send: the new name sealed under the vault's key at the chain's generation. */
+export function sealRename(u: Unlocked, teamId: string, vaultRef: string, newName: string) {
+  const v = resolveVault(u, teamId, vaultRef);
+  requireVaultOp(v, 'vault.manage');
+  if (!v.readable)
+    throw new TesseraError('forbidden', `vault ${v.id} cannot be renamed until its key reaches you`);
+  requireFreeName(u, teamId, newName, v.id);
+  const key = u.keyring.vaultKey(v.id, v.generation)!;
+  const nameBytes = utf8(newName);
+  const name = sealEnvelope(key, nameBytes, ad.vaultName(teamId, v.id, v.generation));
+  wipe(nameBytes);
+  return { id: v.id, from: v.name, generation: v.generation, name };
+}
+
+/** `vault.delete`, refused while the vault still holds secrets unless `force` (the window
+ *  asks first and then forces). `secrets` counts what this user sees in it. */
+export function deleteVault(
+  u: Unlocked,
+  b: ChainBatch,
+  vaultRef: string,
+  secrets: (v: VaultSummary) => number,
+  force: boolean,
+) {
+  const v = resolveVault(u, b.teamId, vaultRef);
+  requireVaultOp(v, 'vault.manage');
+  const count = secrets(v);
+  if (count > 0 && !force)
+    throw new TesseraError(
+      'conflict',
+      `vault ${v.name} still holds ${count} secret${count === 1 ? '' : 's'}; delete ${count === 1 ? 'it' : 'them'} first, or add --force to delete the vault with ${count === 1 ? 'it' : 'them'}`,
+    );
+  b.add('vault.delete', { vault: v.id });
+  return { id: v.id, name: v.name, secrets: count };
 }
 
 /**

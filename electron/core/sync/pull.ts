@@ -99,6 +99,8 @@ export async function pullTeam(u: Unlocked, teamId: string): Promise<PullResult>
 
   // Apply. A vault leaves this profile only when the chain says this user may no longer read it.
   for (const id of Object.keys(st.vaults)) if (!vaults[id]) forgetVault(u, teamId, st, id);
+  // Edits queued for a vault the chain deleted can never be accepted: drop them.
+  st.queue = st.queue.filter((q) => !chain.vaults.get(q.vault)?.deleted);
   for (const o of opened) u.keyring.setVaultKey(o.vault, o.generation, o.key);
   for (const item of reply.items) {
     // Our own acknowledged writes come back unchanged; rewriting them would only grow the log.
@@ -132,7 +134,8 @@ function readableVaults(
   const byId = new Map(offered.map((v) => [v.id, v]));
   const out: Record<string, VaultRecord> = {};
   for (const v of chain.vaults.values()) {
-    if (!vaultRoleOf(chain, v, me)) continue;
+    // A deleted vault is gone for everyone, whatever record the server still offers.
+    if (v.deleted || !vaultRoleOf(chain, v, me)) continue;
     const rec = byId.get(v.id);
     if (rec && rec.generation !== v.generation)
       throw tampered(
