@@ -100,6 +100,7 @@ const cases: Record<string, Case> = {
     type: 'key.deliver',
     body: { vault: W, generation: 1, user: p.T!.id, keyHash: fakeKeyHash(p.T!.id) },
   }),
+  'vault.delete': () => ({ type: 'vault.delete', body: { vault: W } }),
 };
 
 /** Authors by team role: none of them holds a grant on W, so vault links test team roles only. */
@@ -129,6 +130,7 @@ const teamExpect: Record<string, [owner: boolean, admin: boolean, member: boolea
   'vault.revoke': [Y, n, n],
   'vault.rekey': [Y, n, n],
   'key.deliver': [Y, n, n],
+  'vault.delete': [Y, n, n],
 };
 
 function tryLink(author: Actor, kase: Case): ChainError | null {
@@ -171,7 +173,7 @@ describe('team role x link type', () => {
 
 describe('vault role x vault link type', () => {
   const vaultAuthors = { manage: 'M', edit: 'E', view: 'V1', none: 'N' } as const;
-  for (const name of ['vault.grant', 'vault.revoke', 'vault.rekey', 'key.deliver']) {
+  for (const name of ['vault.grant', 'vault.revoke', 'vault.rekey', 'key.deliver', 'vault.delete']) {
     for (const [role, who] of Object.entries(vaultAuthors)) {
       const allowed = role === 'manage';
       it(`${role} ${allowed ? 'may' : 'may not'} append ${name}`, () => {
