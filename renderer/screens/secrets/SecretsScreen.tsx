@@ -19,7 +19,10 @@ import { SecretList } from './SecretList.tsx';
 import { ShareDialog } from './ShareDialog.tsx';
 import { ALL_VAULTS, useFilteredSecrets } from './useFilteredSecrets.ts';
 import { useSearchShortcuts } from './useSearchShortcuts.ts';
+import { VaultDeleteDialog } from './VaultDeleteDialog.tsx';
 import { VaultDialog } from './VaultDialog.tsx';
+import { VaultMenu } from './VaultMenu.tsx';
+import { VaultRenameDialog } from './VaultRenameDialog.tsx';
 
 type Open =
   | { kind: 'new' }
@@ -27,6 +30,8 @@ type Open =
   | { kind: 'delete'; secret: SecretView }
   | { kind: 'vault' }
   | { kind: 'share'; vault: VaultView }
+  | { kind: 'rename-vault'; vault: VaultView }
+  | { kind: 'delete-vault'; vault: VaultView }
   | null;
 
 export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { current: boolean } }) {
@@ -102,6 +107,13 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
           <button type="button" onClick={() => setOpen({ kind: 'share', vault: filterVault })}>
             Share
           </button>
+        )}
+        {filterVault && mayInVault(filterVault.role, 'vault.manage') && (
+          <VaultMenu
+            vault={filterVault}
+            onRename={() => setOpen({ kind: 'rename-vault', vault: filterVault })}
+            onDelete={() => setOpen({ kind: 'delete-vault', vault: filterVault })}
+          />
         )}
       </div>
       <div className="toolbar">
@@ -197,6 +209,19 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
         />
       )}
       {open?.kind === 'share' && <ShareDialog vault={open.vault} onClose={close} />}
+      {open?.kind === 'rename-vault' && <VaultRenameDialog vault={open.vault} onClose={close} />}
+      {open?.kind === 'delete-vault' && (
+        <VaultDeleteDialog
+          vault={open.vault}
+          secrets={secrets.data?.filter((s) => s.vaultId === open.vault.id).length ?? 0}
+          onClose={close}
+          onDeleted={() => {
+            setVaultId(ALL_VAULTS);
+            setSelectedId(null);
+            setOpen(null);
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -1,0 +1,68 @@
+// Process: renderer (sandboxed window; talks to the core only through window.tessera).
+// The vault menu on the Secrets screen: rename or delete the vault the filter shows. It is
+// offered only to someone who manages that vault (shared/roles.ts `vault.manage`); the core
+// checks the same against the verified chain, and the server against its own projection.
+import { useEffect, useId, useRef, useState } from 'react';
+import type { VaultView } from '../../../shared/ipc-results.ts';
+
+interface Props {
+  vault: VaultView;
+  onRename(): void;
+  onDelete(): void;
+}
+
+export function VaultMenu({ vault, onRename, onDelete }: Props) {
+  const [open, setOpen] = useState(false);
+  const menuId = useId();
+  const root = useRef<HTMLDivElement>(null);
+  const first = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    first.current?.focus();
+    // A click anywhere else closes the menu, as a native menu would.
+    const away = (e: MouseEvent) => {
+      if (!root.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', away);
+    return () => document.removeEventListener('mousedown', away);
+  }, [open]);
+
+  const pick = (fn: () => void) => () => {
+    setOpen(false);
+    fn();
+  };
+
+  return (
+    <div
+      className="menu-anchor"
+      ref={root}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && open) {
+          e.preventDefault();
+          setOpen(false);
+        }
+      }}
+    >
+      <button
+        type="button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls={open ? menuId : undefined}
+        onClick={() => setOpen((o) => !o)}
+      >
+        Vault {vault.name}
+      </button>
+      {open && (
+        <div className="menu" role="menu" id={menuId} aria-label={`Vault ${vault.name}`}>
+          <button type="button" role="menuitem" ref={first} onClick={pick(onRename)}>
+            Rename vault…
+          </button>
+          <button type="button" role="menuitem" className="danger" onClick={pick(onDelete)}>
+            Delete vault…
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
