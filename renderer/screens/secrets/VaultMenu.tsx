@@ -24,8 +24,18 @@ export function VaultMenu({ vault, onRename, onDelete }: Props) {
     const away = (e: MouseEvent) => {
       if (!root.current?.contains(e.target as Node)) setOpen(false);
     };
+    const onEscape = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        setOpen(false);
+      }
+    };
     document.addEventListener('mousedown', away);
-    return () => document.removeEventListener('mousedown', away);
+    document.addEventListener('keydown', onEscape);
+    return () => {
+      document.removeEventListener('mousedown', away);
+      document.removeEventListener('keydown', onEscape);
+    };
   }, [open]);
 
   const pick = (fn: () => void) => () => {
@@ -34,16 +44,7 @@ export function VaultMenu({ vault, onRename, onDelete }: Props) {
   };
 
   return (
-    <div
-      className="menu-anchor"
-      ref={root}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape' && open) {
-          e.preventDefault();
-          setOpen(false);
-        }
-      }}
-    >
+    <div className="menu-anchor" ref={root}>
       <button
         type="button"
         aria-haspopup="menu"
