@@ -9,7 +9,8 @@
 // POST /teams/:t/chain without a session, which the server receives and JSON-parses and then
 // refuses (401) in its auth hook before anything else runs. The viewer gets the grant back,
 // untimed, between runs.
-import { paths } from '../../shared/api.ts';
+import { appendBody, paths } from '../../shared/api.ts';
+import type { Database, Queryable } from '../../server/db.ts';
 import { ad, type Envelope } from '../../shared/formats.ts';
 import { newVaultKey, openEnvelope, sealEnvelope, wipe } from '../../electron/core/crypto/index.ts';
 import { signVersion } from '../../electron/core/sync/push.ts';
@@ -92,11 +93,47 @@ interface Step {
   end: number;
 }
 
+/** Each server statement run while the recorder runs: its label (verb and table), when, how long. */
+type SqlTimes = { label: string; start: number; ms: number }[];
+
+function sqlLabel(sql: string): string {
+  const words = sql.replace(/\s+/g, ' ').trim().split(' ');
+  const verb = words[0]!.toUpperCase();
+  const table = words[words.findIndex((w, i) => i > 0 && /^(FROM|INTO|UPDATE)$/i.test(words[i - 1]!))] ?? '';
+  return verb === 'UPDATE' ? `UPDATE ${words[1]}` : `${verb} ${table}`.trim();
+}
+
+/** Wraps the server's transactions and snapshots so every statement inside is timed. */
+function probeSql(db: Queryable & Pick<Database, 'transaction' | 'snapshot'>, times: SqlTimes) {
+  const timedTx = (tx: Queryable): Queryable => ({
+    exec: (sql) => tx.exec(sql),
+    async query<T>(sql: string, params?: unknown[]) {
+      const start = performance.now();
+      try {
+        return await tx.query<T>(sql, params);
+      } finally {
+        times.push({ label: sqlLabel(sql), start, ms: performance.now() - start });
+      }
+    },
+  });
+  const { transaction, snapshot } = db;
+  db.transaction = <T>(fn: (tx: Queryable) => Promise<T>) =>
+    transaction.call(db, (tx) => fn(timedTx(tx))) as Promise<T>;
+  db.snapshot = <T>(fn: (q: Queryable) => Promise<T>) =>
+    snapshot.call(db, (q) => fn(timedTx(q))) as Promise<T>;
+  return () => {
+    db.transaction = transaction;
+    db.snapshot = snapshot;
+  };
+}
+
 /** Records every HTTP request and profile save alice makes until stop(), with the body of the
- *  chain POST; a handful of timestamps per run, nothing else. */
+ *  chain POST and the time of each server statement; a handful of timestamps per run. */
 function recorder(fx: Fixture) {
   const { u } = internals(fx.alice.svc);
   const steps: Step[] = [];
+  const sql: SqlTimes = [];
+  const restoreSql = probeSql(fx.server.db, sql);
   let body: string | null = null;
   const chainPost = paths.chain(fx.teamId);
   const wrap = <T extends object>(obj: T, key: keyof T, label: (args: unknown[]) => string) => {
@@ -132,13 +169,25 @@ function recorder(fx: Fixture) {
   };
   return {
     steps,
+    sql,
     body: () => body,
     stop() {
+      restoreSql();
       restoreHttp();
       restoreSave();
       globalThis.fetch = originalFetch;
     },
   };
+}
+
+/** The server statements run during one request, largest first, as "UPDATE items 310 ms". */
+function sqlDuring(s: Step, sql: SqlTimes): string {
+  const by = new Map<string, number>();
+  for (const q of sql)
+    if (q.start >= s.start && q.start <= s.end) by.set(q.label, (by.get(q.label) ?? 0) + q.ms);
+  const total = [...by.values()].reduce((a, b) => a + b, 0);
+  const top = [...by].sort((a, b) => b[1] - a[1]).filter(([, t]) => t >= 1);
+  return `${s.what}: SQL ${ms(total)} (${top.map(([l, t]) => `${l} ${ms(t)}`).join(', ')})`;
 }
 
 /** The timeline of one re-key: each request and save, and the client's own work between them. */
@@ -164,7 +213,7 @@ export async function run(fx: Fixture, opts: BenchOptions): Promise<Figure[]> {
   const reals: number[] = [];
   const crypts: number[] = [];
   const uploads: number[] = [];
-  let bodyBytes = 0;
+  let bodyText = '';
   for (let i = 0; i < runs; i++) {
     // Untimed: the viewer holds a direct `view` grant (seeded; given back after each run).
     const chainVault = () => u.team(fx.teamId).chain.vaults.get(fx.vaultId)!;
@@ -194,7 +243,7 @@ export async function run(fx: Fixture, opts: BenchOptions): Promise<Figure[]> {
       throw new Error('rekey bench: the viewer still holds the key after the re-key');
     const body = rec.body();
     if (!body) throw new Error('rekey bench: saw no POST of the chain batch');
-    bodyBytes = body.length;
+    bodyText = body;
 
     settle();
     const crypt = await timed(() => rawReencrypt(fx, before));
@@ -208,6 +257,13 @@ export async function run(fx: Fixture, opts: BenchOptions): Promise<Figure[]> {
         `raw ${ms(crypt.ms + upload)} (decrypt + encrypt ${ms(crypt.ms)} + bare upload ${ms(upload)})`,
     );
     console.log(`    timeline: ${timeline(t0, t1, rec.steps)}`);
+    const heavy = rec.steps.filter((x) => x.what.startsWith('POST') || x.end - x.start >= 100);
+    console.log(
+      `    server: ${heavy
+        .filter((x) => x.what !== 'save')
+        .map((x) => sqlDuring(x, rec.sql))
+        .join('; ')}`,
+    );
   }
 
   // Information, not part of any figure: what signing N item versions costs with the
@@ -225,12 +281,18 @@ export async function run(fx: Fixture, opts: BenchOptions): Promise<Figure[]> {
       });
   });
   wipe(sample.key);
+  // Information: the server's JSON parse and schema check of the last body, done alone.
+  const lastBody = bodyText;
+  const parsed = await timed(() => JSON.parse(lastBody) as unknown);
+  const validated = await timed(() => appendBody.safeParse(parsed.value));
+  if (!validated.value.success) throw new Error('rekey bench: the chain batch body fails its schema');
 
   const real = median(reals);
   const raw = median(crypts.map((c, k) => c + uploads[k]!));
   console.log(
-    `  chain batch body: ${(bodyBytes / 2 ** 20).toFixed(1)} MiB; medians: decrypt + encrypt ${ms(median(crypts))}, ` +
-      `bare upload ${ms(median(uploads))}; signVersion x ${count(fx.items)} alone ${ms(signing.ms)} (info)`,
+    `  chain batch body: ${(bodyText.length / 2 ** 20).toFixed(1)} MiB; medians: decrypt + encrypt ${ms(median(crypts))}, ` +
+      `bare upload ${ms(median(uploads))}; alone (info): signVersion x ${count(fx.items)} ${ms(signing.ms)}, ` +
+      `JSON.parse of the body ${ms(parsed.ms)}, its schema check ${ms(validated.ms)}`,
   );
   const f: Figure = {
     bench: 'rekey',
