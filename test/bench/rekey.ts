@@ -99,7 +99,7 @@ type SqlTimes = { label: string; start: number; ms: number }[];
 function sqlLabel(sql: string): string {
   const words = sql.replace(/\s+/g, ' ').trim().split(' ');
   const verb = words[0]!.toUpperCase();
-  const table = words[words.findIndex((w, i) => i > 0 && /^(FROM|INTO|UPDATE)$/i.test(words[i - 1]!))] ?? '';
+  const table = words[words.findIndex((_w, i) => i > 0 && /^(FROM|INTO|UPDATE)$/i.test(words[i - 1]!))] ?? '';
   return verb === 'UPDATE' ? `UPDATE ${words[1]}` : `${verb} ${table}`.trim();
 }
 
