@@ -183,6 +183,9 @@ export const changesQuery = z.object({
   since: z.coerce.number().int().nonnegative().default(0),
   /** The newest chain link the caller has verified; the reply carries the links after it. */
   seq: z.coerce.number().int().nonnegative().default(0),
+  /** A revision of the caller's own chain batch whose re-encrypted items it already holds:
+   *  the caller's item rows at exactly that revision are left out (0: none). */
+  own: z.coerce.number().int().nonnegative().default(0),
 });
 /** A vault key sealed to the caller, at any generation of a vault they may read. */
 export const myKeySchema = z.object({
@@ -222,7 +225,7 @@ export const paths = {
   item: (t: string, v: string, i: string) => `${API_PREFIX}/teams/${t}/vaults/${v}/items/${i}`,
   itemVersions: (t: string, v: string, i: string) =>
     `${API_PREFIX}/teams/${t}/vaults/${v}/items/${i}/versions`,
-  changes: (t: string, since: number, seq = 0) =>
-    `${API_PREFIX}/teams/${t}/changes?since=${since}&seq=${seq}`,
+  changes: (t: string, since: number, seq = 0, own = 0) =>
+    `${API_PREFIX}/teams/${t}/changes?since=${since}&seq=${seq}${own ? `&own=${own}` : ''}`,
   events: (t: string) => `${API_PREFIX}/teams/${t}/events`,
 } as const;

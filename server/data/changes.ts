@@ -51,15 +51,20 @@ const TEAM_VAULTS = `
 const CHANGED = `SELECT ${ITEM_COLUMNS} FROM items
    WHERE team_id = $1 AND revision > $3
      AND vault_id IN (SELECT value::uuid FROM jsonb_array_elements_text($2::jsonb))`;
-const GAINED = `SELECT ${ITEM_COLUMNS} FROM items
+// The caller's own re-key, which it just sent and holds: its rows at that one revision are
+// left out, so the pull after a re-key does not carry every item of the vault back.
+const NOT_OWN = ' AND NOT (revision = $4 AND updated_by = $5)';
+/** Items of the vaults in parameter $n (the vaults the caller just gained). */
+const gainedIn = (n: number) => `SELECT ${ITEM_COLUMNS} FROM items
    WHERE team_id = $1 AND revision <= $3
-     AND vault_id IN (SELECT value::uuid FROM jsonb_array_elements_text($4::jsonb))`;
+     AND vault_id IN (SELECT value::uuid FROM jsonb_array_elements_text($${n}::jsonb))`;
 
 export async function changesSince(
   tx: Queryable,
   m: Member,
   since: number,
   seq: number,
+  own = 0,
 ): Promise<ChangesReply> {
   const rows = (await tx.query<TeamVaultRow>(TEAM_VAULTS, [m.teamId, m.userId])).rows;
   const team = rows[0];
@@ -93,12 +98,17 @@ export async function changesSince(
   // Two index-friendly halves instead of one OR (which forced a scan of every team row):
   // what changed after `since`, plus everything older in vaults the caller just gained. The
   // second half is left out when there is no such vault, as in most delta pulls.
-  const params = [m.teamId, JSON.stringify(ids), since];
+  // The caller's own rows are left out only after `since`: one at or before it was pulled already.
+  const skip = own > since;
+  const changed = skip ? CHANGED + NOT_OWN : CHANGED;
+  const params: unknown[] = [m.teamId, JSON.stringify(ids), since];
+  if (skip) params.push(own, m.userId);
+  const gained = gainedIn(params.length + 1);
   const items = ids.length
     ? await tx.query<ItemRow>(
         full.length
-          ? `${CHANGED} UNION ALL ${GAINED} ORDER BY revision, id`
-          : `${CHANGED} ORDER BY revision, id`,
+          ? `${changed} UNION ALL ${gained} ORDER BY revision, id`
+          : `${changed} ORDER BY revision, id`,
         full.length ? [...params, JSON.stringify(full)] : params,
       )
     : { rows: [] };

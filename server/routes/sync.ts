@@ -21,10 +21,10 @@ export interface SyncOptions {
 export function syncRoutes(app: FastifyInstance, db: Database, o: SyncOptions): void {
   app.get(paths.changes(':team', 0).split('?')[0]!, async (req) => {
     const { team } = ids(req.params, 'team');
-    const { since, seq } = parse(changesQuery, req.query, 'since');
+    const { since, seq, own } = parse(changesQuery, req.query, 'since');
     const caller = callerOf(req);
     return db.snapshot(async (q) =>
-      changesSince(q, await authorizeTeam(q, team, caller, 'team.read'), since, seq),
+      changesSince(q, await authorizeTeam(q, team, caller, 'team.read'), since, seq, own),
     );
   });
 

@@ -11,7 +11,7 @@ import { fingerprint, publicKeyset } from '../crypto/index.ts';
 import { Profile } from '../profile/profile.ts';
 import { coalescePulls, watchTeam } from '../sync/live.ts';
 import { ChainBatch } from '../sync/chain-batch.ts';
-import { pullTeam, restoreVaultKeys } from '../sync/pull.ts';
+import { type OwnBatch, pullTeam, restoreVaultKeys } from '../sync/pull.ts';
 import { type PushResult, pushTeam } from '../sync/push.ts';
 import { buildIndex, type IndexedItem, indexOne } from '../vault/index.ts';
 import { assertStrongMasterPassword } from '../account/master-password.ts';
@@ -32,6 +32,13 @@ import * as vaults from './vaults.ts';
 export interface ServiceOptions {
   profileDir: string;
   fetch?: typeof fetch;
+}
+
+export interface SyncOptions {
+  /** false: skip the manager's duties at the end (used inside a chain change). */
+  fulfilKeys?: boolean;
+  /** The chain batch just accepted, whose re-encrypted items the first pull need not fetch. */
+  own?: OwnBatch;
 }
 
 export interface SyncResult extends Omit<PushResult, 'offline'> {
@@ -207,13 +214,13 @@ export class TesseraService {
   /** Pull, push queued edits, pull again if anything went out, then finish what the chain
    *  asks of this user as a manager (pending re-keys, keys for new readers). Offline is not an
    *  error. `fulfilKeys: false` skips the last step (used inside a chain change). */
-  sync(team?: string, opts: { fulfilKeys?: boolean } = {}): Promise<SyncResult> {
+  sync(team?: string, opts: SyncOptions = {}): Promise<SyncResult> {
     const run = this.syncing.then(() => this.syncOnce(team, opts));
     this.syncing = run.catch(() => undefined);
     return run;
   }
 
-  private async syncOnce(team: string | undefined, opts: { fulfilKeys?: boolean }): Promise<SyncResult> {
+  private async syncOnce(team: string | undefined, opts: SyncOptions): Promise<SyncResult> {
     const u = this.u;
     const teamId = u.teamId(team);
     const changes: SyncChanges = { team: false, vaults: false, secrets: [] };
@@ -227,7 +234,7 @@ export class TesseraService {
       changes,
     };
     try {
-      result.revision = await this.pull(teamId, changes);
+      result.revision = await this.pull(teamId, changes, opts.own);
       const pushed = await pushTeam(u, teamId);
       Object.assign(result, pushed);
       for (const c of pushed.conflicts) {
@@ -248,12 +255,12 @@ export class TesseraService {
   }
 
   /** Pulls and updates the name index; notes in `changes` what this client shows differently. */
-  private async pull(teamId: string, changes: SyncChanges): Promise<number> {
+  private async pull(teamId: string, changes: SyncChanges, own?: OwnBatch): Promise<number> {
     const u = this.u;
     const st = u.team(teamId);
     const seq = st.chain.seq;
     const vaultsBefore = vaultRecords(st.vaults);
-    const res = await pullTeam(u, teamId);
+    const res = await pullTeam(u, teamId, own);
     if (st.chain.seq !== seq) changes.team = true;
     if (vaultRecords(st.vaults) !== vaultsBefore) changes.vaults = true;
     // The pull already decrypted every changed item's header: reuse them, and decrypt only
@@ -267,6 +274,14 @@ export class TesseraService {
       addOnce(changes.secrets, rec.vault);
       if (st.queue.some((q) => q.item === id)) indexOne(idx, u.keyring, teamId, st, id);
       else idx.set(id, { id, vault: rec.vault, version: rec.version, header, pending: false });
+    }
+    // Our own re-key: same plaintext, so the same header, at the new version.
+    for (const id of res.rekeyed) {
+      const rec = st.items[id]!;
+      addOnce(changes.secrets, rec.vault);
+      const had = idx.get(id);
+      if (had && !had.pending) idx.set(id, { ...had, vault: rec.vault, version: rec.version });
+      else if (!fresh) indexOne(idx, u.keyring, teamId, st, id);
     }
     if (fresh) {
       for (const id of Object.keys(st.items))
@@ -317,14 +332,15 @@ export class TesseraService {
       const b = new ChainBatch(this.u, teamId);
       const result = await build(b);
       if (b.empty) return result;
+      let revision: number;
       try {
-        await b.send();
+        revision = await b.send();
       } catch (e) {
         if (!(e instanceof TesseraError && e.code === 'conflict' && attempt < 3)) throw e;
         await this.sync(teamId, { fulfilKeys: false });
         continue;
       }
-      await this.sync(teamId);
+      await this.sync(teamId, { own: { revision, links: b.links, vaults: b.vaults } });
       return result;
     }
   }
@@ -335,14 +351,15 @@ export class TesseraService {
     const b = new ChainBatch(u, teamId);
     const r = keys.completeDistribution(u, b, (v) => vaults.vaultName(u, teamId, v));
     if (b.empty) return 0;
+    let revision: number;
     try {
-      await b.send();
+      revision = await b.send();
     } catch (e) {
       // Another manager's client got there first: the next sync sees their links.
       if (e instanceof TesseraError && e.code === 'conflict') return 0;
       throw e;
     }
-    await this.pull(teamId, changes);
+    await this.pull(teamId, changes, { revision, links: b.links, vaults: b.vaults });
     return r.delivered + r.rekeyed.length;
   }
 

@@ -4,7 +4,15 @@
 // which vaults exist and at which generation, who reads them, which keys are ours. The
 // server's lists are hints; a batch that fails any check is refused whole, so the cursor,
 // the head and the cache stay as they were and a hostile answer cannot half-poison a vault.
-import { type ChangesReply, changesReply, type MyKey, paths, type VaultRecord } from '../../../shared/api.ts';
+import {
+  type ChangesReply,
+  changesReply,
+  type ItemRecord,
+  type MyKey,
+  paths,
+  type VaultPayload,
+  type VaultRecord,
+} from '../../../shared/api.ts';
 import type { ChainLink } from '../../../shared/chain/links.ts';
 import { type TeamState as ChainState, vaultRoleOf } from '../../../shared/chain/state.ts';
 import { ChainError, extendChain } from '../../../shared/chain/verify.ts';
@@ -21,7 +29,19 @@ export interface PullResult {
   revision: number;
   /** Every changed item this client could read, with its decrypted header (no value). */
   changed: Map<string, ItemHeader>;
+  /** Items taken from this client's own re-key (OwnBatch): the plaintext, so the header, is
+   *  what it was; only the version and generation moved. */
+  rekeyed: string[];
   full: boolean;
+}
+
+/** A chain batch this client sent and the server accepted at `revision`. Its re-encrypted
+ *  items are left out of the pull that follows (the server would send back exactly what was
+ *  uploaded) and taken from here instead, once the verified chain holds the re-key. */
+export interface OwnBatch {
+  revision: number;
+  links: readonly ChainLink[];
+  vaults: readonly VaultPayload[];
 }
 
 export function tampered(st: { chain: ChainState }, message: string): TesseraError {
@@ -65,12 +85,14 @@ export function keyHashesFor(user: string, links: readonly unknown[]): Record<st
   return out;
 }
 
-export async function pullTeam(u: Unlocked, teamId: string): Promise<PullResult> {
+export async function pullTeam(u: Unlocked, teamId: string, own?: OwnBatch): Promise<PullResult> {
   u.requireSession();
   const st = u.team(teamId);
+  // A full pull takes everything from the server, so it can check nothing was withheld.
+  if (st.cursor === 0 || !own?.vaults.some((v) => v.items.length)) own = undefined;
   const reply = await u.http.request(
     'GET',
-    paths.changes(teamId, st.cursor, st.chain.seq),
+    paths.changes(teamId, st.cursor, st.chain.seq, own?.revision),
     undefined,
     changesReply,
   );
@@ -84,6 +106,7 @@ export async function pullTeam(u: Unlocked, teamId: string): Promise<PullResult>
   let opened: OpenedKey[] = [];
   let changed: Map<string, ItemHeader>;
   let verifiedKeys: MyKey[];
+  let ownItems: ItemRecord[];
   try {
     verifiedKeys = checkKeys(st, keyHashes, vaults, reply.keys);
     opened = openKeys(u, verifiedKeys);
@@ -92,6 +115,7 @@ export async function pullTeam(u: Unlocked, teamId: string): Promise<PullResult>
       u.keyring.vaultKey(vault, generation);
     for (const v of Object.values(vaults)) checkVaultName(st, keyFor, teamId, v);
     changed = checkItems(st, chain, teamId, reply, vaults, full, keyFor);
+    ownItems = own ? ownRecords(u, st, chain, reply, vaults, own) : [];
   } catch (e) {
     wipe(...opened.map((o) => o.key));
     throw e;
@@ -114,12 +138,57 @@ export async function pullTeam(u: Unlocked, teamId: string): Promise<PullResult>
       continue;
     u.putItem(teamId, item);
   }
+  for (const item of ownItems) u.putItem(teamId, item);
   st.chain = chain;
   st.vaults = vaults;
   st.keyHashes = keyHashes;
   st.keys = mergeKeys(st.keys, verifiedKeys).filter((k) => vaults[k.vault]);
   st.cursor = reply.revision;
-  return { revision: reply.revision, changed, full };
+  return { revision: reply.revision, changed, rekeyed: ownItems.map((i) => i.id), full };
+}
+
+/**
+ * The items of this client's own re-key, as the records the server holds for them. Taken only
+ * when the verified chain now holds the very links this client sent (a server that
+ * acknowledged a batch it did not store gets nothing applied), for a vault still at the
+ * generation they were written under, at version + 1 of the copy this client holds, and not
+ * sent in this reply anyway.
+ * They were encrypted and signed here; decrypting them again would check our own work.
+ */
+function ownRecords(
+  u: Unlocked,
+  st: TeamState,
+  chain: ChainState,
+  reply: ChangesReply,
+  vaults: Record<string, VaultRecord>,
+  own: OwnBatch,
+): ItemRecord[] {
+  // Exactly the links this client signed, in the chain just verified: else nothing is taken.
+  const offered = new Map(reply.chain.links.map((l) => [(l as ChainLink).seq, (l as ChainLink).sig]));
+  if (own.revision > reply.revision || !own.links.every((l) => offered.get(l.seq) === l.sig)) return [];
+  const sent = new Set(reply.items.map((i) => i.id));
+  const out: ItemRecord[] = [];
+  const at = new Date().toISOString();
+  for (const p of own.vaults) {
+    if (!vaults[p.vault] || chain.vaults.get(p.vault)?.generation !== p.generation) continue;
+    for (const w of p.items) {
+      const known = st.items[w.id];
+      if (sent.has(w.id) || !known || known.vault !== p.vault || known.version + 1 !== w.version) continue;
+      out.push({
+        id: w.id,
+        vault: p.vault,
+        version: w.version,
+        generation: p.generation,
+        envelope: w.envelope,
+        deleted: known.deleted,
+        revision: own.revision,
+        updatedBy: u.userId,
+        updatedAt: at,
+        signature: w.signature,
+      });
+    }
+  }
+  return out;
 }
 
 /** Every vault the chain lets this user read. The server's record supplies the name; one it
