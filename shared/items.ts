@@ -113,3 +113,25 @@ export function normaliseTags(tags: readonly string[]): string[] {
   }
   return out;
 }
+
+/** How a value is generated: characters from chosen sets, or common words. */
+export type GeneratorSettings =
+  | { mode: 'characters'; length: number; lower: boolean; upper: boolean; digits: boolean; symbols: boolean }
+  | { mode: 'words'; words: number; separator: string };
+
+export const DEFAULT_GENERATOR: GeneratorSettings = {
+  mode: 'characters',
+  length: 24,
+  lower: true,
+  upper: true,
+  digits: true,
+  symbols: true,
+};
+
+/** A calendar date as `YYYY-MM-DD` that exists (no 2026-02-30). */
+export function isCalendarDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === s;
+}

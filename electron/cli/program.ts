@@ -8,6 +8,7 @@ import { wipe } from '../core/crypto/index.ts';
 import { defaultProfileDir } from '../core/profile/default-dir.ts';
 import { TesseraService } from '../core/service/service.ts';
 import { makeOutput, type Output, parseDays, readPassword, readStdinBytes } from './io.ts';
+import { registerDueCommand } from './due-command.ts';
 import { registerSecretCommands } from './secret-commands.ts';
 
 export type ServerCommand = (opts: {
@@ -351,6 +352,7 @@ export function buildProgram(runServer: ServerCommand): Command {
     });
 
   registerSecretCommands(program, ctx, { parseDays, readStdinBytes });
+  registerDueCommand(program, ctx);
 
   program
     .command('sync')

@@ -7,7 +7,7 @@ import type { ItemView } from '../../shared/ipc-results.ts';
 import { ITEM_TEMPLATES, ITEM_TYPES } from '../../shared/items.ts';
 import { wipe } from '../core/crypto/index.ts';
 import { parseRef, type TesseraService } from '../core/service/service.ts';
-import { generateCharacters, generatePassphrase } from '../core/vault/password.ts';
+import { generateValue } from '../core/vault/password.ts';
 import type { Context } from './program.ts';
 import { reportSync } from './program.ts';
 import { collect, editFromFlags, type SetFlags } from './secret-set.ts';
@@ -92,6 +92,11 @@ export function registerSecretCommands(program: Command, ctx: () => Context, h: 
       'rotation interval, e.g. 30d (an existing secret keeps its own if left out)',
     )
     .option('--no-rotate-every', 'clear the rotation interval')
+    .option(
+      '--expires <date>',
+      'the date the credential stops working, e.g. 2027-03-31 (shown by `tessera due`)',
+    )
+    .option('--no-expires', 'clear the expiry date')
     .action(async (ref: string, o: SetFlags) => {
       const c = ctx();
       const { vault, name } = parseRef(ref);
@@ -101,9 +106,7 @@ export function registerSecretCommands(program: Command, ctx: () => Context, h: 
         const { edit, owned } = await editFromFlags(o, existing?.type, {
           readStdinBytes: h.readStdinBytes,
           parseDays: h.parseDays,
-          generate: (g) =>
-            (g.words ? generatePassphrase({ words: g.words }) : generateCharacters({ length: g.length! }))
-              .value,
+          generate: (g) => generateValue(g).value,
         });
         try {
           return await s.setSecret(ref, edit, {}, c.team);
@@ -215,6 +218,27 @@ export function registerSecretCommands(program: Command, ctx: () => Context, h: 
         return s.moveSecret(ref, to, c.team);
       });
       reportWrite(c, r, 'the move');
+    });
+
+  secret
+    .command('rotate <ref>')
+    .description(
+      'save a new primary value as the next version: from stdin, or generated the way the last one was (24 characters if never)',
+    )
+    .option('--value-stdin', 'read the new value from stdin instead of generating one')
+    .action(async (ref: string, o: { valueStdin?: boolean }) => {
+      const c = ctx();
+      const value = o.valueStdin ? await h.readStdinBytes() : undefined;
+      try {
+        if (value?.length === 0) throw new TesseraError('usage', 'the new value on stdin is empty');
+        const r = await c.unlocked(async (s) => {
+          await freshen(c, s, 'rotating in the local copy');
+          return s.rotateSecret(ref, value, c.team);
+        });
+        reportWrite(c, r, 'the new value');
+      } finally {
+        if (value) wipe(value);
+      }
     });
 
   secret

@@ -6,7 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { TesseraError } from '../../shared/errors.ts';
 import {
+  DEFAULT_GENERATOR,
   FIELD_KINDS,
+  type GeneratorSettings,
+  isCalendarDate,
   type FieldKind,
   ITEM_TYPES,
   isConcealedKind,
@@ -29,11 +32,12 @@ export interface SetFlags {
   generate?: number;
   passphrase?: number;
   rotateEvery?: string | false;
+  expires?: string | false;
 }
 
 export interface SetInputs {
   readStdinBytes(): Promise<Uint8Array>;
-  generate(o: { length?: number; words?: number }): Uint8Array;
+  generate(o: GeneratorSettings): Uint8Array;
   parseDays(text: string): number;
 }
 
@@ -103,8 +107,15 @@ export async function editFromFlags(
     if (o.primary) edit.primary = o.primary;
     if (o.tag) edit.tags = o.tag;
     if (o.valueStdin) edit.primaryValue = own(await io.readStdinBytes());
-    else if (o.generate !== undefined) edit.primaryValue = own(io.generate({ length: o.generate }));
-    else if (o.passphrase !== undefined) edit.primaryValue = own(io.generate({ words: o.passphrase }));
+    else if (o.generate !== undefined || o.passphrase !== undefined) {
+      // Recorded in the item, so `secret rotate` generates the next value the same way.
+      const g: GeneratorSettings =
+        o.passphrase !== undefined
+          ? { mode: 'words', words: o.passphrase, separator: '-' }
+          : ({ ...DEFAULT_GENERATOR, mode: 'characters', length: o.generate! } as GeneratorSettings);
+      edit.primaryValue = own(io.generate(g));
+      edit.generator = g;
+    }
     if (o.notesFile !== undefined) {
       const notes =
         o.notesFile === '-' ? await io.readStdinBytes() : new Uint8Array(await readFile(o.notesFile));
@@ -112,6 +123,12 @@ export async function editFromFlags(
     }
     if (o.rotateEvery === false) edit.rotateEveryDays = null;
     else if (o.rotateEvery !== undefined) edit.rotateEveryDays = io.parseDays(o.rotateEvery);
+    if (o.expires === false) edit.expires = null;
+    else if (o.expires !== undefined) {
+      if (!isCalendarDate(o.expires))
+        throw usage(`--expires takes a date like 2027-03-31, got ${JSON.stringify(o.expires)}`);
+      edit.expires = o.expires;
+    }
     if (Object.keys(edit).length === 0)
       throw usage(
         'nothing to set: give a value (--value-stdin, --generate LEN, --passphrase WORDS) or --field, --tag, --notes-file',

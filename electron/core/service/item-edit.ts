@@ -7,6 +7,8 @@ import { TesseraError } from '../../../shared/errors.ts';
 import {
   FIELD_KEY,
   type FieldKind,
+  type GeneratorSettings,
+  isCalendarDate,
   ITEM_LIMITS,
   ITEM_TEMPLATES,
   type ItemType,
@@ -46,11 +48,22 @@ export interface ItemEdit {
   tags?: string[];
   /** `null` clears the interval. */
   rotateEveryDays?: number | null;
+  /** `YYYY-MM-DD`; `null` clears it. */
+  expires?: string | null;
+  /** Record how the new primary value was generated (Rotate repeats it). */
+  generator?: GeneratorSettings;
   deleted?: boolean;
   conflictOf?: string;
 }
 
 const usage = (m: string) => new TesseraError('usage', m);
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
 
 function checkKey(key: string): void {
   if (!FIELD_KEY.test(key))
@@ -68,6 +81,7 @@ export function applyEdit(
   name: string,
   edit: ItemEdit,
   author: string,
+  now: Date = new Date(),
 ): { header: ItemHeader; content: ItemContent } {
   const prevLayout = previous ? layoutOf(previous.header) : undefined;
   const type = edit.type ?? prevLayout?.type ?? 'password';
@@ -143,6 +157,19 @@ export function applyEdit(
     const rotate =
       edit.rotateEveryDays === undefined ? previous?.header.rotateEveryDays : edit.rotateEveryDays;
     if (rotate) header.rotateEveryDays = rotate;
+    // Rotated means the primary value changed; any other edit keeps the date it counts from.
+    const before = previous?.content.fields.find((x) => x.key === layoutOf(previous.header).primary);
+    const changed = !before || !sameBytes(before.value, primaryField.value);
+    const rotatedAt = changed ? now.toISOString() : previous?.header.rotatedAt;
+    if (rotatedAt) header.rotatedAt = rotatedAt;
+    const expires = edit.expires === undefined ? previous?.header.expires : edit.expires;
+    if (expires) {
+      if (!isCalendarDate(expires))
+        throw usage(`an expiry date is YYYY-MM-DD, got ${JSON.stringify(expires)}`);
+      header.expires = expires;
+    }
+    const generator = edit.generator ?? previous?.header.generator;
+    if (generator) header.generator = generator;
     if (edit.deleted) header.deleted = true;
     const conflictOf = edit.conflictOf ?? previous?.header.conflictOf;
     if (conflictOf !== undefined) header.conflictOf = conflictOf;

@@ -99,6 +99,7 @@ export async function restoreVersion(
   vaultRef: string,
   name: string,
   version: number,
+  clock: () => Date = () => new Date(),
 ) {
   const v = writableVault(u, teamId, vaultRef);
   const now = readItem(u, teamId, index, vaultRef, name);
@@ -108,10 +109,19 @@ export async function restoreVersion(
   const old = await readSecretVersion(u, teamId, index, vaultRef, name, version);
   try {
     if (old.header.deleted) throw new TesseraError('usage', `version ${version} of ${name} is a deletion`);
-    const { rotateEveryDays: _r, conflictOf: _c, deleted: _d, ...fromOld } = old.header;
-    const header: ItemHeader = { ...fromOld, name, updatedBy: u.email };
-    if (now.header.rotateEveryDays) header.rotateEveryDays = now.header.rotateEveryDays;
-    if (now.header.conflictOf) header.conflictOf = now.header.conflictOf;
+    const {
+      rotateEveryDays: _r,
+      conflictOf: _c,
+      deleted: _d,
+      rotatedAt: _at,
+      expires: _e,
+      generator: _g,
+      ...fromOld
+    } = old.header;
+    // The value changes back, so the rotation clock restarts; the settings stay as they are now.
+    const header: ItemHeader = { ...fromOld, name, updatedBy: u.email, rotatedAt: clock().toISOString() };
+    const { rotateEveryDays, conflictOf, expires, generator } = now.header;
+    Object.assign(header, JSON.parse(JSON.stringify({ rotateEveryDays, conflictOf, expires, generator })));
     queueVersion(u, teamId, index, v, now.item.id, header, old.content);
   } finally {
     wipeContent(old.content);

@@ -24,6 +24,10 @@ import type { ItemEdit } from './item-edit.ts';
 import { itemView } from './item-view.ts';
 import { checkSecretName, moveSecret, restoreVersion, settleConflict } from './secret-moves.ts';
 import { totpCode } from '../vault/totp.ts';
+import { DEFAULT_GENERATOR } from '../../../shared/items.ts';
+import { layoutOf, wipeContent } from '../vault/item-payload.ts';
+import { generateValue } from '../vault/password.ts';
+import { type DueEntry, dueList } from './rotation.ts';
 import { wipe } from '../crypto/index.ts';
 import * as teams from './teams.ts';
 import type { Unlocked } from '../profile/unlocked.ts';
@@ -494,6 +498,41 @@ export class TesseraService {
   }
 
   // ---- secrets ---------------------------------------------------------------------------
+
+  /** Rotation reminders for every vault this user reads, from the index alone. */
+  due(team?: string, now = new Date()): DueEntry[] {
+    const teamId = this.u.teamId(team);
+    const st = this.u.team(teamId);
+    return dueList(
+      this.index(teamId),
+      vaults.listVaults(this.u, teamId),
+      (id) => st.items[id]?.updatedAt,
+      now,
+    );
+  }
+
+  /** Saves a new primary value as the next version: `value`, or one generated the way the
+   *  item's last generated value was (24 characters of every set if it never was). */
+  async rotateSecret(ref: string, value?: Uint8Array, team?: string): Promise<SyncResult> {
+    const teamId = this.u.teamId(team);
+    const { vault, name } = parseRef(ref);
+    const current = secrets.readItem(this.u, teamId, this.index(teamId), vault, name);
+    wipeContent(current.content);
+    const { primary, fields } = layoutOf(current.header);
+    if (fields.find((f) => f.key === primary)?.kind === 'totp')
+      throw new TesseraError(
+        'usage',
+        `the primary field of ${name} is a one-time code seed: set a new seed with secret set --field ${primary}=-`,
+      );
+    if (value) return this.setSecret(ref, value, {}, team);
+    const settings = current.header.generator ?? DEFAULT_GENERATOR;
+    const g = generateValue(settings);
+    try {
+      return await this.setSecret(ref, { primaryValue: g.value, generator: settings }, {}, team);
+    } finally {
+      wipe(g.value);
+    }
+  }
 
   listSecrets(vault?: string, team?: string) {
     const teamId = this.u.teamId(team);

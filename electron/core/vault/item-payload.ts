@@ -9,8 +9,8 @@
 // when the layout is exactly its type's template (most items: a smaller header to decrypt and
 // parse at unlock). Items written before types existed have neither: their body is the bare
 // value of one concealed `password` field.
-import type { FieldKind, FieldSpec, ItemType } from '../../../shared/items.ts';
-import { ITEM_TEMPLATES, isFieldKind, isItemType } from '../../../shared/items.ts';
+import type { FieldKind, FieldSpec, GeneratorSettings, ItemType } from '../../../shared/items.ts';
+import { ITEM_TEMPLATES, isCalendarDate, isFieldKind, isItemType } from '../../../shared/items.ts';
 import { fromUtf8, utf8 } from '../../../shared/encoding.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import { wipe } from '../crypto/index.ts';
@@ -30,6 +30,13 @@ export interface ItemHeader {
   /** Set on the copy kept when a push met a conflict: the item it conflicted with. */
   conflictOf?: string;
   rotateEveryDays?: number;
+  /** When the primary value last changed (ISO time, from the writer's clock): what rotation
+   *  reminders count from. */
+  rotatedAt?: string;
+  /** A date (YYYY-MM-DD) after which the credential stops working, if it has one. */
+  expires?: string;
+  /** How the primary value was generated, so Rotate makes the next one the same way. */
+  generator?: GeneratorSettings;
   updatedBy?: string;
 }
 
@@ -133,6 +140,14 @@ export function wipeContent(c: ItemContent | null | undefined): void {
  *  have stored nonsense, and the shells index and draw from it. */
 function checkHeader(header: ItemHeader): void {
   if (typeof header?.name !== 'string') throw new TesseraError('tampered', 'item payload has no name');
+  if (
+    (header.rotatedAt !== undefined && Number.isNaN(Date.parse(header.rotatedAt))) ||
+    (header.expires !== undefined &&
+      !(typeof header.expires === 'string' && isCalendarDate(header.expires))) ||
+    (header.rotateEveryDays !== undefined &&
+      !(Number.isInteger(header.rotateEveryDays) && header.rotateEveryDays > 0))
+  )
+    throw new TesseraError('tampered', 'item payload has malformed rotation dates');
   if (header.type !== undefined && !isItemType(header.type))
     throw new TesseraError('tampered', 'item payload has an unknown type');
   if (header.type === undefined) {

@@ -4,6 +4,7 @@
 // choice is equally likely (no modulo bias), and both return bytes plus the entropy they carry.
 import { dictionary } from '@zxcvbn-ts/language-en';
 import { TesseraError } from '../../../shared/errors.ts';
+import type { GeneratorSettings } from '../../../shared/items.ts';
 
 export interface CharacterOptions {
   length: number;
@@ -96,4 +97,9 @@ export function generatePassphrase(o: PassphraseOptions): Generated {
 /** What `--generate LEN` and the old one-argument call produce: every character set. */
 export function generatePassword(length: number): Uint8Array {
   return generateCharacters({ length }).value;
+}
+
+/** Generates from stored settings (the window's generator panel, `--generate`, `--passphrase`). */
+export function generateValue(s: GeneratorSettings): Generated {
+  return s.mode === 'words' ? generatePassphrase(s) : generateCharacters(s);
 }

@@ -1,0 +1,76 @@
+// Process: core (trusted Node side; never imports electron).
+// Rotation reminders: which secrets are overdue, due within a week, expired or expiring, from
+// the name index alone (headers are decrypted at unlock and on each pull), so the list costs no
+// decryption. "Rotated" means the primary value changed: the header's `rotatedAt`, stamped by
+// the writer's client. Items written before that stamp existed count from the server's time of
+// their newest version, a reminder's starting point and nothing more.
+import type { IndexedItem } from '../vault/index.ts';
+import type { VaultSummary } from './vaults.ts';
+
+export const DUE_SOON_DAYS = 7;
+const DAY = 86_400_000;
+
+export type DueReason = 'overdue' | 'due-soon' | 'expired' | 'expires-soon';
+
+export interface DueEntry {
+  id: string;
+  vault: string;
+  vaultId: string;
+  name: string;
+  reason: DueReason;
+  /** When rotation is (or was) due, or the expiry date, as ISO time. */
+  dueAt: string;
+  /** Whole days from now until `dueAt`; negative when it has passed. */
+  days: number;
+  rotateEveryDays?: number;
+  rotatedAt?: string;
+}
+
+/** Overdue and expired first, then by date. */
+export function dueList(
+  index: Map<string, IndexedItem>,
+  vaults: VaultSummary[],
+  serverTimeOf: (itemId: string) => string | undefined,
+  now: Date,
+): DueEntry[] {
+  const names = new Map(vaults.map((v) => [v.id, v.name]));
+  const t = now.getTime();
+  const out: DueEntry[] = [];
+  for (const it of index.values()) {
+    const h = it.header;
+    const vault = names.get(it.vault);
+    if (vault === undefined || h.deleted || h.conflictOf) continue;
+    const base = { id: it.id, vault, vaultId: it.vault, name: h.name };
+    if (h.rotateEveryDays) {
+      const from = h.rotatedAt ?? serverTimeOf(it.id);
+      const start = from ? Date.parse(from) : t;
+      const due = start + h.rotateEveryDays * DAY;
+      const reason = due <= t ? 'overdue' : due - t <= DUE_SOON_DAYS * DAY ? 'due-soon' : null;
+      if (reason)
+        out.push({
+          ...base,
+          reason,
+          dueAt: new Date(due).toISOString(),
+          days: Math.floor((due - t) / DAY),
+          rotateEveryDays: h.rotateEveryDays,
+          ...(from ? { rotatedAt: from } : {}),
+        });
+    }
+    if (h.expires) {
+      // An expiry date means the credential stops working at the start of that day (UTC).
+      const end = Date.parse(`${h.expires}T00:00:00Z`);
+      const reason = end <= t ? 'expired' : end - t <= DUE_SOON_DAYS * DAY ? 'expires-soon' : null;
+      if (reason)
+        out.push({ ...base, reason, dueAt: new Date(end).toISOString(), days: Math.floor((end - t) / DAY) });
+    }
+  }
+  const urgent = (e: DueEntry) => (e.reason === 'overdue' || e.reason === 'expired' ? 0 : 1);
+  return out.sort(
+    (a, b) => urgent(a) - urgent(b) || a.dueAt.localeCompare(b.dueAt) || a.name.localeCompare(b.name),
+  );
+}
+
+/** Whether a due list should fail a CI job (`tessera due` exits 6). */
+export function needsAction(list: DueEntry[]): boolean {
+  return list.some((e) => e.reason === 'overdue' || e.reason === 'expired');
+}
