@@ -1,5 +1,5 @@
 // Process: test (benchmark). `npm run bench [-- --items N]`: seeds one team server and profile,
-// runs the benches in order (unlock, cold sync, delta sync, server throughput, renderer
+// runs the benches in order (unlock, cold sync, delta sync, due, server throughput, renderer
 // search, chain verify, re-key) and prints a markdown summary table that can be pasted into
 // the README. It never fails on a slow figure: each figure is printed beside the raw limit
 // measured in the same run and marked 'within target' or 'OVER target'; only a broken bench
@@ -8,6 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import * as chainVerify from './chain-verify.ts';
 import * as coldSync from './cold-sync.ts';
 import * as deltaSync from './delta-sync.ts';
+import * as due from './due.ts';
 import * as rekey from './rekey.ts';
 import * as rendererSearch from './renderer-search.ts';
 import * as serverThroughput from './server-throughput.ts';
@@ -28,6 +29,7 @@ const BENCHES: [string, (fx: Fixture, opts: BenchOptions) => Promise<Figure[]>][
   ['unlock', unlock.run],
   ['cold-sync', coldSync.run],
   ['delta-sync', deltaSync.run],
+  ['due', due.run],
   ['server-throughput', serverThroughput.run],
   ['renderer-search', rendererSearch.run],
   ['chain-verify', () => chainVerify.run()],

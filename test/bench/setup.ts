@@ -386,7 +386,12 @@ export async function seedFixture(items: number): Promise<Fixture> {
     const idx = index(teamId);
     const restore = withoutSaves(alice.svc);
     try {
-      for (let i = 0; i < items; i++) secrets.writeSecret(u, teamId, idx, VAULT, itemName(i), { primaryValue: itemValue(i) });
+      for (let i = 0; i < items; i++)
+        secrets.writeSecret(u, teamId, idx, VAULT, itemName(i), {
+          primaryValue: itemValue(i),
+          // Every item has a rotation interval, so the due bench has real work to do.
+          rotateEveryDays: 30 + (i % 60),
+        });
     } finally {
       restore();
     }

@@ -1,0 +1,66 @@
+// Process: test. `tessera due` and `tessera secret rotate` through the real command line and a
+// real team server: the exit code a CI job fails on, and a rotation that really changes the value.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type CliUser, cliUser } from '../helpers/cli.ts';
+import { startTestServer } from '../helpers/server.ts';
+
+vi.setConfig({ testTimeout: 300_000 });
+
+let srv: Awaited<ReturnType<typeof startTestServer>>;
+let alice: CliUser;
+const ok = (r: { code: number; stderr: string }) =>
+  expect(r.stderr === '' ? r.code : `${r.code}: ${r.stderr}`).toBe(0);
+
+beforeAll(async () => {
+  srv = await startTestServer();
+  alice = cliUser('alice@example.test');
+  ok(await alice.run(['signup', '--server', srv.url, '--email', alice.email, '--name', 'Alice']));
+  ok(await alice.run(['team', 'create', 'acme']));
+  ok(await alice.run(['vault', 'create', 'prod']));
+}, 300_000);
+
+afterAll(async () => {
+  await srv?.close();
+});
+
+describe('tessera due', () => {
+  it('exits 0 when nothing is due, 6 when a secret has expired, and lists what is due soon', async () => {
+    ok(await alice.run(['secret', 'set', 'prod/db', '--passphrase', '5', '--rotate-every', '3d']));
+    const soon = await alice.run(['due']);
+    ok(soon);
+    expect(soon.stdout).toMatch(/^prod\/db\trotation due in [23] days \(\d{4}-\d{2}-\d{2}\)\n$/);
+    ok(
+      await alice.run(['secret', 'set', 'prod/cert', '--value-stdin', '--expires', '2020-01-31'], {
+        stdin: 'pem',
+      }),
+    );
+    const expired = await alice.run(['due', '--json']);
+    expect(expired.code).toBe(6);
+    const list = JSON.parse(expired.stdout);
+    expect(list.map((e: { name: string; reason: string }) => [e.name, e.reason])).toEqual([
+      ['cert', 'expired'],
+      ['db', 'due-soon'],
+    ]);
+    const bad = await alice.run(['secret', 'set', 'prod/cert', '--expires', '31/01/2020']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--expires takes a date like 2027-03-31/);
+    ok(await alice.run(['secret', 'set', 'prod/cert', '--no-expires']));
+    ok(await alice.run(['secret', 'set', 'prod/db', '--no-rotate-every']));
+    const none = await alice.run(['due']);
+    ok(none);
+    expect(none.stdout).toBe('nothing to rotate\n');
+  });
+
+  it('rotate generates the next value the way the last one was generated, or takes stdin', async () => {
+    const before = (await alice.run(['secret', 'get', 'prod/db'])).stdout.trim();
+    expect(before).toMatch(/^[a-z]+(-[a-z]+){4}$/);
+    ok(await alice.run(['secret', 'rotate', 'prod/db']));
+    const after = (await alice.run(['secret', 'get', 'prod/db'])).stdout.trim();
+    expect(after).toMatch(/^[a-z]+(-[a-z]+){4}$/);
+    expect(after).not.toBe(before);
+    ok(await alice.run(['secret', 'rotate', 'prod/db', '--value-stdin'], { stdin: 'chosen-value\n' }));
+    expect((await alice.run(['secret', 'get', 'prod/db'])).stdout).toBe('chosen-value\n');
+    const history = JSON.parse((await alice.run(['secret', 'history', 'prod/db', '--json'])).stdout);
+    expect(history).toHaveLength(4);
+  });
+});

@@ -1,0 +1,98 @@
+// Process: test (Vitest, Node).
+// Rotation reminders with an injected clock: "rotated" means the primary value changed, and the
+// due list is read from headers alone.
+import { describe, expect, it } from 'vitest';
+import { applyEdit } from '../../electron/core/service/item-edit.ts';
+import { dueList, needsAction } from '../../electron/core/service/rotation.ts';
+import type { IndexedItem } from '../../electron/core/vault/index.ts';
+import type { ItemHeader } from '../../electron/core/vault/item-payload.ts';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const day = 86_400_000;
+const t0 = new Date('2026-12-01T12:00:00Z');
+const at = (days: number) => new Date(t0.getTime() + days * day);
+const vaults = [{ id: 'v1', name: 'prod', role: 'edit' as const, generation: 1, readable: true }];
+
+function indexOf(headers: Record<string, ItemHeader>): Map<string, IndexedItem> {
+  return new Map(
+    Object.entries(headers).map(([id, header]) => [
+      id,
+      { id, vault: 'v1', version: 1, header, pending: false },
+    ]),
+  );
+}
+
+describe('rotatedAt', () => {
+  const first = applyEdit(undefined, 'db', { primaryValue: enc('a'), rotateEveryDays: 30 }, 'x', t0);
+
+  it('is stamped on a new secret and when the primary value changes, not on other edits', () => {
+    expect(first.header.rotatedAt).toBe(t0.toISOString());
+    const tagged = applyEdit(
+      first,
+      'db',
+      { tags: ['prod'], fields: [{ key: 'note2', value: enc('n') }] },
+      'x',
+      at(5),
+    );
+    expect(tagged.header.rotatedAt).toBe(t0.toISOString());
+    const same = applyEdit(first, 'db', { primaryValue: enc('a') }, 'x', at(6));
+    expect(same.header.rotatedAt).toBe(t0.toISOString());
+    const rotated = applyEdit(first, 'db', { primaryValue: enc('b') }, 'x', at(7));
+    expect(rotated.header.rotatedAt).toBe(at(7).toISOString());
+  });
+
+  it('keeps an expiry date and the generator settings across edits, and checks the date', () => {
+    const g = { mode: 'words' as const, words: 5, separator: '-' };
+    const withExp = applyEdit(first, 'db', { expires: '2027-03-31', generator: g }, 'x', at(1));
+    const later = applyEdit(withExp, 'db', { primaryValue: enc('c') }, 'x', at(2));
+    expect(later.header).toMatchObject({ expires: '2027-03-31', generator: g });
+    expect(applyEdit(later, 'db', { expires: null }, 'x', at(3)).header.expires).toBeUndefined();
+    expect(() => applyEdit(first, 'db', { expires: '2027-02-30' }, 'x', at(1))).toThrow(/YYYY-MM-DD/);
+  });
+});
+
+describe('dueList', () => {
+  const h = (extra: Partial<ItemHeader>): ItemHeader => ({ name: 'n', type: 'password', ...extra });
+  const index = indexOf({
+    a: h({ name: 'overdue', rotateEveryDays: 30, rotatedAt: at(-31).toISOString() }),
+    b: h({ name: 'soon', rotateEveryDays: 30, rotatedAt: at(-25).toISOString() }),
+    c: h({ name: 'fine', rotateEveryDays: 30, rotatedAt: at(-1).toISOString() }),
+    d: h({ name: 'no-interval' }),
+    e: h({ name: 'expired', expires: '2026-11-30' }),
+    f: h({ name: 'expiring', expires: '2026-12-05' }),
+    g: h({ name: 'old-item', rotateEveryDays: 10 }),
+    x: h({ name: 'gone', rotateEveryDays: 1, rotatedAt: at(-9).toISOString(), deleted: true }),
+  });
+  const serverTime = (id: string) => (id === 'g' ? at(-12).toISOString() : undefined);
+
+  it('lists overdue and expired first, most overdue first, then what is due within seven days', () => {
+    const list = dueList(index, vaults, serverTime, t0);
+    expect(list.map((e) => [e.name, e.reason, e.days])).toEqual([
+      ['old-item', 'overdue', -2],
+      ['expired', 'expired', -2],
+      ['overdue', 'overdue', -1],
+      ['expiring', 'expires-soon', 3],
+      ['soon', 'due-soon', 5],
+    ]);
+    expect(needsAction(list)).toBe(true);
+    expect(list.every((e) => e.vault === 'prod')).toBe(true);
+  });
+
+  it('moves with the clock: nothing is due before, everything after', () => {
+    expect(dueList(index, vaults, serverTime, at(-40)).map((e) => e.name)).toEqual([]);
+    const far = dueList(index, vaults, serverTime, at(400));
+    expect(far.map((e) => e.name).sort()).toEqual([
+      'expired',
+      'expiring',
+      'fine',
+      'old-item',
+      'overdue',
+      'soon',
+    ]);
+    expect(needsAction(dueList(indexOf({ b: index.get('b')!.header }), vaults, serverTime, t0))).toBe(false);
+  });
+
+  it('ignores vaults this user does not read', () => {
+    expect(dueList(index, [], serverTime, t0)).toEqual([]);
+  });
+});
