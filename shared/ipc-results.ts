@@ -125,6 +125,19 @@ export interface ItemView {
   updatedBy: string | null;
 }
 
+/** One rotation reminder. `days` is negative when the date has passed. */
+export interface DueView {
+  id: string;
+  vault: string;
+  vaultId: string;
+  name: string;
+  reason: 'overdue' | 'due-soon' | 'expired' | 'expires-soon';
+  dueAt: string;
+  days: number;
+  rotateEveryDays?: number;
+  rotatedAt?: string;
+}
+
 export interface VersionView {
   version: number;
   generation: number;
@@ -203,6 +216,8 @@ export interface IpcReturns {
   'secret.copy': { clearsInSeconds: number };
   'secret.set': SyncView;
   'secret.generate': { value: string; entropyBits: number };
+  'secret.due': DueView[];
+  'secret.rotate': SyncView;
   'secret.restore': SyncView;
   'secret.move': SyncView;
   'secret.remove': SyncView;

@@ -95,6 +95,8 @@ export const ipcCalls = {
       notes: fieldValue.nullable().optional(),
       tags: z.array(z.string().trim().min(1).max(ITEM_LIMITS.tagLength)).max(ITEM_LIMITS.tags).optional(),
       rotateEveryDays: z.number().int().min(1).max(3650).nullable().optional(),
+      /** `YYYY-MM-DD`; `null` clears it. */
+      expires: z.iso.date().nullable().optional(),
     })
     .strict(),
   'secret.generate': z.discriminatedUnion('mode', [
@@ -116,6 +118,10 @@ export const ipcCalls = {
       })
       .strict(),
   ]),
+  /** Rotation reminders: overdue, due within 7 days, expired, expiring. */
+  'secret.due': empty,
+  /** A new primary value, generated the way the item's last one was. */
+  'secret.rotate': z.object({ ref }).strict(),
   /** Writes an older version's values as the newest version. */
   'secret.restore': z.object({ ref, version: z.number().int().positive() }).strict(),
   /** Renames (`to` = a new name in the same vault, as VAULT/NAME) or moves (`to` = VAULT or

@@ -10,6 +10,7 @@ import { staleLists } from './stale.ts';
 export const keys = {
   vaults: ['vault.list'] as const,
   secrets: ['secret.list'] as const,
+  due: ['secret.due'] as const,
   members: ['team.members'] as const,
   groups: ['group.list'] as const,
   invitations: ['team.invitations'] as const,
@@ -20,6 +21,9 @@ export const keys = {
 };
 
 export const useVaults = () => useQuery({ queryKey: keys.vaults, queryFn: () => call('vault.list', {}) });
+/** Names and dates only. Refetched hourly while shown: time alone makes a secret due. */
+export const useDue = () =>
+  useQuery({ queryKey: keys.due, queryFn: () => call('secret.due', {}), refetchInterval: 3_600_000 });
 export const useSecrets = () => useQuery({ queryKey: keys.secrets, queryFn: () => call('secret.list', {}) });
 /** Polled while shown: an acceptance or a new member does not bump the team revision. */
 export const useMembers = (refetchInterval: number | false = false) =>

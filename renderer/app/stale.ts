@@ -10,6 +10,7 @@ import type { SyncChanges } from '../../shared/ipc-results.ts';
 export type ListKey =
   | 'vault.list'
   | 'secret.list'
+  | 'secret.due'
   | 'vault.access'
   | 'team.members'
   | 'group.list'
@@ -32,8 +33,12 @@ export function staleLists(c: SyncChanges): ListKey[] {
       'vault.list',
     ] as const)
       out.add(k);
-  if (c.vaults) for (const k of ['vault.list', 'vault.access', 'secret.list'] as const) out.add(k);
-  if (c.secrets.length > 0) out.add('secret.list');
+  if (c.vaults)
+    for (const k of ['vault.list', 'vault.access', 'secret.list', 'secret.due'] as const) out.add(k);
+  if (c.secrets.length > 0) {
+    out.add('secret.list');
+    out.add('secret.due');
+  }
   return [...out];
 }
 

@@ -1,18 +1,20 @@
 // Process: renderer (sandboxed window; talks to the core only through window.tessera).
 // The unlocked window: a header that always shows the team, the account and the Lock button,
-// a nav between the four screens, and the current screen.
+// a nav between the screens, and the current screen.
 import { useRef, useState } from 'react';
 import { useBridgeEvent } from '../app/events.ts';
 import { useSession } from '../app/session.tsx';
 import { SyncStatusProvider } from '../app/sync-status.tsx';
 import { LockButton } from '../components/LockButton.tsx';
+import { DueBadge } from './due/DueBadge.tsx';
+import { DueScreen } from './due/DueScreen.tsx';
 import { SecretsScreen } from './secrets/SecretsScreen.tsx';
 import { SettingsScreen } from './settings/SettingsScreen.tsx';
 import { SyncScreen } from './sync/SyncScreen.tsx';
 import { TeamScreen } from './team/TeamScreen.tsx';
 import { TeamSwitcher } from './TeamSwitcher.tsx';
 
-const SCREENS = ['Secrets', 'Team', 'Sync', 'Settings'] as const;
+const SCREENS = ['Secrets', 'Due', 'Team', 'Sync', 'Settings'] as const;
 type ScreenName = (typeof SCREENS)[number];
 
 export function MainLayout() {
@@ -52,6 +54,7 @@ export function MainLayout() {
                   }}
                 >
                   {name}
+                  {name === 'Due' && <DueBadge />}
                 </a>
               </li>
             ))}
@@ -59,6 +62,7 @@ export function MainLayout() {
         </nav>
         <main className="content">
           {screen === 'Secrets' && <SecretsScreen focusSearchOnMount={focusSearch} />}
+          {screen === 'Due' && <DueScreen />}
           {screen === 'Team' && <TeamScreen />}
           {screen === 'Sync' && <SyncScreen />}
           {screen === 'Settings' && <SettingsScreen />}

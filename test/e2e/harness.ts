@@ -388,6 +388,8 @@ export interface OpenUserOptions {
   profileDir?: string;
   /** The core's fetch, for a test that cuts the network under it (default: the real one). */
   fetch?: typeof fetch;
+  /** The core's clock, for reminders (default: the real one). */
+  now?: () => Date;
 }
 
 export interface E2EEnv {
@@ -443,6 +445,7 @@ async function openUser(env: E2EEnv, name: string, o: OpenUserOptions): Promise<
     clipboard,
     timers: o.timers,
     fetch: o.fetch,
+    now: o.now,
     emit: (event, payload) => {
       events.push({ event, payload, at: now() });
       const p = page;

@@ -20,6 +20,8 @@ export interface DesktopPorts {
   startEmbeddedServer?(): Promise<string>;
   fetch?: typeof fetch;
   timers?: Timers;
+  /** The clock reminders count to (tests move it). */
+  now?: () => Date;
 }
 
 export class DesktopCore {
@@ -30,7 +32,7 @@ export class DesktopCore {
   private stopWatch: (() => void) | null = null;
 
   constructor(readonly ports: DesktopPorts) {
-    this.service = new TesseraService({ profileDir: ports.profileDir, fetch: ports.fetch });
+    this.service = new TesseraService({ profileDir: ports.profileDir, fetch: ports.fetch, now: ports.now });
     const timers = ports.timers ?? realTimers;
     this.autoLock = new AutoLock(() => this.lock('idle'), this.settings().autoLockMinutes, timers);
     this.clipboard = new ClipboardGuard(ports.clipboard, () => ports.emit('clipboard-cleared'), timers);

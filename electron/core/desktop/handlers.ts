@@ -205,6 +205,7 @@ export const handlers: Handlers = {
         ...(a.notes !== undefined ? { notes: a.notes === null ? null : own(a.notes) } : {}),
         ...(a.tags ? { tags: a.tags } : {}),
         ...(a.rotateEveryDays !== undefined ? { rotateEveryDays: a.rotateEveryDays } : {}),
+        ...(a.expires !== undefined ? { expires: a.expires } : {}),
       });
     } finally {
       wipe(...owned);
@@ -218,6 +219,8 @@ export const handlers: Handlers = {
       wipe(g.value);
     }
   },
+  'secret.due': async (core) => core.service.due(),
+  'secret.rotate': async (core, a) => core.service.rotateSecret(a.ref),
   'secret.restore': async (core, a) => core.service.restoreSecret(a.ref, a.version),
   'secret.move': async (core, a) => core.service.moveSecret(a.ref, a.to),
   'secret.remove': async (core, a) => core.service.removeSecret(a.ref),

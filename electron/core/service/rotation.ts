@@ -4,27 +4,18 @@
 // decryption. "Rotated" means the primary value changed: the header's `rotatedAt`, stamped by
 // the writer's client. Items written before that stamp existed count from the server's time of
 // their newest version, a reminder's starting point and nothing more.
+import type { DueView } from '../../../shared/ipc-results.ts';
 import type { IndexedItem } from '../vault/index.ts';
 import type { VaultSummary } from './vaults.ts';
 
 export const DUE_SOON_DAYS = 7;
 const DAY = 86_400_000;
 
-export type DueReason = 'overdue' | 'due-soon' | 'expired' | 'expires-soon';
+export type DueReason = DueView['reason'];
 
-export interface DueEntry {
-  id: string;
-  vault: string;
-  vaultId: string;
-  name: string;
-  reason: DueReason;
-  /** When rotation is (or was) due, or the expiry date, as ISO time. */
-  dueAt: string;
-  /** Whole days from now until `dueAt`; negative when it has passed. */
-  days: number;
-  rotateEveryDays?: number;
-  rotatedAt?: string;
-}
+/** `dueAt` is when rotation is (or was) due, or the expiry date; `days` counts whole days to
+ *  it, negative when it has passed. */
+export type DueEntry = DueView;
 
 /** Overdue and expired first, then by date. */
 export function dueList(

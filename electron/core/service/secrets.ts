@@ -125,6 +125,7 @@ export function writeSecret(
   vaultRef: string,
   name: string,
   edit: ItemEdit = {},
+  now: Date = new Date(),
 ): string {
   const v = writableVault(u, teamId, vaultRef);
   const existing = findItem(index, v.id, name);
@@ -132,7 +133,7 @@ export function writeSecret(
     throw new TesseraError('not_found', `no secret ${JSON.stringify(name)} in vault ${v.name}`);
   const previous = existing ? openContent(u, teamId, currentRecord(u.team(teamId), existing.id)!) : undefined;
   try {
-    const next = applyEdit(previous, name, edit, u.email);
+    const next = applyEdit(previous, name, edit, u.email, now);
     try {
       return queueVersion(
         u,

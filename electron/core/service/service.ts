@@ -36,6 +36,8 @@ import * as vaults from './vaults.ts';
 export interface ServiceOptions {
   profileDir: string;
   fetch?: typeof fetch;
+  /** The time writes are stamped with and reminders count to (tests pass their own). */
+  now?: () => Date;
 }
 
 export interface SyncOptions {
@@ -72,7 +74,10 @@ export class TesseraService {
    *  both try to extend the chain from the same head. */
   private syncing: Promise<unknown> = Promise.resolve();
 
+  private readonly now: () => Date;
+
   constructor(private readonly options: ServiceOptions) {
+    this.now = options.now ?? (() => new Date());
     this.profile = new Profile(options.profileDir);
   }
 
@@ -500,7 +505,7 @@ export class TesseraService {
   // ---- secrets ---------------------------------------------------------------------------
 
   /** Rotation reminders for every vault this user reads, from the index alone. */
-  due(team?: string, now = new Date()): DueEntry[] {
+  due(team?: string, now = this.now()): DueEntry[] {
     const teamId = this.u.teamId(team);
     const st = this.u.team(teamId);
     return dueList(
@@ -607,7 +612,7 @@ export class TesseraService {
     const { vault, name } = parseRef(ref);
     const edit = change instanceof Uint8Array ? { ...meta, primaryValue: change } : { ...meta, ...change };
     if (!edit.deleted) checkSecretName(name);
-    secrets.writeSecret(this.u, teamId, this.index(teamId), vault, name, edit);
+    secrets.writeSecret(this.u, teamId, this.index(teamId), vault, name, edit, this.now());
     return this.sync(teamId);
   }
 
@@ -624,7 +629,7 @@ export class TesseraService {
   async restoreSecret(ref: string, version: number, team?: string): Promise<SyncResult> {
     const teamId = this.u.teamId(team);
     const { vault, name } = parseRef(ref);
-    await restoreVersion(this.u, teamId, this.index(teamId), vault, name, version);
+    await restoreVersion(this.u, teamId, this.index(teamId), vault, name, version, this.now);
     return this.sync(teamId);
   }
 

@@ -1,0 +1,16 @@
+// Process: renderer (sandboxed window; talks to the core only through window.tessera).
+// The nav's count of secrets that are overdue or expired; nothing when there are none.
+import { useDue } from '../../app/queries.ts';
+import { isUrgent } from './DueScreen.tsx';
+
+export function DueBadge() {
+  const due = useDue();
+  const n = (due.data ?? []).filter(isUrgent).length;
+  if (n === 0) return null;
+  return (
+    <span className="badge conflict nav-badge">
+      {n}
+      <span className="visually-hidden"> overdue or expired</span>
+    </span>
+  );
+}

@@ -1,0 +1,106 @@
+// Process: renderer (sandboxed window; talks to the core only through window.tessera).
+// What to rotate: secrets whose rotation is overdue or due within a week, and credentials that
+// have expired or expire soon. The list holds names and dates only; Rotate asks the core for a
+// new value generated the way the secret's last one was, so no value passes through here.
+import { useQueryClient } from '@tanstack/react-query';
+import type { DueView } from '../../../shared/ipc-results.ts';
+import { mayInVault } from '../../../shared/roles.ts';
+import { invalidateLists, useDue, useVaults } from '../../app/queries.ts';
+import { call } from '../../bridge.ts';
+import { useState } from 'react';
+import { ErrorAlert, Notice } from '../../components/ErrorAlert.tsx';
+import { useAction } from '../../components/useAction.ts';
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+export function describeDue(e: DueView): string {
+  const n = Math.abs(e.days);
+  switch (e.reason) {
+    case 'overdue':
+      return n === 0 ? 'Rotation overdue since today' : `Rotation overdue by ${plural(n, 'day')}`;
+    case 'due-soon':
+      return n === 0 ? 'Rotation due today' : `Rotation due in ${plural(n, 'day')}`;
+    case 'expired':
+      return n === 0 ? 'Expired today' : `Expired ${plural(n, 'day')} ago`;
+    default:
+      return n === 0 ? 'Expires today' : `Expires in ${plural(n, 'day')}`;
+  }
+}
+
+/** Overdue and expired: what the nav badge counts. */
+export const isUrgent = (e: DueView) => e.reason === 'overdue' || e.reason === 'expired';
+
+export function DueScreen() {
+  const due = useDue();
+  const vaults = useVaults();
+  const qc = useQueryClient();
+  const action = useAction();
+  const [notice, setNotice] = useState<string | null>(null);
+  const canWrite = (vaultId: string) => {
+    const role = vaults.data?.find((v) => v.id === vaultId)?.role;
+    return !!role && mayInVault(role, 'item.write');
+  };
+  const rotate = (e: DueView) =>
+    action.run(async () => {
+      setNotice(null);
+      await call('secret.rotate', { ref: `${e.vault}/${e.name}` });
+      await invalidateLists(qc);
+      setNotice(`${e.name}: a new value was generated and saved as the next version`);
+    });
+
+  const list = due.data ?? [];
+  return (
+    <>
+      <div className="screen-head">
+        <h1>Due</h1>
+        <p className="muted">
+          {list.length === 0
+            ? 'Nothing to rotate'
+            : `${plural(list.filter(isUrgent).length, 'secret')} overdue or expired, ${list.filter((e) => !isUrgent(e)).length} due within 7 days`}
+        </p>
+      </div>
+      <ErrorAlert error={action.error ?? (due.error ? due.error.message : null)} />
+      {notice && <Notice>{notice}</Notice>}
+      {due.isSuccess && list.length === 0 && (
+        <p className="empty">
+          Nothing is overdue or due this week. Give a secret a rotation interval (Edit, “Rotate every”) to be
+          reminded here before it is due.
+        </p>
+      )}
+      {list.length > 0 && (
+        <table className="table" aria-label="Secrets to rotate">
+          <thead>
+            <tr>
+              <th scope="col">Secret</th>
+              <th scope="col">Status</th>
+              <th scope="col">Date</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((e) => (
+              <tr key={`${e.id}:${e.reason}`} data-reason={e.reason}>
+                <td>
+                  {e.vault}/{e.name}
+                </td>
+                <td>
+                  <span className={`badge ${isUrgent(e) ? 'conflict' : 'pending'}`}>{describeDue(e)}</span>
+                </td>
+                <td>{e.dueAt.slice(0, 10)}</td>
+                <td>
+                  {(e.reason === 'overdue' || e.reason === 'due-soon') && canWrite(e.vaultId) && (
+                    <button type="button" disabled={action.busy} onClick={() => void rotate(e)}>
+                      Rotate {e.name}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
