@@ -136,6 +136,8 @@ export interface DueView {
   days: number;
   rotateEveryDays?: number;
   rotatedAt?: string;
+  /** This user's role on the vault lets them save a new value. */
+  canRotate: boolean;
 }
 
 export interface VersionView {

@@ -21,9 +21,15 @@ export const keys = {
 };
 
 export const useVaults = () => useQuery({ queryKey: keys.vaults, queryFn: () => call('vault.list', {}) });
-/** Names and dates only. Refetched hourly while shown: time alone makes a secret due. */
-export const useDue = () =>
-  useQuery({ queryKey: keys.due, queryFn: () => call('secret.due', {}), refetchInterval: 3_600_000 });
+/** Names and dates only. Refetched hourly, and each time the Due screen opens: time alone
+ *  makes a secret due. */
+export const useDue = (onOpen = false) =>
+  useQuery({
+    queryKey: keys.due,
+    queryFn: () => call('secret.due', {}),
+    refetchInterval: 3_600_000,
+    ...(onOpen ? { refetchOnMount: 'always' as const } : {}),
+  });
 export const useSecrets = () => useQuery({ queryKey: keys.secrets, queryFn: () => call('secret.list', {}) });
 /** Polled while shown: an acceptance or a new member does not bump the team revision. */
 export const useMembers = (refetchInterval: number | false = false) =>

@@ -69,7 +69,7 @@ describe('dueList', () => {
     const list = dueList(index, vaults, serverTime, t0);
     expect(list.map((e) => [e.name, e.reason, e.days])).toEqual([
       ['old-item', 'overdue', -2],
-      ['expired', 'expired', -2],
+      ['expired', 'expired', -1],
       ['overdue', 'overdue', -1],
       ['expiring', 'expires-soon', 3],
       ['soon', 'due-soon', 5],
@@ -92,7 +92,10 @@ describe('dueList', () => {
     expect(needsAction(dueList(indexOf({ b: index.get('b')!.header }), vaults, serverTime, t0))).toBe(false);
   });
 
-  it('ignores vaults this user does not read', () => {
+  it('ignores vaults this user does not read, and offers Rotate only to writers', () => {
     expect(dueList(index, [], serverTime, t0)).toEqual([]);
+    expect(dueList(index, vaults, serverTime, t0).every((e) => e.canRotate)).toBe(true);
+    const viewer = [{ ...vaults[0]!, role: 'view' as const }];
+    expect(dueList(index, viewer, serverTime, t0).some((e) => e.canRotate)).toBe(false);
   });
 });

@@ -5,6 +5,7 @@
 // the writer's client. Items written before that stamp existed count from the server's time of
 // their newest version, a reminder's starting point and nothing more.
 import type { DueView } from '../../../shared/ipc-results.ts';
+import { mayInVault } from '../../../shared/roles.ts';
 import type { IndexedItem } from '../vault/index.ts';
 import type { VaultSummary } from './vaults.ts';
 
@@ -24,14 +25,20 @@ export function dueList(
   serverTimeOf: (itemId: string) => string | undefined,
   now: Date,
 ): DueEntry[] {
-  const names = new Map(vaults.map((v) => [v.id, v.name]));
+  const byId = new Map(vaults.map((v) => [v.id, v]));
   const t = now.getTime();
   const out: DueEntry[] = [];
   for (const it of index.values()) {
     const h = it.header;
-    const vault = names.get(it.vault);
+    const vault = byId.get(it.vault);
     if (vault === undefined || h.deleted || h.conflictOf) continue;
-    const base = { id: it.id, vault, vaultId: it.vault, name: h.name };
+    const base = {
+      id: it.id,
+      vault: vault.name,
+      vaultId: it.vault,
+      name: h.name,
+      canRotate: mayInVault(vault.role, 'item.write'),
+    };
     if (h.rotateEveryDays) {
       const from = h.rotatedAt ?? serverTimeOf(it.id);
       const start = from ? Date.parse(from) : t;
@@ -42,7 +49,7 @@ export function dueList(
           ...base,
           reason,
           dueAt: new Date(due).toISOString(),
-          days: Math.floor((due - t) / DAY),
+          days: Math.trunc((due - t) / DAY),
           rotateEveryDays: h.rotateEveryDays,
           ...(from ? { rotatedAt: from } : {}),
         });
@@ -52,7 +59,7 @@ export function dueList(
       const end = Date.parse(`${h.expires}T00:00:00Z`);
       const reason = end <= t ? 'expired' : end - t <= DUE_SOON_DAYS * DAY ? 'expires-soon' : null;
       if (reason)
-        out.push({ ...base, reason, dueAt: new Date(end).toISOString(), days: Math.floor((end - t) / DAY) });
+        out.push({ ...base, reason, dueAt: new Date(end).toISOString(), days: Math.trunc((end - t) / DAY) });
     }
   }
   const urgent = (e: DueEntry) => (e.reason === 'overdue' || e.reason === 'expired' ? 0 : 1);

@@ -4,8 +4,7 @@
 // new value generated the way the secret's last one was, so no value passes through here.
 import { useQueryClient } from '@tanstack/react-query';
 import type { DueView } from '../../../shared/ipc-results.ts';
-import { mayInVault } from '../../../shared/roles.ts';
-import { invalidateLists, useDue, useVaults } from '../../app/queries.ts';
+import { invalidateLists, useDue } from '../../app/queries.ts';
 import { call } from '../../bridge.ts';
 import { useState } from 'react';
 import { ErrorAlert, Notice } from '../../components/ErrorAlert.tsx';
@@ -31,15 +30,10 @@ export function describeDue(e: DueView): string {
 export const isUrgent = (e: DueView) => e.reason === 'overdue' || e.reason === 'expired';
 
 export function DueScreen() {
-  const due = useDue();
-  const vaults = useVaults();
+  const due = useDue(true);
   const qc = useQueryClient();
   const action = useAction();
   const [notice, setNotice] = useState<string | null>(null);
-  const canWrite = (vaultId: string) => {
-    const role = vaults.data?.find((v) => v.id === vaultId)?.role;
-    return !!role && mayInVault(role, 'item.write');
-  };
   const rotate = (e: DueView) =>
     action.run(async () => {
       setNotice(null);
@@ -90,7 +84,7 @@ export function DueScreen() {
                 </td>
                 <td>{e.dueAt.slice(0, 10)}</td>
                 <td>
-                  {(e.reason === 'overdue' || e.reason === 'due-soon') && canWrite(e.vaultId) && (
+                  {(e.reason === 'overdue' || e.reason === 'due-soon') && e.canRotate && (
                     <button type="button" disabled={action.busy} onClick={() => void rotate(e)}>
                       Rotate {e.name}
                     </button>

@@ -1,0 +1,98 @@
+// Process: test (browser end-to-end).
+// The Due screen and its nav badge (issue 9, rotation reminders), through the real renderer
+// build in Chromium, a real DesktopCore and a real team server. The core's clock is moved
+// forward by the test (DesktopPorts.now), so a 30-day interval comes due without waiting.
+// Steps share state and run in order; after a failed step the rest are skipped.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type E2EEnv, type E2EUser, e2eRequired, e2eUnavailable, eventually, startE2E } from './harness.ts';
+import { button, field, heading, navItem, SLOW, signUpThroughUi, visible } from './ui.ts';
+
+const unavailable = e2eUnavailable();
+if (unavailable && e2eRequired()) throw new Error(`due e2e required but cannot run: ${unavailable}`);
+if (unavailable) console.warn(`due e2e skipped: ${unavailable}`);
+
+const DAY = 86_400_000;
+let offset = 0;
+let env: E2EEnv;
+let alice: E2EUser;
+let failed: string | null = null;
+
+function step(name: string, fn: () => Promise<void>, timeout = 180_000) {
+  it(
+    name,
+    async (ctx) => {
+      if (failed) ctx.skip(`an earlier step failed: ${failed}`);
+      try {
+        await fn();
+      } catch (e) {
+        failed = name;
+        throw e;
+      }
+    },
+    timeout,
+  );
+}
+
+const dueLink = () => alice.page.getByRole('navigation').getByRole('link', { name: /^Due/ });
+const rows = () => alice.page.getByRole('table', { name: 'Secrets to rotate' }).locator('tbody tr');
+
+describe.skipIf(!!unavailable)('desktop window: what to rotate', () => {
+  beforeAll(async () => {
+    env = await startE2E();
+    alice = await env.openUser('alice', {
+      settings: { autoLockMinutes: 60 },
+      now: () => new Date(Date.now() + offset),
+    });
+  }, 600_000);
+
+  afterAll(async () => {
+    await env?.close();
+  }, 60_000);
+
+  step('an expired certificate is listed and counted in the nav; a fresh interval is not', async () => {
+    const p = alice.page;
+    await signUpThroughUi(p, {
+      server: env.serverUrl,
+      email: alice.email,
+      name: alice.name,
+      password: alice.password,
+    });
+    await field(p, 'Team name').fill('Acme');
+    await button(p, 'Create team').click();
+    await visible(navItem(p, 'Secrets'), SLOW);
+    await alice.dispatch('vault.create', { name: 'prod' });
+    await alice.dispatch('secret.set', { ref: 'prod/db', value: 'db-v1', rotateEveryDays: 30 });
+    await alice.dispatch('secret.set', { ref: 'prod/cert', value: 'pem', expires: '2020-01-31' });
+    await alice.dispatch('secret.set', { ref: 'prod/plain', value: 'p' });
+    offset = 0;
+    await (await visible(dueLink())).click();
+    await visible(heading(p, 'Due'));
+    // Only the expired certificate: the database password was just set.
+    await eventually('one row', async () => (await rows().count()) === 1);
+    expect(await rows().first().textContent()).toMatch(/prod\/certExpired \d+ days ago2020-01-31/);
+    expect(await dueLink().textContent()).toBe('Due1 overdue or expired');
+  });
+
+  step('thirty-five days on, the database password is overdue and counted in the badge', async () => {
+    offset = 35 * DAY;
+    // The screen refetches when shown; leave and come back.
+    await navItem(alice.page, 'Secrets').click();
+    await dueLink().click();
+    await eventually('two rows', async () => (await rows().count()) === 2);
+    const texts = await rows().allTextContents();
+    expect(texts.join(' | ')).toMatch(/prod\/dbRotation overdue by 5 days/);
+    await eventually('badge of 2', async () => (await dueLink().textContent()) === 'Due2 overdue or expired');
+  });
+
+  step('Rotate saves a new generated value and the row goes away', async () => {
+    const p = alice.page;
+    await button(p, 'Rotate db').click();
+    await visible(p.getByRole('status').filter({ hasText: 'db: a new value was generated' }));
+    await eventually('one row left', async () => (await rows().count()) === 1);
+    const { value } = await alice.dispatch('secret.reveal', { ref: 'prod/db' });
+    expect(value).not.toBe('db-v1');
+    expect(value).toHaveLength(24);
+    expect(await button(p, 'Rotate cert').count()).toBe(0);
+    await eventually('badge of 1', async () => (await dueLink().textContent()) === 'Due1 overdue or expired');
+  });
+});
