@@ -218,7 +218,14 @@ describe('delta sync', () => {
     expect(delta.body.revision).toBe(w.body.revision);
     // The vault record carries no role: the caller's role comes from the verified chain.
     expect(delta.body.vaults).toEqual([
-      { id: vault, name: expect.any(Object), generation: 1, breakGlass: false, revision: expect.any(Number) },
+      {
+        id: vault,
+        name: expect.any(Object),
+        generation: 1,
+        breakGlass: false,
+        revision: expect.any(Number),
+        nameRevision: expect.any(Number),
+      },
     ]);
     expect(delta.body.keys).toEqual(sentTo(viewer, vault));
     expect(delta.body.chain).toEqual({ seq: all.body.chain.seq, links: [] });
