@@ -421,6 +421,7 @@ describe('groups and vault sharing as links', () => {
       generation: 1,
       breakGlass: false,
       revision: expect.any(Number),
+      nameRevision: expect.any(Number),
     });
     const [own] = await keyRows(vault, member.id);
     expect(mine.body.keys.filter((k: J) => k.vault === vault)).toEqual([
