@@ -118,7 +118,7 @@ describe('tessera CLI, end to end', () => {
     expect(noVault.code).toBe(3);
     const argvValue = await alice.run(['secret', 'set', 'prod/db']);
     expect(argvValue.code).toBe(1);
-    expect(argvValue.stderr).toMatch(/--value-stdin or --generate/);
+    expect(argvValue.stderr).toMatch(/nothing to set: give a value \(--value-stdin, --generate LEN/);
     const badRole = await alice.run(['vault', 'share', 'prod', '--with', bob.email, '--role', 'god']);
     expect(badRole.code).toBe(1);
   });
