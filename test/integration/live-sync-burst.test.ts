@@ -152,7 +152,7 @@ describe(`live sync: ${BURST} writes by one member`, () => {
     // Bob reads prod: his secret list is refetched, at most once per pull, and nothing else is.
     expect(secretRefetches(bob)).toBeGreaterThan(0);
     expect(bob.synced.flatMap((e) => e.changes.secrets)).toEqual(expect.arrayContaining([prodId]));
-    expect(new Set(bob.synced.flatMap((e) => staleLists(e.changes)))).toEqual(new Set(['secret.list']));
+    expect(new Set(bob.synced.flatMap((e) => staleLists(e.changes)))).toEqual(new Set(['secret.list', 'secret.due']));
     // Carol cannot read prod: her pulls bring nothing she shows, so her window refetches nothing.
     expect(carol.synced.flatMap((e) => staleLists(e.changes))).toEqual([]);
     expect(await carol.call('secret.list', {})).toEqual([]);
