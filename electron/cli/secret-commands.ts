@@ -130,7 +130,8 @@ export function registerSecretCommands(program: Command, ctx: () => Context, h: 
         let value = f.value;
         try {
           if (f.kind === 'totp') {
-            value = new TextEncoder().encode(s.totp(ref, f.key, c.team).code);
+            // The code of the version asked for: with --version, the old seed's code.
+            value = new TextEncoder().encode(s.oneTimeCode(f.value));
             wipe(f.value);
           }
           if (c.out.json) {

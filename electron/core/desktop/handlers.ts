@@ -174,7 +174,7 @@ export const handlers: Handlers = {
     const seconds = core.settings().clipboardClearSeconds;
     const f = core.service.getField(a.ref, a.field);
     // A TOTP field copies the code people type, not the seed behind it.
-    const value = f.kind === 'totp' ? bytes(core.service.totp(a.ref, f.key).code) : f.value;
+    const value = f.kind === 'totp' ? bytes(core.service.oneTimeCode(f.value)) : f.value;
     try {
       core.clipboard.copy(value, seconds);
     } finally {

@@ -80,6 +80,17 @@ function requireItem(index: Map<string, IndexedItem>, v: VaultSummary, name: str
   return it;
 }
 
+/** The newest version's header, from the name index: no decryption. */
+export function itemHeader(
+  u: Unlocked,
+  teamId: string,
+  index: Map<string, IndexedItem>,
+  vaultRef: string,
+  name: string,
+): ItemHeader {
+  return requireItem(index, resolveVault(u, teamId, vaultRef), name).header;
+}
+
 /** The newest version of one secret, decrypted. The caller wipes the content. */
 export function readItem(
   u: Unlocked,

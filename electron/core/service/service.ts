@@ -25,7 +25,7 @@ import { itemView } from './item-view.ts';
 import { checkSecretName, moveSecret, restoreVersion, settleConflict } from './secret-moves.ts';
 import { totpCode } from '../vault/totp.ts';
 import { DEFAULT_GENERATOR } from '../../../shared/items.ts';
-import { layoutOf, wipeContent } from '../vault/item-payload.ts';
+import { layoutOf } from '../vault/item-payload.ts';
 import { generateValue } from '../vault/password.ts';
 import { type DueEntry, dueList } from './rotation.ts';
 import { wipe } from '../crypto/index.ts';
@@ -521,16 +521,15 @@ export class TesseraService {
   async rotateSecret(ref: string, value?: Uint8Array, team?: string): Promise<SyncResult> {
     const teamId = this.u.teamId(team);
     const { vault, name } = parseRef(ref);
-    const current = secrets.readItem(this.u, teamId, this.index(teamId), vault, name);
-    wipeContent(current.content);
-    const { primary, fields } = layoutOf(current.header);
+    const header = secrets.itemHeader(this.u, teamId, this.index(teamId), vault, name);
+    const { primary, fields } = layoutOf(header);
     if (fields.find((f) => f.key === primary)?.kind === 'totp')
       throw new TesseraError(
         'usage',
         `the primary field of ${name} is a one-time code seed: set a new seed with secret set --field ${primary}=-`,
       );
     if (value) return this.setSecret(ref, value, {}, team);
-    const settings = current.header.generator ?? DEFAULT_GENERATOR;
+    const settings = header.generator ?? DEFAULT_GENERATOR;
     const g = generateValue(settings);
     try {
       return await this.setSecret(ref, { primaryValue: g.value, generator: settings }, {}, team);
@@ -576,9 +575,15 @@ export class TesseraService {
     return itemView(opened);
   }
 
-  /** The current code of a TOTP field; the seed stays here. */
-  totp(ref: string, field?: string, team?: string, now = Date.now()) {
-    const f = this.getField(ref, field ?? this.firstTotpField(ref, team), team);
+  /** The current code of a TOTP field (the first one if `field` is left out); the seed stays
+   *  here. `now` is in ms since the epoch. */
+  totp(ref: string, field?: string, team?: string, now = this.now().getTime()) {
+    const teamId = this.u.teamId(team);
+    const { vault, name } = parseRef(ref);
+    const header = secrets.itemHeader(this.u, teamId, this.index(teamId), vault, name);
+    const key = field ?? layoutOf(header).fields.find((x) => x.kind === 'totp')?.key;
+    if (!key) throw new TesseraError('not_found', `${name} has no one-time code (TOTP) field`);
+    const f = this.getField(ref, key, team);
     try {
       if (f.kind !== 'totp')
         throw new TesseraError(
@@ -591,10 +596,10 @@ export class TesseraService {
     }
   }
 
-  private firstTotpField(ref: string, team?: string): string {
-    const key = this.showSecret(ref, team).fields.find((x) => x.kind === 'totp')?.key;
-    if (!key) throw new TesseraError('not_found', `${parseRef(ref).name} has no one-time code (TOTP) field`);
-    return key;
+  /** The current code for a TOTP seed a caller already holds (a field it read for copying or
+   *  printing, of any version), on this service's clock. */
+  oneTimeCode(seed: Uint8Array): string {
+    return totpCode(seed, this.now().getTime()).code;
   }
 
   /**
