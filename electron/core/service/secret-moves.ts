@@ -119,9 +119,17 @@ export async function restoreVersion(
       ...fromOld
     } = old.header;
     // The value changes back, so the rotation clock restarts; the settings stay as they are now.
-    const header: ItemHeader = { ...fromOld, name, updatedBy: u.email, rotatedAt: clock().toISOString() };
     const { rotateEveryDays, conflictOf, expires, generator } = now.header;
-    Object.assign(header, JSON.parse(JSON.stringify({ rotateEveryDays, conflictOf, expires, generator })));
+    const header: ItemHeader = {
+      ...fromOld,
+      name,
+      updatedBy: u.email,
+      rotatedAt: clock().toISOString(),
+      ...(rotateEveryDays ? { rotateEveryDays } : {}),
+      ...(conflictOf ? { conflictOf } : {}),
+      ...(expires ? { expires } : {}),
+      ...(generator ? { generator } : {}),
+    };
     queueVersion(u, teamId, index, v, now.item.id, header, old.content);
   } finally {
     wipeContent(old.content);
