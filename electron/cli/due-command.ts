@@ -2,23 +2,15 @@
 // `tessera due`: what to rotate. Exits 6 when something is overdue or expired, so a CI job can
 // fail on it; due soon is reported but exits 0.
 import type { Command } from 'commander';
+import { describeDue } from '../../shared/due-words.ts';
+import type { DueView } from '../../shared/ipc-results.ts';
 import { needsAction } from '../core/service/rotation.ts';
 import type { Context } from './program.ts';
 
-const describe = (e: { reason: string; days: number; dueAt: string }) => {
-  const date = e.dueAt.slice(0, 10);
-  const n = Math.abs(e.days);
-  const days = `${n} day${n === 1 ? '' : 's'}`;
-  switch (e.reason) {
-    case 'overdue':
-      return n === 0 ? `rotation overdue since today (${date})` : `rotation overdue by ${days} (due ${date})`;
-    case 'due-soon':
-      return `rotation due in ${days} (${date})`;
-    case 'expired':
-      return `expired on ${date}`;
-    default:
-      return `expires in ${days} (${date})`;
-  }
+/** The window's words, as a line: lower-case and with the date. */
+const describe = (e: DueView) => {
+  const words = describeDue(e);
+  return `${words[0]!.toLowerCase()}${words.slice(1)} (${e.dueAt.slice(0, 10)})`;
 };
 
 export function registerDueCommand(program: Command, ctx: () => Context): void {

@@ -4,6 +4,7 @@
 // decryption. "Rotated" means the primary value changed: the header's `rotatedAt`, stamped by
 // the writer's client. Items written before that stamp existed count from the server's time of
 // their newest version, a reminder's starting point and nothing more.
+import { isUrgent } from '../../../shared/due-words.ts';
 import type { DueView } from '../../../shared/ipc-results.ts';
 import { mayInVault } from '../../../shared/roles.ts';
 import type { IndexedItem } from '../vault/index.ts';
@@ -62,7 +63,7 @@ export function dueList(
         out.push({ ...base, reason, dueAt: new Date(end).toISOString(), days: Math.trunc((end - t) / DAY) });
     }
   }
-  const urgent = (e: DueEntry) => (e.reason === 'overdue' || e.reason === 'expired' ? 0 : 1);
+  const urgent = (e: DueEntry) => (isUrgent(e) ? 0 : 1);
   return out.sort(
     (a, b) => urgent(a) - urgent(b) || a.dueAt.localeCompare(b.dueAt) || a.name.localeCompare(b.name),
   );
@@ -70,5 +71,5 @@ export function dueList(
 
 /** Whether a due list should fail a CI job (`tessera due` exits 6). */
 export function needsAction(list: DueEntry[]): boolean {
-  return list.some((e) => e.reason === 'overdue' || e.reason === 'expired');
+  return list.some(isUrgent);
 }

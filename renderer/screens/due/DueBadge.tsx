@@ -1,7 +1,7 @@
 // Process: renderer (sandboxed window; talks to the core only through window.tessera).
 // The nav's count of secrets that are overdue or expired; nothing when there are none.
 import { useDue } from '../../app/queries.ts';
-import { isUrgent } from './DueScreen.tsx';
+import { isUrgent } from '../../../shared/due-words.ts';
 
 export function DueBadge() {
   const due = useDue();

@@ -3,31 +3,13 @@
 // have expired or expire soon. The list holds names and dates only; Rotate asks the core for a
 // new value generated the way the secret's last one was, so no value passes through here.
 import { useQueryClient } from '@tanstack/react-query';
+import { describeDue, isUrgent, plural } from '../../../shared/due-words.ts';
 import type { DueView } from '../../../shared/ipc-results.ts';
 import { invalidateLists, useDue } from '../../app/queries.ts';
 import { call } from '../../bridge.ts';
 import { useState } from 'react';
 import { ErrorAlert, Notice } from '../../components/ErrorAlert.tsx';
 import { useAction } from '../../components/useAction.ts';
-
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
-
-export function describeDue(e: DueView): string {
-  const n = Math.abs(e.days);
-  switch (e.reason) {
-    case 'overdue':
-      return n === 0 ? 'Rotation overdue since today' : `Rotation overdue by ${plural(n, 'day')}`;
-    case 'due-soon':
-      return n === 0 ? 'Rotation due today' : `Rotation due in ${plural(n, 'day')}`;
-    case 'expired':
-      return n === 0 ? 'Expired today' : `Expired ${plural(n, 'day')} ago`;
-    default:
-      return n === 0 ? 'Expires today' : `Expires in ${plural(n, 'day')}`;
-  }
-}
-
-/** Overdue and expired: what the nav badge counts. */
-export const isUrgent = (e: DueView) => e.reason === 'overdue' || e.reason === 'expired';
 
 export function DueScreen() {
   const due = useDue(true);

@@ -1,0 +1,22 @@
+// Process: shared. How a rotation reminder is said, in the window and in `tessera due`, and
+// which reminders count as urgent (the nav badge, and the exit code 6 a CI job fails on).
+import type { DueView } from './ipc-results.ts';
+
+export const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** Overdue and expired: what must be dealt with now. */
+export const isUrgent = (e: Pick<DueView, 'reason'>) => e.reason === 'overdue' || e.reason === 'expired';
+
+export function describeDue(e: Pick<DueView, 'reason' | 'days'>): string {
+  const n = Math.abs(e.days);
+  switch (e.reason) {
+    case 'overdue':
+      return n === 0 ? 'Rotation overdue since today' : `Rotation overdue by ${plural(n, 'day')}`;
+    case 'due-soon':
+      return n === 0 ? 'Rotation due today' : `Rotation due in ${plural(n, 'day')}`;
+    case 'expired':
+      return n === 0 ? 'Expired today' : `Expired ${plural(n, 'day')} ago`;
+    default:
+      return n === 0 ? 'Expires today' : `Expires in ${plural(n, 'day')}`;
+  }
+}
