@@ -6,7 +6,7 @@
 // session, and a second device whose login brings the lists with it (also when the server
 // goes away right after the login). Steps share state and run in order; after a failed step
 // the rest are skipped, so the first failure is the one reported.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import {
   bodyText,
   type E2EEnv,
@@ -17,6 +17,7 @@ import {
   setField,
   startE2E,
 } from './harness.ts';
+import { orderedSteps } from './steps.ts';
 import {
   alert,
   button,
@@ -44,7 +45,6 @@ let env: E2EEnv;
 let alice: E2EUser;
 /** Another account on the same server, set up through its own core (not a window). */
 let bob: Person;
-let failed: string | null = null;
 /** While set, the core of the window that uses flakyFetch cannot pull (as if the server had
  *  gone away right after the login answered). */
 let cutPulls = false;
@@ -58,21 +58,8 @@ const flakyFetch: typeof fetch = (input, init) => {
 const syncCallsSince = (u: E2EUser, t: number) =>
   u.calls.filter((c) => c.channel === 'sync.now' && c.start >= t).length;
 
-function step(name: string, fn: () => Promise<void>, timeout = 180_000) {
-  it(
-    name,
-    async (ctx) => {
-      if (failed) ctx.skip(`an earlier step failed: ${failed}`);
-      try {
-        await fn();
-      } catch (e) {
-        failed = name;
-        throw e;
-      }
-    },
-    timeout,
-  );
-}
+const steps = orderedSteps();
+const step = steps.step;
 
 /** From the Settings screen: Log out, and the window asks for a login (not for the password
  *  of the local copy). */

@@ -9,7 +9,7 @@
 // taking access away again in the Share dialog (a member, then a group), which re-keys.
 // Steps share state and run in order; after a failed step the rest are skipped, so the
 // first failure is the one reported. TESSERA_SCREENSHOTS=1 also rewrites docs/screenshots.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import {
   bodyText,
   domDump,
@@ -30,6 +30,7 @@ import {
   writeScreenshotIndex,
   startE2E,
 } from './harness.ts';
+import { orderedSteps } from './steps.ts';
 import {
   alert,
   button,
@@ -76,28 +77,13 @@ let alice: E2EUser;
 let bob: E2EUser;
 /** The code alice's window showed her, which she gives bob out of band. */
 let inviteCode = '';
-let failed: string | null = null;
 /** Things the run noticed that are not failures but belong in the report. */
 const notes: string[] = [];
 const timings: Record<string, string> = {};
 const shots: [string, string][] = [];
 
-/** One ordered step: skipped once an earlier step failed, so failures do not cascade. */
-function step(name: string, fn: () => Promise<void>, timeout = 180_000) {
-  it(
-    name,
-    async (ctx) => {
-      if (failed) ctx.skip(`an earlier step failed: ${failed}`);
-      try {
-        await fn();
-      } catch (e) {
-        failed = name;
-        throw e;
-      }
-    },
-    timeout,
-  );
-}
+const steps = orderedSteps();
+const step = steps.step;
 
 const revisionOf = (payload: unknown) => (payload as { revision?: number } | null)?.revision ?? -1;
 
@@ -123,7 +109,7 @@ describe.skipIf(!!unavailable)('desktop window: two people, the real core, a rea
           .join('\n')}`,
       );
     }
-    if (screenshotsEnabled() && !failed) writeScreenshotIndex(shots);
+    if (screenshotsEnabled() && !steps.failed) writeScreenshotIndex(shots);
     await env?.close();
   }, 60_000);
 

@@ -3,8 +3,9 @@
 // build in Chromium, a real DesktopCore and a real team server. The core's clock is moved
 // forward by the test (DesktopPorts.now), so a 30-day interval comes due without waiting.
 // Steps share state and run in order; after a failed step the rest are skipped.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { type E2EEnv, type E2EUser, e2eRequired, e2eUnavailable, eventually, startE2E } from './harness.ts';
+import { orderedSteps } from './steps.ts';
 import { button, field, heading, navItem, SLOW, signUpThroughUi, visible } from './ui.ts';
 
 const unavailable = e2eUnavailable();
@@ -15,23 +16,9 @@ const DAY = 86_400_000;
 let offset = 0;
 let env: E2EEnv;
 let alice: E2EUser;
-let failed: string | null = null;
 
-function step(name: string, fn: () => Promise<void>, timeout = 180_000) {
-  it(
-    name,
-    async (ctx) => {
-      if (failed) ctx.skip(`an earlier step failed: ${failed}`);
-      try {
-        await fn();
-      } catch (e) {
-        failed = name;
-        throw e;
-      }
-    },
-    timeout,
-  );
-}
+const steps = orderedSteps();
+const step = steps.step;
 
 const dueLink = () => alice.page.getByRole('navigation').getByRole('link', { name: /^Due/ });
 const rows = () => alice.page.getByRole('table', { name: 'Secrets to rotate' }).locator('tbody tr');

@@ -6,7 +6,7 @@
 // roles she may assign), revokes an invitation and removes a member through their dialogs;
 // each change is checked where it counts: in the core's chain and at the server. Removed as
 // an admin, a vault she cannot re-key is named with who will finish it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { TeamRole } from '../../shared/roles.ts';
 import { bytes, type Person, signUp } from '../helpers/people.ts';
 import {
@@ -18,6 +18,7 @@ import {
   setField,
   startE2E,
 } from './harness.ts';
+import { orderedSteps } from './steps.ts';
 import {
   button,
   dialog,
@@ -42,23 +43,9 @@ let carol: Person; // member with view on prod and her own vault; removed throug
 let dave: Person; // invited, never accepts; revoked through the window
 let erin: Person; // accepted, waiting for confirmation
 let code = '';
-let failed: string | null = null;
 
-function step(name: string, fn: () => Promise<void>, timeout = 240_000) {
-  it(
-    name,
-    async (ctx) => {
-      if (failed) ctx.skip(`an earlier step failed: ${failed}`);
-      try {
-        await fn();
-      } catch (e) {
-        failed = name;
-        throw e;
-      }
-    },
-    timeout,
-  );
-}
+const steps = orderedSteps(240_000);
+const step = steps.step;
 
 const row = (email: string) => alice.page.getByRole('row').filter({ hasText: email });
 const roleOf = async (email: string): Promise<TeamRole | undefined> =>

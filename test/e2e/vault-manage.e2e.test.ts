@@ -4,7 +4,7 @@
 // server. The window offers the menu only for a vault the user manages, refuses a name in
 // use with the core's words, and asks before a delete, naming how many secrets go with it.
 // Steps share state and run in order; after a failed step the rest are skipped.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import {
   type E2EEnv,
   type E2EUser,
@@ -14,6 +14,7 @@ import {
   setField,
   startE2E,
 } from './harness.ts';
+import { orderedSteps } from './steps.ts';
 import {
   alert,
   button,
@@ -35,23 +36,9 @@ if (unavailable) console.warn(`vault e2e skipped: ${unavailable}`);
 
 let env: E2EEnv;
 let alice: E2EUser;
-let failed: string | null = null;
 
-function step(name: string, fn: () => Promise<void>, timeout = 180_000) {
-  it(
-    name,
-    async (ctx) => {
-      if (failed) ctx.skip(`an earlier step failed: ${failed}`);
-      try {
-        await fn();
-      } catch (e) {
-        failed = name;
-        throw e;
-      }
-    },
-    timeout,
-  );
-}
+const steps = orderedSteps();
+const step = steps.step;
 
 const vaultNames = async () => (await alice.dispatch('vault.list', {})).map((v) => v.name).sort();
 const menuButton = (name: string) => button(alice.page, `Vault ${name}`);
