@@ -29,8 +29,6 @@ export async function readPassword(fromStdin: boolean): Promise<Uint8Array> {
   throw new TesseraError('usage', 'no password: set TESSERA_PASSWORD or pass --password-stdin');
 }
 
-export { generatePassword } from '../core/vault/password.ts';
-
 export function parseDays(text: string): number {
   const m = /^(\d+)d$/.exec(text.trim());
   if (!m || Number(m[1]) < 1)

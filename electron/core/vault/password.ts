@@ -94,10 +94,6 @@ export function generatePassphrase(o: PassphraseOptions): Generated {
   return { value, entropyBits: Math.floor(o.words * Math.log2(list.length)) };
 }
 
-/** What `--generate LEN` and the old one-argument call produce: every character set. */
-export function generatePassword(length: number): Uint8Array {
-  return generateCharacters({ length }).value;
-}
 
 /** Generates from stored settings (the window's generator panel, `--generate`, `--passphrase`). */
 export function generateValue(s: GeneratorSettings): Generated {
