@@ -94,7 +94,6 @@ export function generatePassphrase(o: PassphraseOptions): Generated {
   return { value, entropyBits: Math.floor(o.words * Math.log2(list.length)) };
 }
 
-
 /** Generates from stored settings (the window's generator panel, `--generate`, `--passphrase`). */
 export function generateValue(s: GeneratorSettings): Generated {
   return s.mode === 'words' ? generatePassphrase(s) : generateCharacters(s);
