@@ -20,7 +20,10 @@ export interface CliUser {
   run(args: string[], opts?: { stdin?: string; password?: string | null }): Promise<CliResult>;
 }
 
-export function runCli(args: string[], opts: { stdin?: string; env?: Record<string, string | undefined> } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: { stdin?: string; env?: Record<string, string | undefined> } = {},
+): Promise<CliResult> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'electron', 'cli.ts'), ...args], {
       cwd: ROOT,
@@ -55,4 +58,20 @@ export function cliUser(email: string, password = `pw-${email}-correct horse`): 
       });
     },
   };
+}
+
+/** Someone who signed up through the CLI, created team `acme` and these vaults; any step that
+ *  fails throws with what the CLI said. */
+export async function cliTeamOwner(serverUrl: string, email: string, vaults: string[]): Promise<CliUser> {
+  const u = cliUser(email);
+  const steps = [
+    ['signup', '--server', serverUrl, '--email', email, '--name', email.split('@')[0]!],
+    ['team', 'create', 'acme'],
+    ...vaults.map((v) => ['vault', 'create', v]),
+  ];
+  for (const args of steps) {
+    const r = await u.run(args);
+    if (r.code !== 0) throw new Error(`tessera ${args.slice(0, 2).join(' ')} exited ${r.code}: ${r.stderr}`);
+  }
+  return u;
 }

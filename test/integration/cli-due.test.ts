@@ -1,7 +1,7 @@
 // Process: test. `tessera due` and `tessera secret rotate` through the real command line and a
 // real team server: the exit code a CI job fails on, and a rotation that really changes the value.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type CliUser, cliUser } from '../helpers/cli.ts';
+import { type CliUser, cliTeamOwner } from '../helpers/cli.ts';
 import { startTestServer } from '../helpers/server.ts';
 
 vi.setConfig({ testTimeout: 300_000 });
@@ -13,10 +13,7 @@ const ok = (r: { code: number; stderr: string }) =>
 
 beforeAll(async () => {
   srv = await startTestServer();
-  alice = cliUser('alice@example.test');
-  ok(await alice.run(['signup', '--server', srv.url, '--email', alice.email, '--name', 'Alice']));
-  ok(await alice.run(['team', 'create', 'acme']));
-  ok(await alice.run(['vault', 'create', 'prod']));
+  alice = await cliTeamOwner(srv.url, 'alice@example.test', ['prod']);
 }, 300_000);
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 // Process: test. Items with fields through the real `tessera` command line: concealed values
 // only from stdin, `get --field`, `show`, restore and mv, against a real team server.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type CliUser, cliUser } from '../helpers/cli.ts';
+import { type CliUser, cliTeamOwner } from '../helpers/cli.ts';
 import { startTestServer } from '../helpers/server.ts';
 
 vi.setConfig({ testTimeout: 300_000 });
@@ -13,11 +13,7 @@ const ok = (r: { code: number; stderr: string }) =>
 
 beforeAll(async () => {
   srv = await startTestServer();
-  alice = cliUser('alice@example.test');
-  ok(await alice.run(['signup', '--server', srv.url, '--email', alice.email, '--name', 'Alice']));
-  ok(await alice.run(['team', 'create', 'acme']));
-  ok(await alice.run(['vault', 'create', 'prod']));
-  ok(await alice.run(['vault', 'create', 'staging']));
+  alice = await cliTeamOwner(srv.url, 'alice@example.test', ['prod', 'staging']);
 }, 300_000);
 
 afterAll(async () => {
