@@ -3,10 +3,24 @@
 // main/, and holds no logic of its own, because this file can only run inside Electron and
 // everything in main/ is tested in plain Node. Order matters: the profile paths, the
 // sandbox switch and the app:// scheme must be set before 'ready'; the IPC gate and the
-// protocol handler before the window loads. It is the only shell file that imports the
-// server (for the embedded try-out server), and only lazily.
+// protocol handler before the window loads; the shell's electron-store file and the tray
+// after 'ready' (the store lives under userData, set before it). It is the only shell file
+// that imports the server (for the embedded try-out server), and only lazily.
 import { join } from 'node:path';
-import { app, BrowserWindow, clipboard, ipcMain, Menu, powerMonitor, protocol, session } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  ipcMain,
+  Menu,
+  nativeImage,
+  powerMonitor,
+  protocol,
+  screen,
+  session,
+  Tray,
+} from 'electron';
+import Store from 'electron-store';
 import { realTimers } from './core/desktop/auto-lock.ts';
 import { DesktopCore } from './core/desktop/desktop-core.ts';
 import { defaultProfileDir } from './core/profile/default-dir.ts';
@@ -20,7 +34,10 @@ import { hardenProcess, profilePaths } from './main/process-hardening.ts';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './main/protocol.ts';
 import { holdQuitFor } from './main/quit.ts';
 import { hardenSession } from './main/session.ts';
+import { SHELL_STORE_OPTIONS, ShellPrefsService, type ShellStoreData } from './main/shell-store.ts';
+import { TrayService, trayIconFile } from './main/tray.ts';
 import { createMainWindow, guardWebContents } from './main/window.ts';
+import { WindowStateService } from './main/window-state.ts';
 
 /** Log lines name what happened, never a value, a password or IPC arguments. */
 const log = (line: string) => console.error(`tessera: ${line}`);
@@ -45,6 +62,10 @@ function start(): void {
   let core: DesktopCore | null = null;
   let stopPower: (() => void) | null = null;
   let clipboardPort: ClipboardAdapter | null = null;
+  // Made once the app is ready: electron-store's file is under userData, set by hardenProcess,
+  // and Electron's screen answers only after 'ready'.
+  let windowState: WindowStateService | null = null;
+  let tray: TrayService<Electron.NativeImage, Electron.Menu> | null = null;
 
   const embedded = new EmbeddedServer({
     dataDir: paths.serverData,
@@ -63,13 +84,16 @@ function start(): void {
   };
 
   const openWindow = () => {
+    const placement = windowState?.placement();
     win = createMainWindow({
       BrowserWindow,
       preload: join(appRoot, 'dist', 'electron', 'preload.cjs'),
       devTools: !app.isPackaged,
       icon: process.platform === 'linux' ? join(appRoot, 'assets', 'icon.png') : undefined,
+      bounds: placement,
       log,
     });
+    if (placement) windowState?.track(win, placement);
     win.on('closed', () => {
       win = null;
       // No window, no unlocked vault (macOS keeps the app running without one).
@@ -77,10 +101,25 @@ function start(): void {
     });
   };
 
-  app.on('second-instance', () => {
+  const showWindow = () => {
     if (win) focusWindow();
     else if (core) openWindow();
-  });
+  };
+  // With no window the vault is locked, so the search box is not there yet: the window opens
+  // on the unlock screen instead.
+  const quickSearch = () => {
+    if (!win) return showWindow();
+    focusWindow();
+    emit('focus-search');
+  };
+  // Every event reaches the window and the tray, which follows the lock state.
+  const toWindow = createEmitter(() => win);
+  const emit: typeof toWindow = (event, payload) => {
+    toWindow(event, payload);
+    tray?.noteEvent(event);
+  };
+
+  app.on('second-instance', showWindow);
   // Every webContents Electron creates gets the navigation guards, not only ours.
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents, log));
 
@@ -88,7 +127,6 @@ function start(): void {
     hardenSession(session.defaultSession, log);
     protocol.handle(APP_SCHEME, createAppProtocolHandler(join(appRoot, 'dist', 'renderer')));
 
-    const emit = createEmitter(() => win);
     clipboardPort = new ClipboardAdapter(clipboard, () => emit('clipboard-cleared'), log);
     const desktop = new DesktopCore({
       profileDir: paths.profileDir,
@@ -105,13 +143,24 @@ function start(): void {
           isMac: process.platform === 'darwin',
           developer: !app.isPackaged,
           lock: () => desktop.lock('user'),
-          focusSearch: () => {
-            focusWindow();
-            emit('focus-search');
-          },
+          focusSearch: quickSearch,
         }),
       ),
     );
+
+    const store = new Store<ShellStoreData>(SHELL_STORE_OPTIONS);
+    windowState = new WindowStateService(store, screen, realTimers);
+    tray = new TrayService(
+      { Tray, Menu, nativeImage },
+      {
+        iconPath: join(appRoot, 'assets', trayIconFile(process.platform)),
+        platform: process.platform,
+        prefs: new ShellPrefsService(store),
+        log,
+        actions: { open: showWindow, quickSearch, lock: () => desktop.lock('user'), quit: () => app.quit() },
+      },
+    );
+    tray.create();
 
     stopPower = watchPower(
       powerMonitor,
@@ -130,10 +179,7 @@ function start(): void {
     }
 
     openWindow();
-    app.on('activate', () => {
-      if (!win) openWindow();
-      else focusWindow();
-    });
+    app.on('activate', showWindow);
   };
 
   app
@@ -145,8 +191,9 @@ function start(): void {
       app.exit(1);
     });
 
+  // Closing the window locks the vault (above); the app itself stays only in the tray, if asked.
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+    if (process.platform !== 'darwin' && !tray?.keepsAppRunning()) app.quit();
   });
 
   // Zero the keys and clear a copied secret before anything else shuts down.
@@ -154,6 +201,7 @@ function start(): void {
     core?.lock('quit');
     stopPower?.();
     stopPower = null;
+    tray?.destroy();
   });
 
   // Then wait for that clear to reach the clipboard and for PGlite to close its files.

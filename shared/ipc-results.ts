@@ -1,6 +1,7 @@
 // Process: shared. What each IPC call answers. Plain data only: no keys. Concealed values only
 // in `secret.reveal` (and `secret.generate`, a fresh password the user is about to save); the
 // text, URL and notes of an item in `secret.show`; a one-time code in `secret.totp`.
+import type { ErrorCode } from './errors.ts';
 import type { IpcChannel } from './ipc.ts';
 import type { FieldKind, ItemType } from './items.ts';
 import type { TeamRole, VaultRole } from './roles.ts';
@@ -19,6 +20,17 @@ export interface AppState {
   fingerprint: string | null;
   /** A team server this app started itself for a solo try-out. */
   embeddedServer: string | null;
+  /** After login, unlock and a team switch: how each team's sync went. A failed one does not
+   *  fail the call; it is reported here and the next sync tries again. */
+  teamSyncs?: TeamSyncView[];
+}
+
+export interface TeamSyncView {
+  /** The team's name. */
+  team: string;
+  offline: boolean;
+  revision: number;
+  error?: { code: ErrorCode; message: string };
 }
 
 export interface TeamSummary {

@@ -6,6 +6,7 @@
 // classes come in as parameters so the guards are tested in plain Node with small fakes.
 import type { BrowserWindowConstructorOptions } from 'electron';
 import { APP_ENTRY, isAppUrl } from './origin.ts';
+import { DEFAULT_WINDOW_SIZE } from './window-state.ts';
 
 /** The few webContents members the guards use. */
 export interface GuardedContents {
@@ -38,6 +39,8 @@ export interface MainWindowOptions<W extends WindowLike> {
   /** Developer tools only in an unpackaged build. */
   devTools: boolean;
   icon?: string;
+  /** Size and place (main/window-state.ts); the default size, centred, without one. */
+  bounds?: { x?: number; y?: number; width: number; height: number };
   log?: (line: string) => void;
 }
 
@@ -74,9 +77,12 @@ export function guardWebContents(contents: GuardedContents, log: (line: string) 
 /** Creates the main window, guards it and loads the app. Shown once the first paint is ready. */
 export function createMainWindow<W extends WindowLike>(options: MainWindowOptions<W>): W {
   const { BrowserWindow, preload, devTools, icon, log } = options;
+  const { x, y, width, height }: NonNullable<MainWindowOptions<W>['bounds']> =
+    options.bounds ?? DEFAULT_WINDOW_SIZE;
   const win = new BrowserWindow({
-    width: 1180,
-    height: 760,
+    ...(x !== undefined && y !== undefined ? { x, y } : {}),
+    width,
+    height,
     minWidth: 720,
     minHeight: 480,
     title: 'Tessera',

@@ -68,17 +68,19 @@ export const handlers: Handlers = {
     return appState(core);
   },
   'account.login': async (core, a) => {
-    await withBytes(a.password, (password) =>
+    const teamSyncs = await withBytes(a.password, (password) =>
       core.service.login({ server: a.server, email: a.email, password }),
     );
     core.afterUnlock();
-    return appState(core);
+    return { ...appState(core), teamSyncs };
   },
+  // Every team of the profile, not only the current one: a team switched to later shows what
+  // its members wrote while this window was locked, even if the server is gone by then.
   'account.unlock': async (core, a) => {
     await withBytes(a.password, (password) => core.service.unlock(password));
-    if (core.service.whoami().team) await core.service.sync().catch(() => undefined);
+    const teamSyncs = await core.service.syncTeams();
     core.afterUnlock();
-    return appState(core);
+    return { ...appState(core), teamSyncs };
   },
   'account.lock': async (core) => {
     core.lock('user');
@@ -101,11 +103,14 @@ export const handlers: Handlers = {
     core.afterUnlock();
     return { id: t.id, name: t.name, current: true };
   },
+  // The switch stands whatever the sync meets (live sync must follow it to the new team); a
+  // refusal is reported in the answer, as after unlock.
   'team.use': async (core, a) => {
     core.service.useTeam(a.team);
-    await core.service.sync();
+    const current = core.service.teams().find((t) => t.current);
+    const teamSyncs = current ? await core.service.syncTeams([current.id]) : [];
     core.afterUnlock();
-    return appState(core);
+    return { ...appState(core), teamSyncs };
   },
   'team.invitations': async (core) => core.service.invitations(),
   'team.accept': async (core, a) => {

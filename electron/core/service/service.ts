@@ -113,8 +113,15 @@ export class TesseraService {
   async login(c: account.Credentials): Promise<LoginSync[]> {
     this.lock();
     this.opened(await account.login(this.profile, c, this.options.fetch));
+    return this.syncTeams();
+  }
+
+  /** Syncs every team of the profile (or the ones named), the current one first so the window
+   *  has it soonest. A failure is reported for its team and the others still sync. */
+  async syncTeams(ids?: string[]): Promise<LoginSync[]> {
+    const all = this.teams().sort((a, b) => Number(b.current) - Number(a.current));
     const out: LoginSync[] = [];
-    for (const { id, name } of this.teams()) {
+    for (const { id, name } of ids ? all.filter((t) => ids.includes(t.id)) : all) {
       try {
         const r = await this.sync(id);
         out.push({ team: name, offline: r.offline, revision: r.revision });
@@ -305,9 +312,9 @@ export class TesseraService {
     return res.revision;
   }
 
-  /** Syncs when the server says the team changed: a burst of announcements becomes a few
-   *  syncs (sync/live.ts coalescePulls), each reported with what it changed. Returns a stop
-   *  function. */
+  /** Syncs when the server says the team changed, and once on every (re)connect of the push
+   *  channel: a burst of announcements becomes a few syncs (sync/live.ts coalescePulls), each
+   *  reported with what it changed. Returns a stop function. */
   watch(
     team: string | undefined,
     onSynced: (r: SyncResult) => void,
@@ -320,7 +327,14 @@ export class TesseraService {
       pull: async () => onSynced(await this.sync(teamId)),
       onError,
     });
-    const stopStream = watchTeam(u.http, teamId, { onRevision: (revision) => pacer.announce(revision) });
+    const stopStream = watchTeam(u.http, teamId, {
+      onRevision: (revision) => pacer.announce(revision),
+      // Each (re)connect pulls once: what was written while the stream was down was announced
+      // to no one, and no later write may come to announce it.
+      onOnline: (online) => {
+        if (online) pacer.catchUp();
+      },
+    });
     return () => {
       pacer.stop();
       stopStream();

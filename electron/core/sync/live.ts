@@ -4,11 +4,14 @@
 // an extra pull. Reconnects with capped backoff so a restarted server is picked up again.
 // Announcements are coalesced into few pulls: one member's burst of writes announces every
 // one of them, and a pull per announcement would cost every open window a pull per write.
+// The stream says nothing about what happened while it was down (the server keeps no backlog
+// of announcements), so every (re)connect owes one pull, whatever the next announcement says.
 import { paths, teamChangedEvent } from '../../../shared/api.ts';
 import type { HttpClient } from '../net/http.ts';
 
 export interface LiveHandlers {
   onRevision(revision: number): void;
+  /** true each time the stream is (re)connected, false each time it drops. */
   onOnline?(online: boolean): void;
 }
 
@@ -18,6 +21,9 @@ export const LIVE_SYNC_PACING = { firstGapMs: 250, maxGapMs: 4_000 } as const;
 export interface PullPacer {
   /** The server says the team is at `revision`. */
   announce(revision: number): void;
+  /** Pull once even if no announcement asks for it: the stream was just (re)connected and
+   *  writes made while it was down were announced to no one. Paced like any pull. */
+  catchUp(): void;
   stop(): void;
 }
 
@@ -41,19 +47,22 @@ export function coalescePulls(opts: {
   const now = Date.now;
   const stopped = new AbortController();
   let wanted = 0;
+  let owed = false;
   let running = false;
   let gap: number = pacing.firstGapMs;
   let lastStart = Number.NEGATIVE_INFINITY;
   const drain = async () => {
     running = true;
     try {
-      while (!stopped.signal.aborted && opts.needed(wanted)) {
+      while (!stopped.signal.aborted && (owed || opts.needed(wanted))) {
         const wait = lastStart + gap - now();
         if (wait > 0) await sleep(wait, stopped.signal);
         if (stopped.signal.aborted) break;
         lastStart = now();
+        // Cleared before the pull starts: a reconnect during it owes a pull of its own.
+        owed = false;
         await opts.pull();
-        const outrun = wait > 0 || opts.needed(wanted);
+        const outrun = wait > 0 || owed || opts.needed(wanted);
         gap = outrun ? Math.min(gap * 2, pacing.maxGapMs) : pacing.firstGapMs;
       }
     } catch (e) {
@@ -66,6 +75,10 @@ export function coalescePulls(opts: {
     announce(revision) {
       wanted = Math.max(wanted, revision);
       if (!running && !stopped.signal.aborted && opts.needed(wanted)) void drain();
+    },
+    catchUp() {
+      owed = true;
+      if (!running && !stopped.signal.aborted) void drain();
     },
     stop: () => stopped.abort(),
   };
