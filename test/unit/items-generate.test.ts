@@ -1,7 +1,11 @@
 // Process: test (Vitest, Node).
 // TOTP codes against RFC 6238's test vectors, and the generator's options.
 import { describe, expect, it } from 'vitest';
-import { generateCharacters, generatePassphrase } from '../../electron/core/vault/password.ts';
+import {
+  generateCharacters,
+  generatePassphrase,
+  passphraseWords,
+} from '../../electron/core/vault/password.ts';
 import { totpCode } from '../../electron/core/vault/totp.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -52,14 +56,28 @@ describe('generator', () => {
       generateCharacters({ length: 20, lower: false, upper: false, digits: true, symbols: false })
         .entropyBits,
     ).toBe(Math.floor(20 * Math.log2(8)));
-    expect(generatePassphrase({ words: 5 }).entropyBits).toBe(65);
+    expect(generatePassphrase({ words: 5 }).entropyBits).toBe(Math.floor(5 * Math.log2(7772)));
   });
 
-  it('makes passphrases of common words with the chosen separator', () => {
+  it('draws passphrase words from the curated EFF list, never from a frequency list', () => {
+    const list = passphraseWords();
+    expect(list.length).toBe(7772);
+    expect(list.every((w) => /^[a-z]{3,9}$/.test(w))).toBe(true);
+    // A few of the words a frequency list of English text contains and a generator must not emit.
+    for (const bad of ['murder', 'suicide', 'rape', 'nazi', 'porn', 'whore', 'bastard', 'drunk'])
+      expect(list).not.toContain(bad);
+    // Every word it emits comes from that list.
+    const known = new Set(list);
+    for (let i = 0; i < 50; i++)
+      for (const w of text(generatePassphrase({ words: 6, separator: ' ' }).value).split(' '))
+        expect(known.has(w)).toBe(true);
+  });
+
+  it('makes passphrases of words with the chosen separator', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 20; i++) {
       const p = text(generatePassphrase({ words: 4, separator: '.' }).value);
-      expect(p).toMatch(/^[a-z]{4,8}(\.[a-z]{4,8}){3}$/);
+      expect(p).toMatch(/^[a-z]{3,9}(\.[a-z]{3,9}){3}$/);
       seen.add(p);
     }
     expect(seen.size).toBe(20);

