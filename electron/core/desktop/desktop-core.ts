@@ -7,7 +7,7 @@
 import { type IpcEvent, type IpcResult, ipcCalls, isIpcChannel } from '../../../shared/ipc.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import type { SyncedEvent } from '../../../shared/ipc-results.ts';
-import { TesseraService } from '../service/service.ts';
+import { type SyncResult, TesseraService } from '../service/service.ts';
 import { AutoLock, realTimers, type Timers } from './auto-lock.ts';
 import { type ClipboardPort, ClipboardGuard } from './clipboard-guard.ts';
 import { handlers } from './handlers.ts';
@@ -32,7 +32,12 @@ export class DesktopCore {
   private stopWatch: (() => void) | null = null;
 
   constructor(readonly ports: DesktopPorts) {
-    this.service = new TesseraService({ profileDir: ports.profileDir, fetch: ports.fetch, now: ports.now });
+    this.service = new TesseraService({
+      profileDir: ports.profileDir,
+      fetch: ports.fetch,
+      now: ports.now,
+      onSynced: (teamId, r) => this.reportSync(teamId, r),
+    });
     const timers = ports.timers ?? realTimers;
     this.autoLock = new AutoLock(() => this.lock('idle'), this.settings().autoLockMinutes, timers);
     this.clipboard = new ClipboardGuard(ports.clipboard, () => ports.emit('clipboard-cleared'), timers);
@@ -78,20 +83,24 @@ export class DesktopCore {
     this.stopWatch?.();
     this.stopWatch = null;
     if (this.service.whoami().team) {
+      // Its syncs reach the window through reportSync, like every other sync.
       this.stopWatch = this.service.watch(
         undefined,
-        (r) => {
-          const payload: SyncedEvent = {
-            revision: r.revision,
-            conflicts: r.conflicts.length,
-            changes: r.changes,
-          };
-          this.ports.emit('synced', payload);
-        },
+        () => undefined,
         () => this.ports.emit('online', false),
       );
     }
     this.ports.emit('unlocked');
+  }
+
+  /** Every sync of the team the window shows, its own calls' included: a write's answer tells
+   *  the window about the write, but the same sync may bring what a live-sync pull would have
+   *  (the two share one queue, so which of them pushes an edit is a race). */
+  private reportSync(teamId: string, r: SyncResult): void {
+    // An offline sync changed nothing here; the window learns of it from the answer or 'online'.
+    if (r.offline || this.service.profile.data.currentTeam !== teamId) return;
+    const payload: SyncedEvent = { revision: r.revision, conflicts: r.conflicts.length, changes: r.changes };
+    this.ports.emit('synced', payload);
   }
 
   /** Locks: stops live sync, clears our clipboard value, zeroes every key. */

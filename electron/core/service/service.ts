@@ -38,6 +38,9 @@ export interface ServiceOptions {
   fetch?: typeof fetch;
   /** The time writes are stamped with and reminders count to (tests pass their own). */
   now?: () => Date;
+  /** Told of every sync that completes, whoever asked for it (live sync, a write, a chain
+   *  change): a window learns what changed even when the call that synced was not its own. */
+  onSynced?: (teamId: string, r: SyncResult) => void;
 }
 
 export interface SyncOptions {
@@ -231,7 +234,11 @@ export class TesseraService {
    *  asks of this user as a manager (pending re-keys, keys for new readers). Offline is not an
    *  error. `fulfilKeys: false` skips the last step (used inside a chain change). */
   sync(team?: string, opts: SyncOptions = {}): Promise<SyncResult> {
-    const run = this.syncing.then(() => this.syncOnce(team, opts));
+    const run = this.syncing.then(async () => {
+      const r = await this.syncOnce(team, opts);
+      this.options.onSynced?.(this.u.teamId(team), r);
+      return r;
+    });
     this.syncing = run.catch(() => undefined);
     return run;
   }
