@@ -7,6 +7,13 @@ export const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : '
 /** Overdue and expired: what must be dealt with now. */
 export const isUrgent = (e: Pick<DueView, 'reason'>) => e.reason === 'overdue' || e.reason === 'expired';
 
+/** "every 30 days", and whose interval it is when the secret has none of its own. */
+export function describeInterval(e: Pick<DueView, 'rotateEveryDays' | 'intervalFromVault'>): string | null {
+  if (!e.rotateEveryDays) return null;
+  const every = `every ${plural(e.rotateEveryDays, 'day')}`;
+  return e.intervalFromVault ? `${every}, the vault's default` : every;
+}
+
 export function describeDue(e: Pick<DueView, 'reason' | 'days'>): string {
   const n = Math.abs(e.days);
   switch (e.reason) {

@@ -83,6 +83,8 @@ export interface VaultView {
   role: VaultRole;
   generation: number;
   readable: boolean;
+  /** The vault's default rotation interval, for secrets without one of their own. */
+  rotateEveryDays?: number;
 }
 
 export interface AccessView {
@@ -147,6 +149,8 @@ export interface DueView {
   dueAt: string;
   days: number;
   rotateEveryDays?: number;
+  /** The interval is the vault's default; the secret has none of its own. */
+  intervalFromVault?: true;
   rotatedAt?: string;
   /** This user's role on the vault lets them save a new value. */
   canRotate: boolean;
@@ -222,6 +226,7 @@ export interface IpcReturns {
   'vault.share': { vault: string };
   'vault.unshare': { vault: string; generation: number };
   'vault.rename': { id: string; name: string };
+  'vault.rotation': { id: string; name: string; rotateEveryDays: number | null };
   'vault.delete': { id: string; name: string; secrets: number };
   'secret.list': SecretView[];
   'secret.show': ItemView;

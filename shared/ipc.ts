@@ -68,6 +68,10 @@ export const ipcCalls = {
   'vault.share': z.object({ vault: text(), with: text(), role: z.enum(VAULT_ROLES) }).strict(),
   'vault.unshare': z.object({ vault: text(), with: text() }).strict(),
   'vault.rename': z.object({ vault: text(), name: text(100) }).strict(),
+  /** The vault's default rotation interval; null clears it. */
+  'vault.rotation': z
+    .object({ vault: text(), rotateEveryDays: z.number().int().min(1).max(3650).nullable() })
+    .strict(),
   /** The window asks first, naming how many secrets go with it, and then forces. */
   'vault.delete': z.object({ vault: text(), force: z.boolean() }).strict(),
   'secret.list': z.object({ vault: text().optional() }).strict(),

@@ -2,7 +2,7 @@
 // `tessera due`: what to rotate. Exits 6 when something is overdue or expired, so a CI job can
 // fail on it; due soon is reported but exits 0.
 import type { Command } from 'commander';
-import { describeDue } from '../../shared/due-words.ts';
+import { describeDue, describeInterval } from '../../shared/due-words.ts';
 import type { DueView } from '../../shared/ipc-results.ts';
 import { needsAction } from '../core/service/rotation.ts';
 import type { Context } from './program.ts';
@@ -10,7 +10,8 @@ import type { Context } from './program.ts';
 /** The window's words, as a line: lower-case and with the date. */
 const describe = (e: DueView) => {
   const words = describeDue(e);
-  return `${words[0]!.toLowerCase()}${words.slice(1)} (${e.dueAt.slice(0, 10)})`;
+  const every = describeInterval(e);
+  return `${words[0]!.toLowerCase()}${words.slice(1)} (${e.dueAt.slice(0, 10)}${every ? `, ${every}` : ''})`;
 };
 
 export function registerDueCommand(program: Command, ctx: () => Context): void {

@@ -7,6 +7,7 @@ import { TEAM_ROLES, type TeamRole, VAULT_ROLES, type VaultRole } from '../../sh
 import { wipe } from '../core/crypto/index.ts';
 import { defaultProfileDir } from '../core/profile/default-dir.ts';
 import { TesseraService } from '../core/service/service.ts';
+import { registerVaultSettings } from './vault-settings.ts';
 import { makeOutput, type Output, parseDays, readPassword, readStdinBytes } from './io.ts';
 import { registerDueCommand } from './due-command.ts';
 import { registerSecretCommands } from './secret-commands.ts';
@@ -288,11 +289,15 @@ export function buildProgram(runServer: ServerCommand): Command {
   });
 
   const vault = program.command('vault').description('vaults and sharing');
-  vault.command('create <name>').action(async (name: string) => {
-    const c = ctx();
-    const v = await c.unlocked((s) => s.createVault(name, { team: c.team }));
-    c.out.result(v, () => `created vault ${v.name}`);
-  });
+  vault
+    .command('create <name>')
+    .option('--rotate-every <days>', 'default rotation interval, e.g. 90d, for the secrets in it')
+    .action(async (name: string, o: { rotateEvery?: string }) => {
+      const c = ctx();
+      const rotateEveryDays = o.rotateEvery === undefined ? undefined : parseDays(o.rotateEvery);
+      const v = await c.unlocked((s) => s.createVault(name, { team: c.team, rotateEveryDays }));
+      c.out.result(v, () => `created vault ${v.name}`);
+    });
   vault.command('list').action(async () => {
     const c = ctx();
     const vs = await c.unlocked(async (s) => {
@@ -301,8 +306,14 @@ export function buildProgram(runServer: ServerCommand): Command {
     });
     // The id is listed too: two vaults may share a name (one a member cannot read), and
     // every command takes the id wherever it takes a name.
-    c.out.result(vs, () => vs.map((v) => `${v.name}\t${v.role}\t${v.id}`));
+    c.out.result(vs, () =>
+      vs.map(
+        (v) =>
+          `${v.name}\t${v.role}\t${v.id}${v.rotateEveryDays ? `\trotate every ${v.rotateEveryDays}d` : ''}`,
+      ),
+    );
   });
+  registerVaultSettings(vault, ctx);
   vault
     .command('rename <vault> <new>')
     .description('give a vault you manage a new name (unique in the team, ignoring case)')

@@ -4,9 +4,17 @@
 // forward by the test (DesktopPorts.now), so a 30-day interval comes due without waiting.
 // Steps share state and run in order; after a failed step the rest are skipped.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { type E2EEnv, type E2EUser, e2eRequired, e2eUnavailable, eventually, startE2E } from './harness.ts';
+import {
+  type E2EEnv,
+  type E2EUser,
+  e2eRequired,
+  e2eUnavailable,
+  eventually,
+  setField,
+  startE2E,
+} from './harness.ts';
 import { orderedSteps } from './steps.ts';
-import { button, field, heading, navItem, SLOW, signUpThroughUi, visible } from './ui.ts';
+import { button, dialog, field, gone, heading, navItem, SLOW, signUpThroughUi, visible } from './ui.ts';
 
 const unavailable = e2eUnavailable();
 if (unavailable && e2eRequired()) throw new Error(`due e2e required but cannot run: ${unavailable}`);
@@ -81,5 +89,54 @@ describe.skipIf(!!unavailable)('desktop window: what to rotate', () => {
     expect(value).toHaveLength(24);
     expect(await button(p, 'Rotate cert').count()).toBe(0);
     await eventually('badge of 1', async () => (await dueLink().textContent()) === 'Due1 overdue or expired');
+  });
+
+  step(
+    "the Vault menu's Rotation reminder gives prod a default: a secret without its own comes due",
+    async () => {
+      const p = alice.page;
+      await navItem(p, 'Secrets').click();
+      await setField(field(p, 'Vault'), 'prod');
+      await (await visible(button(p, 'Vault prod'))).click();
+      await p.getByRole('menuitem', { name: 'Rotation reminder…' }).click();
+      const d = await visible(dialog(p));
+      // No default yet, so nothing to remove.
+      expect(await button(d, 'Remove default').count()).toBe(0);
+      await field(d, 'Rotate every (days)').fill('30');
+      await button(d, 'Save').click();
+      await gone(dialog(p), SLOW);
+      expect((await alice.dispatch('vault.list', {})).find((v) => v.name === 'prod')?.rotateEveryDays).toBe(
+        30,
+      );
+
+      await dueLink().click();
+      // plain and cert were set 35 days ago and have no interval of their own; db was just
+      // rotated, and its own interval wins.
+      await eventually('three rows', async () => (await rows().count()) === 3);
+      expect(await rows().filter({ hasText: 'prod/db' }).count()).toBe(0);
+      const plain = rows().filter({ hasText: 'prod/plain' });
+      expect(await plain.textContent()).toMatch(
+        /Rotation overdue by 5 days every 30 days, the vault's default/,
+      );
+      await eventually(
+        'badge of 3',
+        async () => (await dueLink().textContent()) === 'Due3 overdue or expired',
+      );
+    },
+  );
+
+  step('Remove default in the same dialog takes it away again', async () => {
+    const p = alice.page;
+    await navItem(p, 'Secrets').click();
+    await setField(field(p, 'Vault'), 'prod');
+    await button(p, 'Vault prod').click();
+    await p.getByRole('menuitem', { name: 'Rotation reminder…' }).click();
+    const d = await visible(dialog(p));
+    expect(await field(d, 'Rotate every (days)').inputValue()).toBe('30');
+    await button(d, 'Remove default').click();
+    await gone(dialog(p), SLOW);
+    await dueLink().click();
+    await eventually('one row', async () => (await rows().count()) === 1);
+    expect(await rows().first().textContent()).toMatch(/prod\/cert/);
   });
 });

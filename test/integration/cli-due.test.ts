@@ -25,7 +25,9 @@ describe('tessera due', () => {
     ok(await alice.run(['secret', 'set', 'prod/db', '--passphrase', '5', '--rotate-every', '3d']));
     const soon = await alice.run(['due']);
     ok(soon);
-    expect(soon.stdout).toMatch(/^prod\/db\trotation due in [23] days \(\d{4}-\d{2}-\d{2}\)\n$/);
+    expect(soon.stdout).toMatch(
+      /^prod\/db\trotation due in [23] days \(\d{4}-\d{2}-\d{2}, every 3 days\)\n$/,
+    );
     ok(
       await alice.run(['secret', 'set', 'prod/cert', '--value-stdin', '--expires', '2020-01-31'], {
         stdin: 'pem',
@@ -59,5 +61,32 @@ describe('tessera due', () => {
     expect((await alice.run(['secret', 'get', 'prod/db'])).stdout).toBe('chosen-value\n');
     const history = JSON.parse((await alice.run(['secret', 'history', 'prod/db', '--json'])).stdout);
     expect(history).toHaveLength(4);
+  });
+
+  it("a vault's default interval: set at create or later, listed, inherited, cleared", async () => {
+    ok(await alice.run(['vault', 'create', 'ops', '--rotate-every', '3d']));
+    ok(await alice.run(['secret', 'set', 'ops/key', '--value-stdin'], { stdin: 'k' }));
+    ok(
+      await alice.run(['secret', 'set', 'ops/own', '--value-stdin', '--rotate-every', '90d'], { stdin: 'o' }),
+    );
+    const listed = await alice.run(['vault', 'list']);
+    ok(listed);
+    expect(listed.stdout).toMatch(/^ops\tmanage\t[0-9a-f-]{36}\trotate every 3d$/m);
+    const due = await alice.run(['due']);
+    expect(due.stdout).toMatch(
+      /^ops\/key\trotation due in [23] days \(\d{4}-\d{2}-\d{2}, every 3 days, the vault's default\)$/m,
+    );
+    expect(due.stdout).not.toMatch(/ops\/own/);
+
+    ok(await alice.run(['vault', 'set', 'ops', '--rotate-every', '120d']));
+    expect((await alice.run(['due'])).stdout).not.toMatch(/ops\/key/);
+    const nothing = await alice.run(['vault', 'set', 'ops']);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toMatch(/nothing to set: give --rotate-every 90d or --no-rotate-every/);
+    const bad = await alice.run(['vault', 'set', 'ops', '--rotate-every', '5000d']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/1 to 3650 days/);
+    ok(await alice.run(['vault', 'set', 'ops', '--no-rotate-every']));
+    expect((await alice.run(['vault', 'list'])).stdout).not.toMatch(/rotate every/);
   });
 });

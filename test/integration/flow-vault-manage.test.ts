@@ -116,7 +116,7 @@ describe('vault rename', () => {
     const u = unlockedOf(alice);
     const b = new ChainBatch(u, team);
     b.add('vault.revoke', { vault: id, principal: { kind: 'user', id: bob.svc.whoami().userId } });
-    rekeyVault(u, b, id, 'production');
+    rekeyVault(u, b, id, { name: 'production' });
     await expect(b.send()).rejects.toMatchObject({
       code: 'conflict',
       message: 'the vault was renamed meanwhile; sync and retry',

@@ -6,6 +6,8 @@ import { applyEdit } from '../../electron/core/service/item-edit.ts';
 import { dueList, needsAction } from '../../electron/core/service/rotation.ts';
 import type { IndexedItem } from '../../electron/core/vault/index.ts';
 import type { ItemHeader } from '../../electron/core/vault/item-payload.ts';
+import { describeInterval } from '../../shared/due-words.ts';
+import { decodeVaultLabel, encodeVaultLabel } from '../../shared/vault-label.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const day = 86_400_000;
@@ -97,5 +99,54 @@ describe('dueList', () => {
     expect(dueList(index, vaults, serverTime, t0).every((e) => e.canRotate)).toBe(true);
     const viewer = [{ ...vaults[0]!, role: 'view' as const }];
     expect(dueList(index, viewer, serverTime, t0).some((e) => e.canRotate)).toBe(false);
+  });
+});
+
+describe("a vault's default interval", () => {
+  const h = (extra: Partial<ItemHeader>): ItemHeader => ({ name: 'n', type: 'password', ...extra });
+  const index = indexOf({
+    a: h({ name: 'inherits', rotatedAt: at(-25).toISOString() }),
+    b: h({ name: 'own-wins', rotateEveryDays: 365, rotatedAt: at(-25).toISOString() }),
+    c: h({ name: 'inherits-overdue', rotatedAt: at(-31).toISOString() }),
+  });
+  const withDefault = [{ ...vaults[0]!, rotateEveryDays: 30 }];
+
+  it('makes secrets without an interval of their own due, and says whose interval it is', () => {
+    const list = dueList(index, withDefault, () => undefined, t0);
+    expect(list.map((e) => [e.name, e.reason, e.rotateEveryDays, e.intervalFromVault])).toEqual([
+      ['inherits-overdue', 'overdue', 30, true],
+      ['inherits', 'due-soon', 30, true],
+    ]);
+    expect(describeInterval(list[0]!)).toBe("every 30 days, the vault's default");
+  });
+
+  it("never overrides a secret's own interval, and without it nothing inherits", () => {
+    const far = dueList(index, withDefault, () => undefined, at(400));
+    const own = far.find((e) => e.name === 'own-wins')!;
+    expect(own.rotateEveryDays).toBe(365);
+    expect(own.intervalFromVault).toBeUndefined();
+    expect(describeInterval(own)).toBe('every 365 days');
+    expect(dueList(index, vaults, () => undefined, t0)).toEqual([]);
+  });
+});
+
+describe('the vault label (name envelope plaintext)', () => {
+  it('is the bare UTF-8 name without settings, so older vaults read as they always did', () => {
+    expect(new TextDecoder().decode(encodeVaultLabel({ name: 'prod' }))).toBe('prod');
+    expect(decodeVaultLabel(enc('prod'))).toEqual({ name: 'prod' });
+  });
+
+  it('round-trips the default interval and refuses what it cannot carry', () => {
+    const l = { name: 'prod ✓', rotateEveryDays: 90 };
+    expect(decodeVaultLabel(encodeVaultLabel(l))).toEqual(l);
+    expect(() => encodeVaultLabel({ name: 'a\0b' })).toThrow(/NUL/);
+    expect(() => encodeVaultLabel({ name: 'a', rotateEveryDays: 0 })).toThrow(/1 to 3650/);
+    expect(() => encodeVaultLabel({ name: 'a', rotateEveryDays: 1.5 })).toThrow(/1 to 3650/);
+  });
+
+  it('keeps the name when the settings are unreadable or out of range', () => {
+    expect(decodeVaultLabel(enc('prod\0{not json'))).toEqual({ name: 'prod' });
+    expect(decodeVaultLabel(enc('prod\0{"rotateEveryDays":99999}'))).toEqual({ name: 'prod' });
+    expect(decodeVaultLabel(enc('prod\0{"rotateEveryDays":"30"}'))).toEqual({ name: 'prod' });
   });
 });

@@ -160,6 +160,7 @@ export const handlers: Handlers = {
     const r = await core.service.renameVault(a.vault, a.name);
     return { id: r.id, name: r.name };
   },
+  'vault.rotation': async (core, a) => core.service.setVaultRotation(a.vault, a.rotateEveryDays),
   'vault.delete': async (core, a) => core.service.deleteVault(a.vault, { force: a.force }),
   'secret.list': async (core, a) => core.service.listSecrets(a.vault),
   'secret.show': async (core, a) => core.service.showSecret(a.ref),

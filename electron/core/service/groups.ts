@@ -9,7 +9,7 @@ import { TesseraError } from '../../../shared/errors.ts';
 import type { Unlocked } from '../profile/unlocked.ts';
 import type { ChainBatch } from '../sync/chain-batch.ts';
 import { canDistribute, deliverMissing, rekeyVault } from './keys.ts';
-import { vaultName } from './vaults.ts';
+import { vaultLabel } from './vaults.ts';
 
 export function createGroup(b: ChainBatch, name: string): string {
   for (const g of b.state.groups.values())
@@ -70,13 +70,13 @@ export function removeFromGroup(u: Unlocked, b: ChainBatch, groupName: string, e
   const pending: string[] = [];
   for (const v of [...b.state.vaults.values()]) {
     if (!v.grants.has(`group:${group}`) || !rekeyPending(b.state, v)) continue;
-    const name = vaultName(u, b.teamId, v.id);
-    if (!canDistribute(u, b, v.id) || name === null) {
-      pending.push(name ?? v.id);
+    const label = vaultLabel(u, b.teamId, v.id);
+    if (!canDistribute(u, b, v.id) || label === null) {
+      pending.push(label?.name ?? v.id);
       continue;
     }
-    rekeyVault(u, b, v.id, name);
-    rekeyed.push(name);
+    rekeyVault(u, b, v.id, label);
+    rekeyed.push(label.name);
   }
   return { group: b.state.groups.get(group)!.name, email: email.toLowerCase(), rekeyed, pending };
 }

@@ -5,10 +5,10 @@
 // (new generation, every item re-encrypted, one link and one transaction) all live here.
 import type { ReaderKey } from '../../../shared/chain/links.ts';
 import { missingKeys, readersOf, rekeyPending, vaultRoleOf } from '../../../shared/chain/state.ts';
-import { utf8 } from '../../../shared/encoding.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import { ad } from '../../../shared/formats.ts';
 import { mayInVault } from '../../../shared/roles.ts';
+import { encodeVaultLabel, type VaultLabel } from '../../../shared/vault-label.ts';
 import {
   hashSealedKey,
   newVaultKey,
@@ -64,7 +64,7 @@ export function deliverMissing(u: Unlocked, b: ChainBatch, vaultId: string): num
 
 /** A new generation sealed to exactly the readers the batch's state entitles, with every item
  *  of the vault re-encrypted at version + 1 and the name under the new key. */
-export function rekeyVault(u: Unlocked, b: ChainBatch, vaultId: string, vaultName: string) {
+export function rekeyVault(u: Unlocked, b: ChainBatch, vaultId: string, label: VaultLabel) {
   const v = b.state.vaults.get(vaultId);
   if (!v) throw new TesseraError('not_found', `vault ${vaultId} is not in this team`);
   const st = u.team(b.teamId);
@@ -89,7 +89,7 @@ export function rekeyVault(u: Unlocked, b: ChainBatch, vaultId: string, vaultNam
         const w = { vault: v.id, item: rec.id, version, generation, deleted: rec.deleted, envelope };
         return { id: rec.id, version, envelope, signature: signVersion(u, teamId, w) };
       });
-    const nameBytes = utf8(vaultName);
+    const nameBytes = encodeVaultLabel(label);
     const name = sealEnvelope(key, nameBytes, ad.vaultName(teamId, v.id, generation));
     wipe(nameBytes);
     const readers = readersOf(b.state, v);
@@ -113,15 +113,19 @@ export function rekeyVault(u: Unlocked, b: ChainBatch, vaultId: string, vaultNam
 }
 
 /** What a manager's routine sync completes: pending re-keys first, then missing keys. */
-export function completeDistribution(u: Unlocked, b: ChainBatch, nameOf: (vault: string) => string | null) {
+export function completeDistribution(
+  u: Unlocked,
+  b: ChainBatch,
+  labelOf: (vault: string) => VaultLabel | null,
+) {
   const rekeyed: string[] = [];
   let delivered = 0;
   for (const v of [...b.state.vaults.values()]) {
     if (!canDistribute(u, b, v.id)) continue;
-    const name = nameOf(v.id);
-    if (rekeyPending(b.state, v) && name !== null) {
-      rekeyVault(u, b, v.id, name);
-      rekeyed.push(name);
+    const label = labelOf(v.id);
+    if (rekeyPending(b.state, v) && label !== null) {
+      rekeyVault(u, b, v.id, label);
+      rekeyed.push(label.name);
     } else delivered += deliverMissing(u, b, v.id);
   }
   return { rekeyed, delivered };

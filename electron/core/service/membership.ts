@@ -26,7 +26,7 @@ import {
 import type { Unlocked } from '../profile/unlocked.ts';
 import type { ChainBatch } from '../sync/chain-batch.ts';
 import { canDistribute, deliverMissing, rekeyVault } from './keys.ts';
-import { vaultName } from './vaults.ts';
+import { vaultLabel } from './vaults.ts';
 
 const article = (r: TeamRole) => (r === 'member' ? `a ${r}` : `an ${r}`);
 /** "an owner or an admin": who to ask, read from the role table. */
@@ -77,11 +77,12 @@ function settleVaults(u: Unlocked, b: ChainBatch, ids: readonly string[]) {
       deliverMissing(u, b, id);
       continue;
     }
-    const name = vaultName(u, b.teamId, id);
-    if (canDistribute(u, b, id) && name !== null) {
-      rekeyVault(u, b, id, name);
-      rekeyed.push(name);
-    } else pending.push({ vaultId: id, name, managers: managersOf(b.state, v, u.userId) });
+    const label = vaultLabel(u, b.teamId, id);
+    if (canDistribute(u, b, id) && label !== null) {
+      rekeyVault(u, b, id, label);
+      rekeyed.push(label.name);
+    } else
+      pending.push({ vaultId: id, name: label?.name ?? null, managers: managersOf(b.state, v, u.userId) });
   }
   return { rekeyed, pending };
 }

@@ -3,7 +3,8 @@
 // the name index alone (headers are decrypted at unlock and on each pull), so the list costs no
 // decryption. "Rotated" means the primary value changed: the header's `rotatedAt`, stamped by
 // the writer's client. Items written before that stamp existed count from the server's time of
-// their newest version, a reminder's starting point and nothing more.
+// their newest version, a reminder's starting point and nothing more. A secret without an
+// interval of its own takes its vault's default, kept in the vault's name envelope.
 import { isUrgent } from '../../../shared/due-words.ts';
 import type { DueView } from '../../../shared/ipc-results.ts';
 import { mayInVault } from '../../../shared/roles.ts';
@@ -40,10 +41,12 @@ export function dueList(
       name: h.name,
       canRotate: mayInVault(vault.role, 'item.write'),
     };
-    if (h.rotateEveryDays) {
+    // The secret's own interval wins; the vault's default covers secrets without one.
+    const every = h.rotateEveryDays ?? vault.rotateEveryDays;
+    if (every) {
       const from = h.rotatedAt ?? serverTimeOf(it.id);
       const start = from ? Date.parse(from) : t;
-      const due = start + h.rotateEveryDays * DAY;
+      const due = start + every * DAY;
       const reason = due <= t ? 'overdue' : due - t <= DUE_SOON_DAYS * DAY ? 'due-soon' : null;
       if (reason)
         out.push({
@@ -51,7 +54,8 @@ export function dueList(
           reason,
           dueAt: new Date(due).toISOString(),
           days: Math.trunc((due - t) / DAY),
-          rotateEveryDays: h.rotateEveryDays,
+          rotateEveryDays: every,
+          ...(h.rotateEveryDays ? {} : { intervalFromVault: true as const }),
           ...(from ? { rotatedAt: from } : {}),
         });
     }

@@ -4,6 +4,7 @@
 // when to pull and push. Shells pass their platform pieces (fetch, profile folder) in.
 import { z } from 'zod';
 import { paths, renameVaultReply } from '../../../shared/api.ts';
+import { isRotateDays, MAX_ROTATE_DAYS } from '../../../shared/vault-label.ts';
 import { type ErrorCode, TesseraError } from '../../../shared/errors.ts';
 import type { ItemView, SyncChanges } from '../../../shared/ipc-results.ts';
 import type { TeamRole, VaultRole } from '../../../shared/roles.ts';
@@ -379,7 +380,7 @@ export class TesseraService {
   private async completeDistribution(teamId: string, changes: SyncChanges): Promise<number> {
     const u = this.u;
     const b = new ChainBatch(u, teamId);
-    const r = keys.completeDistribution(u, b, (v) => vaults.vaultName(u, teamId, v));
+    const r = keys.completeDistribution(u, b, (v) => vaults.vaultLabel(u, teamId, v));
     if (b.empty) return 0;
     let revision: number;
     try {
@@ -464,10 +465,11 @@ export class TesseraService {
 
   // ---- vaults ----------------------------------------------------------------------------
 
-  async createVault(name: string, opts: { team?: string } = {}) {
+  async createVault(name: string, opts: { team?: string; rotateEveryDays?: number } = {}) {
     checkVaultName(name);
     const teamId = this.u.teamId(opts.team);
-    const id = await this.chainChange(teamId, (b) => vaults.createVault(this.u, b, name));
+    const label = { name, ...(opts.rotateEveryDays ? { rotateEveryDays: opts.rotateEveryDays } : {}) };
+    const id = await this.chainChange(teamId, (b) => vaults.createVault(this.u, b, label));
     return { id, name };
   }
   listVaults(team?: string) {
@@ -484,15 +486,29 @@ export class TesseraService {
     return this.chainChange(this.u.teamId(team), (b) => vaults.unshareVault(this.u, b, vault, target));
   }
 
-  /** A new name envelope at the current generation. A re-key that lands first makes the
-   *  server answer "conflict": pull the new key and seal the name again. */
   async renameVault(vault: string, newName: string, team?: string) {
     checkVaultName(newName);
+    const r = await this.changeVaultLabel(vault, { name: newName }, team);
+    return { id: r.id, from: r.from, name: newName };
+  }
+
+  /** The vault's default rotation interval (null clears it): secrets without one of their own
+   *  are due this often. It lives in the name envelope, so only the vault's readers see it. */
+  async setVaultRotation(vault: string, rotateEveryDays: number | null, team?: string) {
+    if (rotateEveryDays !== null && !isRotateDays(rotateEveryDays))
+      throw new TesseraError('usage', `a rotation interval is 1 to ${MAX_ROTATE_DAYS} days`);
+    const r = await this.changeVaultLabel(vault, { rotateEveryDays }, team);
+    return { id: r.id, name: r.label.name, rotateEveryDays: r.label.rotateEveryDays ?? null };
+  }
+
+  /** A new name envelope at the current generation. A re-key that lands first makes the
+   *  server answer "conflict": pull the new key and seal the label again. */
+  private async changeVaultLabel(vault: string, change: vaults.LabelChange, team?: string) {
     const teamId = this.u.teamId(team);
     for (let attempt = 1; ; attempt++) {
       const first = await this.sync(teamId, { fulfilKeys: false });
-      if (first.offline) throw new TesseraError('unreachable', 'cannot rename a vault while offline');
-      const r = vaults.sealRename(this.u, teamId, vault, newName);
+      if (first.offline) throw new TesseraError('unreachable', 'cannot change a vault while offline');
+      const r = vaults.sealLabel(this.u, teamId, vault, change);
       try {
         await this.u.http.request(
           'PUT',
@@ -505,7 +521,7 @@ export class TesseraService {
         throw e;
       }
       await this.sync(teamId);
-      return { id: r.id, from: r.from, name: newName };
+      return r;
     }
   }
 

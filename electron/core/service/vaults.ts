@@ -8,11 +8,11 @@
 // chain hides the vault everywhere.
 import type { Principal } from '../../../shared/chain/links.ts';
 import { rekeyPending, vaultRoleOf } from '../../../shared/chain/state.ts';
-import { fromUtf8, utf8 } from '../../../shared/encoding.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import { ad } from '../../../shared/formats.ts';
 import type { VaultView } from '../../../shared/ipc-results.ts';
 import { mayInVault, type VaultRole } from '../../../shared/roles.ts';
+import { decodeVaultLabel, encodeVaultLabel, type VaultLabel } from '../../../shared/vault-label.ts';
 import { newVaultKey, openEnvelope, sealEnvelope, wipe } from '../crypto/index.ts';
 import type { Unlocked } from '../profile/unlocked.ts';
 import type { ChainBatch } from '../sync/chain-batch.ts';
@@ -20,8 +20,8 @@ import { deliverMissing, rekeyVault, sealTo } from './keys.ts';
 
 export type VaultSummary = VaultView;
 
-export function createVault(u: Unlocked, b: ChainBatch, name: string): string {
-  requireFreeName(u, b.teamId, name);
+export function createVault(u: Unlocked, b: ChainBatch, label: VaultLabel): string {
+  requireFreeName(u, b.teamId, label.name);
   const id = crypto.randomUUID();
   const key = newVaultKey();
   try {
@@ -30,7 +30,7 @@ export function createVault(u: Unlocked, b: ChainBatch, name: string): string {
       if (m.status === 'confirmed' && m.role === 'owner') readers.add(m.user);
     const keys = sealTo(b, id, 1, key, [...readers].sort());
     b.add('vault.create', { vault: id, generation: 1, keys });
-    const nameBytes = utf8(name);
+    const nameBytes = encodeVaultLabel(label);
     b.vaults.push({
       vault: id,
       generation: 1,
@@ -46,15 +46,20 @@ export function createVault(u: Unlocked, b: ChainBatch, name: string): string {
   }
 }
 
-/** The vault's name, if this client holds the key its stored record was sealed under. */
-export function vaultName(u: Unlocked, teamId: string, vaultId: string): string | null {
+/** The vault's name and settings, if this client holds the key its stored record was sealed
+ *  under. */
+export function vaultLabel(u: Unlocked, teamId: string, vaultId: string): VaultLabel | null {
   const v = u.team(teamId).vaults[vaultId];
   const key = v && u.keyring.vaultKey(v.id, v.generation);
   if (!v || !key) return null;
   const bytes = openEnvelope(key, v.name, ad.vaultName(teamId, v.id, v.generation));
-  const name = fromUtf8(bytes);
+  const label = decodeVaultLabel(bytes);
   wipe(bytes);
-  return name;
+  return label;
+}
+
+export function vaultName(u: Unlocked, teamId: string, vaultId: string): string | null {
+  return vaultLabel(u, teamId, vaultId)?.name ?? null;
 }
 
 export function listVaults(u: Unlocked, teamId: string): VaultSummary[] {
@@ -63,7 +68,8 @@ export function listVaults(u: Unlocked, teamId: string): VaultSummary[] {
   for (const v of st.chain.vaults.values()) {
     const role = vaultRoleOf(st.chain, v, u.userId);
     if (!role || v.deleted) continue;
-    const name = vaultName(u, teamId, v.id);
+    const label = vaultLabel(u, teamId, v.id);
+    const name = label?.name ?? null;
     // Readable only with the key of the chain's generation: writing under an older key would
     // hand new secrets to whoever a re-key shut out.
     const readable = name !== null && !!u.keyring.vaultKey(v.id, v.generation);
@@ -73,6 +79,7 @@ export function listVaults(u: Unlocked, teamId: string): VaultSummary[] {
       role,
       generation: v.generation,
       readable,
+      ...(label?.rotateEveryDays ? { rotateEveryDays: label.rotateEveryDays } : {}),
     });
   }
   return out;
@@ -122,18 +129,29 @@ function requireFreeName(u: Unlocked, teamId: string, name: string, except?: str
     );
 }
 
-/** A rename to send: the new name sealed under the vault's key at the chain's generation. */
-export function sealRename(u: Unlocked, teamId: string, vaultRef: string, newName: string) {
+export interface LabelChange {
+  name?: string;
+  /** null clears the vault's default interval. */
+  rotateEveryDays?: number | null;
+}
+
+/** A new name envelope to send (a rename, a new default interval, or both), sealed under the
+ *  vault's key at the chain's generation; what the change leaves out stays as it was. */
+export function sealLabel(u: Unlocked, teamId: string, vaultRef: string, change: LabelChange) {
   const v = resolveVault(u, teamId, vaultRef);
   requireVaultOp(v, 'vault.manage');
   if (!v.readable)
-    throw new TesseraError('forbidden', `vault ${v.id} cannot be renamed until its key reaches you`);
-  requireFreeName(u, teamId, newName, v.id);
+    throw new TesseraError('forbidden', `vault ${v.id} cannot be changed until its key reaches you`);
+  if (change.name !== undefined) requireFreeName(u, teamId, change.name, v.id);
+  const was = vaultLabel(u, teamId, v.id)!;
+  const label: VaultLabel = { name: change.name ?? was.name };
+  const days = change.rotateEveryDays === undefined ? was.rotateEveryDays : change.rotateEveryDays;
+  if (days) label.rotateEveryDays = days;
   const key = u.keyring.vaultKey(v.id, v.generation)!;
-  const nameBytes = utf8(newName);
+  const nameBytes = encodeVaultLabel(label);
   const name = sealEnvelope(key, nameBytes, ad.vaultName(teamId, v.id, v.generation));
   wipe(nameBytes);
-  return { id: v.id, from: v.name, generation: v.generation, name };
+  return { id: v.id, from: v.name, generation: v.generation, name, label };
 }
 
 /** `vault.delete`, refused while the vault still holds secrets unless `force` (the window
@@ -218,7 +236,7 @@ export function unshareVault(u: Unlocked, b: ChainBatch, vaultRef: string, targe
   const chainVault = b.state.vaults.get(v.id)!;
   if (!rekeyPending(b.state, chainVault))
     return { vault: v.name, generation: v.generation, reencrypted: 0, readers: [] };
-  const r = rekeyVault(u, b, v.id, v.name);
+  const r = rekeyVault(u, b, v.id, vaultLabel(u, b.teamId, v.id) ?? { name: v.name });
   const emails = r.readers.map((id) => b.state.members.get(id)?.email ?? id);
   return { vault: v.name, generation: r.generation, reencrypted: r.reencrypted, readers: emails };
 }

@@ -3,7 +3,7 @@
 // have expired or expire soon. The list holds names and dates only; Rotate asks the core for a
 // new value generated the way the secret's last one was, so no value passes through here.
 import { useQueryClient } from '@tanstack/react-query';
-import { describeDue, isUrgent, plural } from '../../../shared/due-words.ts';
+import { describeDue, describeInterval, isUrgent, plural } from '../../../shared/due-words.ts';
 import type { DueView } from '../../../shared/ipc-results.ts';
 import { invalidateLists, useDue } from '../../app/queries.ts';
 import { call } from '../../bridge.ts';
@@ -39,8 +39,8 @@ export function DueScreen() {
       {notice && <Notice>{notice}</Notice>}
       {due.isSuccess && list.length === 0 && (
         <p className="empty">
-          Nothing is overdue or due this week. Give a secret a rotation interval (Edit, “Rotate every”) to be
-          reminded here before it is due.
+          Nothing is overdue or due this week. Give a secret a rotation interval (Edit, “Rotate every”), or a
+          vault a default one (its Vault menu, “Rotation reminder…”), to be reminded here before it is due.
         </p>
       )}
       {list.length > 0 && (
@@ -63,6 +63,7 @@ export function DueScreen() {
                 </td>
                 <td>
                   <span className={`badge ${isUrgent(e) ? 'conflict' : 'pending'}`}>{describeDue(e)}</span>
+                  {describeInterval(e) && <span className="muted"> {describeInterval(e)}</span>}
                 </td>
                 <td>{e.dueAt.slice(0, 10)}</td>
                 <td>

@@ -23,6 +23,7 @@ import { VaultDeleteDialog } from './VaultDeleteDialog.tsx';
 import { VaultDialog } from './VaultDialog.tsx';
 import { VaultMenu } from './VaultMenu.tsx';
 import { VaultRenameDialog } from './VaultRenameDialog.tsx';
+import { VaultRotationDialog } from './VaultRotationDialog.tsx';
 
 type Open =
   | { kind: 'new' }
@@ -31,6 +32,7 @@ type Open =
   | { kind: 'vault' }
   | { kind: 'share'; vault: VaultView }
   | { kind: 'rename-vault'; vault: VaultView }
+  | { kind: 'vault-rotation'; vault: VaultView }
   | { kind: 'delete-vault'; vault: VaultView }
   | null;
 
@@ -112,6 +114,7 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
           <VaultMenu
             vault={filterVault}
             onRename={() => setOpen({ kind: 'rename-vault', vault: filterVault })}
+            onRotation={() => setOpen({ kind: 'vault-rotation', vault: filterVault })}
             onDelete={() => setOpen({ kind: 'delete-vault', vault: filterVault })}
           />
         )}
@@ -210,6 +213,7 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
       )}
       {open?.kind === 'share' && <ShareDialog vault={open.vault} onClose={close} />}
       {open?.kind === 'rename-vault' && <VaultRenameDialog vault={open.vault} onClose={close} />}
+      {open?.kind === 'vault-rotation' && <VaultRotationDialog vault={open.vault} onClose={close} />}
       {open?.kind === 'delete-vault' && (
         <VaultDeleteDialog
           vault={open.vault}

@@ -1,5 +1,6 @@
 // Process: renderer (sandboxed window; talks to the core only through window.tessera).
-// The vault menu on the Secrets screen: rename or delete the vault the filter shows. It is
+// The vault menu on the Secrets screen: rename the vault the filter shows, set its default
+// rotation interval, or delete it. It is
 // offered only to someone who manages that vault (shared/roles.ts `vault.manage`); the core
 // checks the same against the verified chain, and the server against its own projection.
 import { useEffect, useId, useRef, useState } from 'react';
@@ -8,10 +9,11 @@ import type { VaultView } from '../../../shared/ipc-results.ts';
 interface Props {
   vault: VaultView;
   onRename(): void;
+  onRotation(): void;
   onDelete(): void;
 }
 
-export function VaultMenu({ vault, onRename, onDelete }: Props) {
+export function VaultMenu({ vault, onRename, onRotation, onDelete }: Props) {
   const [open, setOpen] = useState(false);
   const menuId = useId();
   const root = useRef<HTMLDivElement>(null);
@@ -58,6 +60,9 @@ export function VaultMenu({ vault, onRename, onDelete }: Props) {
         <div className="menu" role="menu" id={menuId} aria-label={`Vault ${vault.name}`}>
           <button type="button" role="menuitem" ref={first} onClick={pick(onRename)}>
             Rename vault…
+          </button>
+          <button type="button" role="menuitem" onClick={pick(onRotation)}>
+            Rotation reminder…
           </button>
           <button type="button" role="menuitem" className="danger" onClick={pick(onDelete)}>
             Delete vault…
