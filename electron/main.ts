@@ -14,6 +14,7 @@ import {
   ipcMain,
   Menu,
   nativeImage,
+  Notification,
   powerMonitor,
   protocol,
   screen,
@@ -28,6 +29,7 @@ import { ClipboardAdapter } from './main/clipboard.ts';
 import { EmbeddedServer } from './main/embedded-server.ts';
 import { createEmitter, installIpcGate } from './main/ipc.ts';
 import { menuTemplate } from './main/menu.ts';
+import { notifyPort } from './main/notify.ts';
 import { APP_SCHEME } from './main/origin.ts';
 import { watchPower } from './main/power.ts';
 import { hardenProcess, profilePaths } from './main/process-hardening.ts';
@@ -133,6 +135,7 @@ function start(): void {
       clipboard: clipboardPort,
       emit,
       startEmbeddedServer: () => embedded.start(),
+      notify: notifyPort(Notification, showWindow),
     });
     core = desktop;
     installIpcGate({ ipcMain, window: () => win, core: desktop, log });

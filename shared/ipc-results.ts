@@ -194,6 +194,7 @@ export interface SettingsView {
   autoLockMinutes: number;
   clipboardClearSeconds: number;
   theme: 'system' | 'light' | 'dark';
+  dueNotifications: boolean;
 }
 
 export interface IpcReturns {

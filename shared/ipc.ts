@@ -141,6 +141,7 @@ export const ipcCalls = {
       autoLockMinutes: z.number().int().min(1).max(240).optional(),
       clipboardClearSeconds: z.number().int().min(5).max(600).optional(),
       theme: z.enum(['system', 'light', 'dark']).optional(),
+      dueNotifications: z.boolean().optional(),
     })
     .strict(),
   /** The renderer reports user activity so the idle auto-lock timer restarts. */
@@ -168,6 +169,8 @@ export const IPC_EVENTS = [
   'online',
   'clipboard-cleared',
   'focus-search',
+  /** The due notification was clicked: show the Due screen. */
+  'open-due',
 ] as const;
 export type IpcEvent = (typeof IPC_EVENTS)[number];
 

@@ -24,6 +24,8 @@ export function MainLayout() {
   const focusSearch = useRef(false);
 
   useBridgeEvent((event) => {
+    // The due notification was clicked.
+    if (event === 'open-due') setScreen('Due');
     if (event === 'focus-search' && screen !== 'Secrets') {
       focusSearch.current = true;
       setScreen('Secrets');

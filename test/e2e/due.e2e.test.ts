@@ -139,4 +139,54 @@ describe.skipIf(!!unavailable)('desktop window: what to rotate', () => {
     await eventually('one row', async () => (await rows().count()) === 1);
     expect(await rows().first().textContent()).toMatch(/prod\/cert/);
   });
+
+  /** Locks and unlocks through the window, as a user back the next morning would. */
+  async function lockAndUnlock() {
+    const p = alice.page;
+    await button(p, 'Lock').first().click();
+    await visible(heading(p, 'Unlock Tessera'));
+    await field(p, 'Password').fill(alice.password);
+    await button(p, 'Unlock').click();
+    await visible(navItem(p, 'Secrets'), SLOW);
+  }
+
+  step('the daily notification: one a day, counts without names, and a click opens Due', async () => {
+    const p = alice.page;
+    // The writes above made the expired certificate due on the first day, and again on the
+    // day thirty-five days on; never twice on one day.
+    const days = alice.notifications.length;
+    expect(days).toBeGreaterThanOrEqual(1);
+    for (const n of alice.notifications) {
+      expect(n.title).toBe('Secrets to rotate');
+      expect(n.body).not.toMatch(/cert|plain|db|prod/);
+    }
+    await lockAndUnlock();
+    expect(alice.notifications).toHaveLength(days);
+
+    offset += DAY;
+    await lockAndUnlock();
+    expect(alice.notifications).toHaveLength(days + 1);
+    expect(alice.notifications.at(-1)!.body).toBe('1 secret overdue or expired. Open Tessera to see which.');
+    await lockAndUnlock();
+    expect(alice.notifications).toHaveLength(days + 1);
+
+    await navItem(p, 'Settings').click();
+    alice.notifications.at(-1)!.onClick();
+    await visible(heading(p, 'Due'));
+  });
+
+  step('turned off in Settings, no notification comes the next day', async () => {
+    const p = alice.page;
+    await navItem(p, 'Settings').click();
+    const box = p.getByRole('checkbox', { name: 'Notify me once a day when secrets are due for rotation' });
+    expect(await box.isChecked()).toBe(true);
+    await box.uncheck();
+    await button(p, 'Save settings').click();
+    await visible(p.getByRole('status').filter({ hasText: 'Settings saved.' }));
+    expect((await alice.dispatch('settings.get', {})).dueNotifications).toBe(false);
+    const before = alice.notifications.length;
+    offset += DAY;
+    await lockAndUnlock();
+    expect(alice.notifications).toHaveLength(before);
+  });
 });

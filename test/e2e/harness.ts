@@ -7,6 +7,7 @@
 // real team server. Only the platform ports are stand-ins: a temp profile folder, a small
 // in-memory clipboard, and events pushed into the page with page.evaluate instead of
 // webContents.send. Everything between the click and the server is the production code.
+import type { DueNotification } from '../../electron/core/desktop/due-notice.ts';
 import { spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -371,6 +372,9 @@ export interface E2EUser {
   calls: CallRecord[];
   /** Every event the core emitted, with the time it left the core. */
   events: EventRecord[];
+  /** Every desktop notification the core asked for (the shell's Notification stands aside:
+   *  the test clicks one by calling its onClick, as the shell does). */
+  notifications: DueNotification[];
   /** Calls the core directly, as the tests' own hand (seeding, settings). */
   dispatch<C extends IpcChannel>(channel: C, args: IpcArgs<C>): Promise<IpcReturns[C]>;
   /** Resolves when the page's listeners have received every event emitted so far. */
@@ -437,6 +441,7 @@ async function openUser(env: E2EEnv, name: string, o: OpenUserOptions): Promise<
   const clipboard = new FakeClipboard();
   const events: EventRecord[] = [];
   const calls: CallRecord[] = [];
+  const notifications: DueNotification[] = [];
   let page: Page | null = null;
   // Events reach the page in the order the core emitted them, like IPC messages do.
   let delivery: Promise<unknown> = Promise.resolve();
@@ -446,6 +451,7 @@ async function openUser(env: E2EEnv, name: string, o: OpenUserOptions): Promise<
     timers: o.timers,
     fetch: o.fetch,
     now: o.now,
+    notify: (n) => notifications.push(n),
     emit: (event, payload) => {
       events.push({ event, payload, at: now() });
       const p = page;
@@ -504,6 +510,7 @@ async function openUser(env: E2EEnv, name: string, o: OpenUserOptions): Promise<
     profileDir,
     calls,
     events,
+    notifications,
     dispatch: (channel, args) => dispatchOrThrow(core, channel, args),
     eventsDelivered: async () => {
       await delivery;

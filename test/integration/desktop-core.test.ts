@@ -136,6 +136,7 @@ describe('the desktop core through its IPC gate', () => {
       autoLockMinutes: 10,
       clipboardClearSeconds: 15,
       theme: 'system',
+      dueNotifications: true,
     });
     expect(await alice.call('settings.get', {})).toMatchObject({ autoLockMinutes: 10 });
     expect((await alice.call('secret.copy', { ref: 'prod/db' })).clearsInSeconds).toBe(15);

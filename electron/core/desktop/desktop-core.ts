@@ -10,6 +10,7 @@ import type { SyncedEvent } from '../../../shared/ipc-results.ts';
 import { type SyncResult, TesseraService } from '../service/service.ts';
 import { AutoLock, realTimers, type Timers } from './auto-lock.ts';
 import { type ClipboardPort, ClipboardGuard } from './clipboard-guard.ts';
+import { DueNotice, type NotifyPort } from './due-notice.ts';
 import { handlers } from './handlers.ts';
 
 export interface DesktopPorts {
@@ -22,7 +23,13 @@ export interface DesktopPorts {
   timers?: Timers;
   /** The clock reminders count to (tests move it). */
   now?: () => Date;
+  /** Shows a desktop notification (the daily one of secrets to rotate). */
+  notify?: NotifyPort;
 }
+
+/** While unlocked, the due notification is reconsidered this often, so a window left open
+ *  overnight still tells the next day. */
+const DUE_CHECK_MS = 60 * 60_000;
 
 export class DesktopCore {
   readonly service: TesseraService;
@@ -30,6 +37,9 @@ export class DesktopCore {
   readonly clipboard: ClipboardGuard;
   embeddedServer: string | null = null;
   private stopWatch: (() => void) | null = null;
+  private readonly dueNotice: DueNotice | null;
+  private dueTimer: unknown = null;
+  private readonly timers: Timers;
 
   constructor(readonly ports: DesktopPorts) {
     this.service = new TesseraService({
@@ -39,6 +49,18 @@ export class DesktopCore {
       onSynced: (teamId, r) => this.reportSync(teamId, r),
     });
     const timers = ports.timers ?? realTimers;
+    this.timers = timers;
+    const profile = this.service.profile;
+    this.dueNotice = ports.notify
+      ? new DueNotice({
+          notify: ports.notify,
+          now: ports.now ?? (() => new Date()),
+          lastDay: () => profile.data.dueNoticeDay,
+          setLastDay: (day) => profile.update({ dueNoticeDay: day }),
+          enabled: () => profile.data.settings.dueNotifications !== false,
+          onClick: () => ports.emit('open-due'),
+        })
+      : null;
     this.autoLock = new AutoLock(() => this.lock('idle'), this.settings().autoLockMinutes, timers);
     this.clipboard = new ClipboardGuard(ports.clipboard, () => ports.emit('clipboard-cleared'), timers);
   }
@@ -49,6 +71,7 @@ export class DesktopCore {
       autoLockMinutes: s.autoLockMinutes,
       clipboardClearSeconds: s.clipboardClearSeconds,
       theme: s.theme ?? 'system',
+      dueNotifications: s.dueNotifications !== false,
     };
   }
 
@@ -91,6 +114,21 @@ export class DesktopCore {
       );
     }
     this.ports.emit('unlocked');
+    this.checkDue();
+  }
+
+  /** The daily due notification, if one is owed; then again in an hour while unlocked. */
+  private checkDue(): void {
+    if (!this.dueNotice) return;
+    if (this.dueTimer !== null) this.timers.clearTimeout(this.dueTimer);
+    this.dueTimer = null;
+    if (!this.service.isUnlocked || !this.service.profile.data.currentTeam) return;
+    try {
+      this.dueNotice.check(() => this.service.due());
+    } catch {
+      // A reminder must never break unlock or sync; the Due screen shows the same list.
+    }
+    this.dueTimer = this.timers.setTimeout(() => this.checkDue(), DUE_CHECK_MS);
   }
 
   /** Every sync of the team the window shows, its own calls' included: a write's answer tells
@@ -101,6 +139,8 @@ export class DesktopCore {
     if (r.offline || this.service.profile.data.currentTeam !== teamId) return;
     const payload: SyncedEvent = { revision: r.revision, conflicts: r.conflicts.length, changes: r.changes };
     this.ports.emit('synced', payload);
+    // A pull may bring what makes something due (a teammate's new secret, a vault default).
+    if (r.changes.secrets.length > 0 || r.changes.vaults) this.checkDue();
   }
 
   /** Locks: stops live sync, clears our clipboard value, zeroes every key. */
@@ -108,6 +148,8 @@ export class DesktopCore {
     this.stopWatch?.();
     this.stopWatch = null;
     this.autoLock.stop();
+    if (this.dueTimer !== null) this.timers.clearTimeout(this.dueTimer);
+    this.dueTimer = null;
     this.clipboard.clearIfUnchanged();
     const was = this.service.isUnlocked;
     this.service.lock();

@@ -23,6 +23,8 @@ export interface ProfileSettings {
   autoLockMinutes: number;
   clipboardClearSeconds: number;
   theme?: 'system' | 'light' | 'dark';
+  /** The daily notification of secrets to rotate; on unless turned off. */
+  dueNotifications?: boolean;
 }
 
 export interface ProfileData {
@@ -36,6 +38,8 @@ export interface ProfileData {
    *  password alone, and another account may then take this profile over. `unsent` counts
    *  the queued edits still in the profile, which such a takeover would lose. */
   loggedOut?: { unsent: number };
+  /** The local day (YYYY-MM-DD) the due notification last fired: at most one a day. */
+  dueNoticeDay?: string;
   settings: ProfileSettings;
 }
 

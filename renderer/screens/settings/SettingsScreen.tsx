@@ -1,6 +1,6 @@
 // Process: renderer (sandboxed window; talks to the core only through window.tessera).
 // Per-device settings: how soon the app locks itself, how soon a copied secret leaves the
-// clipboard, and the theme. Stored by the core in the local profile. The account: log out,
+// clipboard, the theme, and the daily notification of secrets to rotate. Stored by the core in the local profile. The account: log out,
 // or log in again when this device holds no session.
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
@@ -22,6 +22,7 @@ export function SettingsScreen() {
   const [lock, setLock] = useState('');
   const [clip, setClip] = useState('');
   const [theme, setTheme] = useState<Theme>('system');
+  const [dueNotifications, setDueNotifications] = useState(true);
   const [saved, setSaved] = useState(false);
   const action = useAction();
   const logout = useAction();
@@ -32,6 +33,7 @@ export function SettingsScreen() {
     setLock(String(settings.data.autoLockMinutes));
     setClip(String(settings.data.clipboardClearSeconds));
     setTheme(settings.data.theme);
+    setDueNotifications(settings.data.dueNotifications);
   }, [settings.data]);
 
   const submit = (e: FormEvent) => {
@@ -50,7 +52,12 @@ export function SettingsScreen() {
       return action.setError('Clear clipboard after (seconds) must be a whole number from 5 to 600.');
     }
     void action.run(async () => {
-      const next = await call('settings.set', { autoLockMinutes, clipboardClearSeconds, theme });
+      const next = await call('settings.set', {
+        autoLockMinutes,
+        clipboardClearSeconds,
+        theme,
+        dueNotifications,
+      });
       qc.setQueryData(keys.settings, next);
       applyTheme(next.theme);
       setSaved(true);
@@ -84,6 +91,14 @@ export function SettingsScreen() {
           <option value="light">Light</option>
           <option value="dark">Dark</option>
         </SelectField>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={dueNotifications}
+            onChange={(e) => setDueNotifications(e.target.checked)}
+          />{' '}
+          Notify me once a day when secrets are due for rotation
+        </label>
         <ErrorAlert error={action.error ?? settings.error?.message} />
         {saved && (
           <p role="status" className="ok">

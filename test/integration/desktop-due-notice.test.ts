@@ -1,0 +1,95 @@
+// Process: test. The daily due notification inside a real desktop core over a real team
+// server: it fires when a write makes something due, again only on a later day, from the
+// hourly re-check of a window left open, and not after a restart the same day; locking stops
+// the re-check. The timers and the clock are the test's, so a day passes at once.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Timers } from '../../electron/core/desktop/auto-lock.ts';
+import { DesktopCore } from '../../electron/core/desktop/desktop-core.ts';
+import type { DueNotification } from '../../electron/core/desktop/due-notice.ts';
+import type { IpcArgs, IpcChannel } from '../../shared/ipc.ts';
+import type { IpcReturns } from '../../shared/ipc-results.ts';
+import { startTestServer } from '../helpers/server.ts';
+
+const HOUR = 3_600_000;
+let srv: Awaited<ReturnType<typeof startTestServer>>;
+const profileDir = mkdtempSync(join(tmpdir(), 'tessera-due-notice-'));
+let offset = 0;
+const notifications: DueNotification[] = [];
+/** Pending timers by delay; the test fires them by hand. */
+const pending = new Map<number, { fn: () => void; ms: number }>();
+let nextHandle = 1;
+const timers: Timers = {
+  setTimeout: (fn, ms) => {
+    const h = nextHandle++;
+    pending.set(h, { fn, ms });
+    return h;
+  },
+  clearTimeout: (h) => void pending.delete(h as number),
+};
+const hourly = () => [...pending].filter(([, t]) => t.ms === HOUR);
+
+function open(): DesktopCore {
+  return new DesktopCore({
+    profileDir,
+    clipboard: { readText: () => '', writeText: () => undefined },
+    emit: () => undefined,
+    timers,
+    now: () => new Date(Date.now() + offset),
+    notify: (n) => notifications.push(n),
+  });
+}
+let core: DesktopCore;
+async function call<C extends IpcChannel>(c: C, a: IpcArgs<C>): Promise<IpcReturns[C]> {
+  const r = await core.dispatch(c, a);
+  if (!r.ok) throw new Error(`${c}: ${r.error.message}`);
+  return r.value as IpcReturns[C];
+}
+const password = 'alice long pass phrase';
+
+beforeAll(async () => {
+  srv = await startTestServer();
+  core = open();
+  await call('account.signup', { server: srv.url, email: 'alice@example.test', name: 'alice', password });
+  await call('team.create', { name: 'acme' });
+  await call('vault.create', { name: 'prod' });
+}, 60_000);
+
+afterAll(async () => {
+  core?.lock();
+  await srv?.close();
+});
+
+describe('the daily due notification in the desktop core', () => {
+  it('fires when a write makes a secret due, then not again that day', async () => {
+    await call('secret.set', { ref: 'prod/plain', value: 'p' });
+    expect(notifications).toHaveLength(0);
+    await call('secret.set', { ref: 'prod/cert', value: 'pem', expires: '2020-01-31' });
+    expect(notifications).toHaveLength(1);
+    await call('secret.set', { ref: 'prod/cert2', value: 'pem', expires: '2020-01-31' });
+    expect(notifications).toHaveLength(1);
+  });
+
+  it('fires the next day from the hourly re-check of a window left open', () => {
+    expect(hourly()).toHaveLength(1);
+    offset += 24 * HOUR;
+    const [h, t] = hourly()[0]!;
+    pending.delete(h);
+    t.fn();
+    expect(notifications).toHaveLength(2);
+    expect(notifications[1]!.body).toBe('2 secrets overdue or expired. Open Tessera to see which.');
+    // Re-armed for the next hour.
+    expect(hourly()).toHaveLength(1);
+  });
+
+  it('stops re-checking when locked, and a restart the same day stays quiet', async () => {
+    await call('account.lock', {});
+    expect(hourly()).toHaveLength(0);
+    core = open();
+    await call('account.unlock', { password });
+    expect(notifications).toHaveLength(2);
+    expect(hourly()).toHaveLength(1);
+  });
+});
