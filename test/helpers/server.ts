@@ -23,6 +23,9 @@ export interface TestServerOptions {
   sessionTtlSeconds?: number;
   loginRateLimit?: number;
   heartbeatMs?: number;
+  linkOpenRateLimit?: number;
+  logger?: boolean;
+  logStream?: { write(line: string): unknown };
 }
 
 export interface TestServer {
@@ -66,7 +69,7 @@ export async function createTestDatabase(): Promise<{ databaseUrl: string; drop(
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
-  const options = { loginRateLimit: 1000, ...opts };
+  const options = { loginRateLimit: 1000, linkOpenRateLimit: 1000, ...opts };
   const engine = testEngine();
   if (engine === 'pglite') {
     const s = await startServer({ ...options, port: 0 });
