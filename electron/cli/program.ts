@@ -9,6 +9,7 @@ import { defaultProfileDir } from '../core/profile/default-dir.ts';
 import { TesseraService } from '../core/service/service.ts';
 import { makeOutput, type Output, parseDays, readPassword, readStdinBytes } from './io.ts';
 import { registerDueCommand } from './due-command.ts';
+import { registerLinkCommands } from './link.ts';
 import { registerSecretCommands } from './secret-commands.ts';
 
 export type ServerCommand = (opts: {
@@ -353,6 +354,7 @@ export function buildProgram(runServer: ServerCommand): Command {
 
   registerSecretCommands(program, ctx, { parseDays, readStdinBytes });
   registerDueCommand(program, ctx);
+  registerLinkCommands(program, ctx);
 
   program
     .command('sync')

@@ -20,6 +20,7 @@ import {
 } from '../../../shared/link-api.ts';
 import { LINK_MAX_EXPIRY_SECONDS, LINK_MAX_VIEWS } from '../../../shared/links.ts';
 import {
+  initSodium,
   type LinkContent,
   linkUrl,
   newLinkKey,
@@ -137,6 +138,7 @@ export async function setLinkPolicy(
 
 /** Whether the link asks for a passphrase, without spending a view. */
 export async function peekLink(url: string, fetchImpl?: typeof fetch) {
+  await initSodium();
   const { server, id, key } = parseLinkUrl(url);
   wipe(key);
   const http = new HttpClient({ baseUrl: server, fetch: fetchImpl });
@@ -149,6 +151,8 @@ export async function openLinkUrl(
   passphrase?: Uint8Array,
   fetchImpl?: typeof fetch,
 ): Promise<LinkContent & { viewsLeft: number; expiresAt: string }> {
+  // No unlock came first: a recipient has no account here.
+  await initSodium();
   const { server, id, key } = parseLinkUrl(url);
   try {
     const http = new HttpClient({ baseUrl: server, fetch: fetchImpl });
