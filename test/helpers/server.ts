@@ -24,6 +24,7 @@ export interface TestServerOptions {
   loginRateLimit?: number;
   heartbeatMs?: number;
   linkOpenRateLimit?: number;
+  linkPurgeMs?: number;
   logger?: boolean;
   logStream?: { write(line: string): unknown };
 }

@@ -51,7 +51,7 @@ const anon = () => api(srv.url);
 const open = (id: string, url = srv.url) => api(url).post(`/api/v1/links/${id}/open`);
 
 beforeAll(async () => {
-  srv = await startTestServer();
+  srv = await startTestServer({ linkPurgeMs: 200 });
   owner = await newUser(srv.url, 'owner');
   admin = await newUser(srv.url, 'admin');
   viewer = await newUser(srv.url, 'viewer');
@@ -124,6 +124,21 @@ describe('opening a link', () => {
     expect((await anon().get(`/api/v1/links/${l.id}`)).body.error.code).toBe('link_expired');
     const row = await srv.db.query('SELECT envelope FROM links WHERE id = $1', [l.id]);
     expect(row.rows[0]).toEqual({ envelope: null });
+  });
+
+  it('the purge empties expired links unasked, and deletes tombstones a week past expiry', async () => {
+    const recent = await create(owner);
+    const old = await create(owner);
+    await srv.db.query(`UPDATE links SET expires_at = now() - interval '1 hour' WHERE id = $1`, [recent.id]);
+    await srv.db.query(`UPDATE links SET expires_at = now() - interval '8 days' WHERE id = $1`, [old.id]);
+    await new Promise((r) => setTimeout(r, 1000));
+    const rows = await srv.db.query<{ id: string; envelope: unknown }>(
+      'SELECT id, envelope FROM links WHERE id = ANY($1::uuid[])',
+      [[recent.id, old.id]],
+    );
+    expect(rows.rows).toEqual([{ id: recent.id, envelope: null }]);
+    expect((await open(old.id)).body.error.code).toBe('not_found');
+    expect((await open(recent.id)).body.error.code).toBe('link_expired');
   });
 
   it('an unknown or malformed id is not found', async () => {
