@@ -18,6 +18,8 @@ import { databaseRateLimitStore } from './rate-limit-store.ts';
 import { TeamNotifier } from './notify.ts';
 import { authRoutes } from './routes/auth.ts';
 import { itemRoutes } from './routes/items.ts';
+import { linkRoutes } from './routes/links.ts';
+import { purgeLinks } from './data/links.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { teamRoutes } from './routes/teams.ts';
 import { vaultRoutes } from './routes/vaults.ts';
@@ -36,6 +38,10 @@ export interface AppOptions {
   heartbeatMs?: number;
   /** Trust X-Forwarded-For (only behind a reverse proxy you control). */
   trustProxy?: boolean;
+  /** One-time link peeks and opens per minute per IP; default 30. */
+  linkOpenRateLimit?: number;
+  /** How often expired and used-up links lose their ciphertext; default every minute. */
+  linkPurgeMs?: number;
 }
 
 export const BODY_LIMIT = 32 * 1024 * 1024;
@@ -113,6 +119,12 @@ export async function createApp(db: Database, options: AppOptions = {}): Promise
   teamRoutes(app, db);
   itemRoutes(app, db);
   vaultRoutes(app, db);
+  linkRoutes(app, db, { openRateLimit: options.linkOpenRateLimit ?? 30 });
+  const purge = setInterval(() => {
+    purgeLinks(db).catch((err) => app.log.warn({ err }, 'link purge failed'));
+  }, options.linkPurgeMs ?? 60_000);
+  purge.unref();
+  app.addHook('onClose', async () => clearInterval(purge));
   syncRoutes(app, db, { notifier, heartbeatMs: options.heartbeatMs ?? 15_000, streams });
   await app.ready();
   return app;

@@ -15,6 +15,10 @@ export const ERRORS = {
   tampered: { status: 502, exit: 2 },
   not_found: { status: 404, exit: 3 },
   conflict: { status: 409, exit: 4 },
+  /** A one-time link that can no longer be opened, and why. */
+  link_expired: { status: 410, exit: 3 },
+  link_used_up: { status: 410, exit: 3 },
+  link_revoked: { status: 410, exit: 3 },
   rate_limited: { status: 429, exit: 2 },
   unreachable: { status: 503, exit: 5 },
   internal: { status: 500, exit: 1 },

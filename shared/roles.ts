@@ -22,6 +22,8 @@ export const TEAM_PERMISSIONS = {
   'group.read': ['owner', 'admin', 'member'],
   'group.manage': ['owner', 'admin'],
   'vault.create': ['owner', 'admin', 'member'],
+  /** List and revoke anyone's one-time links; set a vault's link policy. */
+  'link.admin': ['owner', 'admin'],
 } as const satisfies Record<string, readonly TeamRole[]>;
 export type TeamOperation = keyof typeof TEAM_PERMISSIONS;
 

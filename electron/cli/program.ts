@@ -10,6 +10,7 @@ import { TesseraService } from '../core/service/service.ts';
 import { registerVaultSettings } from './vault-settings.ts';
 import { makeOutput, type Output, parseDays, readPassword, readStdinBytes } from './io.ts';
 import { registerDueCommand } from './due-command.ts';
+import { registerLinkCommands } from './link.ts';
 import { registerSecretCommands } from './secret-commands.ts';
 
 export type ServerCommand = (opts: {
@@ -364,6 +365,7 @@ export function buildProgram(runServer: ServerCommand): Command {
 
   registerSecretCommands(program, ctx, { parseDays, readStdinBytes });
   registerDueCommand(program, ctx);
+  registerLinkCommands(program, ctx);
 
   program
     .command('sync')

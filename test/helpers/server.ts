@@ -23,6 +23,10 @@ export interface TestServerOptions {
   sessionTtlSeconds?: number;
   loginRateLimit?: number;
   heartbeatMs?: number;
+  linkOpenRateLimit?: number;
+  linkPurgeMs?: number;
+  logger?: boolean;
+  logStream?: { write(line: string): unknown };
 }
 
 export interface TestServer {
@@ -66,7 +70,7 @@ export async function createTestDatabase(): Promise<{ databaseUrl: string; drop(
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
-  const options = { loginRateLimit: 1000, ...opts };
+  const options = { loginRateLimit: 1000, linkOpenRateLimit: 1000, ...opts };
   const engine = testEngine();
   if (engine === 'pglite') {
     const s = await startServer({ ...options, port: 0 });
@@ -432,4 +436,38 @@ export async function shareVault(
     ],
     { keys: fresh.map((k) => ({ vault, generation, user: k.user, sealedKey: k.sealedKey })) },
   );
+}
+
+/** A second server in its own OS process on the same PostgreSQL database (helpers/server-child.ts).
+ *  Close it before the first one. */
+export async function startServerProcess(
+  first: TestServer,
+): Promise<{ url: string; close(): Promise<void> }> {
+  if (!first.databaseUrl) throw new Error('startServerProcess needs the postgres engine');
+  const { spawn } = await import('node:child_process');
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', new URL('./server-child.ts', import.meta.url).pathname],
+    {
+      env: { ...process.env, TESSERA_CHILD_DATABASE_URL: first.databaseUrl },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const url = await new Promise<string>((done, fail) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const nl = out.indexOf('\n');
+      if (nl >= 0) done(out.slice(0, nl).trim());
+    });
+    child.once('exit', (code) => fail(new Error(`server process exited ${code} before listening`)));
+  });
+  return {
+    url,
+    close: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }

@@ -229,6 +229,13 @@ const teamOps: Record<TeamOperation, Probe> = {
     refused: (role) => link(`a ${role} may not manage groups`),
   },
   'vault.create': { call: createVault, refused: (role) => link(`a ${role} may not create vaults`) },
+  // Setting a vault's link policy (its other uses, listing and revoking anyone's links, are
+  // probed in server-links.test.ts).
+  'link.admin': {
+    call: (u) =>
+      u.api.put(`${T()}/vaults/${vault}/link-policy`, { linksAllowed: true, maxExpirySeconds: null }),
+    refused: (role) => `your role ${role} may not link.admin`,
+  },
 };
 
 const manages = (_role: string, u: TestUser) => link(`${u.email} does not manage vault ${vault}`);

@@ -27,6 +27,7 @@ const teamTable: Record<string, [boolean, boolean, boolean]> = {
   'group.read': [true, true, true],
   'group.manage': [true, true, false],
   'vault.create': [true, true, true],
+  'link.admin': [true, true, false],
 };
 
 /** Operation → [view, edit, manage]. */

@@ -37,3 +37,13 @@ export { envelopeHash, hashSealedKey, signItemVersion, verifyItemVersion } from 
 export { contentDigest } from './digest.ts';
 export { newVaultKey, openVaultKey, sealVaultKey } from './vault-key.ts';
 export { openFrame, sealFrame } from './frame.ts';
+export {
+  type LinkContent,
+  type LinkField,
+  linkNeedsPassphrase,
+  linkUrl,
+  newLinkKey,
+  openLink,
+  parseLinkUrl,
+  sealLink,
+} from './link.ts';

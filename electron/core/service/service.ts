@@ -19,6 +19,7 @@ import { assertStrongMasterPassword } from '../account/master-password.ts';
 import * as account from './account.ts';
 import * as groups from './groups.ts';
 import * as keys from './keys.ts';
+import * as links from './links.ts';
 import * as membership from './membership.ts';
 import * as secrets from './secrets.ts';
 import type { ItemEdit } from './item-edit.ts';
@@ -697,6 +698,42 @@ export class TesseraService {
     const teamId = this.u.teamId(team);
     const { vault, name } = parseRef(ref);
     return secrets.secretHistory(this.u, teamId, this.index(teamId), vault, name);
+  }
+
+  // ---- one-time links (service/links.ts) -------------------------------------------------
+
+  /** Syncs first, so the item the link names is on the server and the value is the newest. */
+  async createLink(ref: string, opts: links.CreateLinkOptions, team?: string) {
+    const teamId = this.u.teamId(team);
+    if ((await this.sync(teamId)).offline)
+      throw new TesseraError('unreachable', 'cannot create a link while the server is unreachable');
+    const { vault, name } = parseRef(ref);
+    return links.createLink(this.u, teamId, this.index(teamId), vault, name, opts);
+  }
+  listLinks(team?: string) {
+    return links.listLinks(this.u, this.u.teamId(team));
+  }
+  revokeLink(id: string, team?: string) {
+    return links.revokeLink(this.u, this.u.teamId(team), id);
+  }
+  linkPolicy(vault: string, team?: string) {
+    const teamId = this.u.teamId(team);
+    return links.getLinkPolicy(this.u, teamId, vaults.resolveVault(this.u, teamId, vault).id);
+  }
+  setLinkPolicy(
+    vault: string,
+    policy: { linksAllowed: boolean; maxExpirySeconds: number | null },
+    team?: string,
+  ) {
+    const teamId = this.u.teamId(team);
+    return links.setLinkPolicy(this.u, teamId, vaults.resolveVault(this.u, teamId, vault).id, policy);
+  }
+  /** Needs no account: anyone holding the URL may peek or open. */
+  peekLink(url: string) {
+    return links.peekLink(url, this.options.fetch);
+  }
+  openLink(url: string, passphrase?: Uint8Array) {
+    return links.openLinkUrl(url, passphrase, this.options.fetch);
   }
 }
 
