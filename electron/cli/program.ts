@@ -1,6 +1,7 @@
 // Process: cli (plain Node; the `tessera` command).
 // The command tree (docs/design.md "The command line"). Each action is a few lines over the core service, so the
 // terminal and the window can never disagree about what an operation does.
+import { readFileSync } from 'node:fs';
 import { Argument, Command, Option } from 'commander';
 import { TesseraError } from '../../shared/errors.ts';
 import { TEAM_ROLES, type TeamRole, VAULT_ROLES, type VaultRole } from '../../shared/roles.ts';
@@ -9,6 +10,7 @@ import { defaultProfileDir } from '../core/profile/default-dir.ts';
 import { TesseraService } from '../core/service/service.ts';
 import { makeOutput, type Output, parseDays, readPassword, readStdinBytes } from './io.ts';
 import { registerDueCommand } from './due-command.ts';
+import { exitCodeHelp, jsonRequested, writeError } from './errors.ts';
 import { registerSecretCommands } from './secret-commands.ts';
 
 export type ServerCommand = (opts: {
@@ -34,6 +36,8 @@ export function buildProgram(runServer: ServerCommand): Command {
     .option('--json', 'machine-readable output')
     .option('--password-stdin', 'read the password from stdin instead of TESSERA_PASSWORD')
     .showHelpAfterError()
+    .addHelpText('afterAll', `\n\`tessera --version\` (or -V) prints the version.\n${exitCodeHelp()}`)
+    .configureOutput(jsonRequested() ? jsonCommanderOutput : {})
     .exitOverride();
 
   const ctx = (): Context => {
@@ -144,10 +148,16 @@ export function buildProgram(runServer: ServerCommand): Command {
     .description('email, team and the key fingerprint to read to an admin')
     .action(async () => {
       const c = ctx();
-      const me = await c.unlocked(async (s) => s.whoami());
+      const me = await c.unlocked(async (s) => {
+        // Best effort, so a confirmation made since the last sync shows; offline, or before
+        // an admin confirms (the server refuses the pull then), the local chain answers.
+        if (s.whoami().team) await s.sync(c.team).catch(() => undefined);
+        return s.whoami();
+      });
+      const standing = me.status === 'confirmed' ? me.role : me.status;
       c.out.result(me, () => [
         me.email,
-        `team ${me.team ?? '(none)'}${me.role ? ` (${me.role})` : ''}`,
+        `team ${me.team ?? '(none)'}${standing ? ` (${standing})` : ''}`,
         `fingerprint ${me.fingerprint}`,
       ]);
     });
@@ -383,6 +393,19 @@ export function buildProgram(runServer: ServerCommand): Command {
     });
 
   return program;
+}
+
+/** With --json a usage error is JSON too, and the help that follows it is left out: a script
+ *  parses stderr. */
+const jsonCommanderOutput = {
+  writeErr: () => {},
+  outputError: (text: string) => writeError('usage', text.replace(/^error: /, '').trim(), true),
+};
+
+/** Read at run time so the version printed is the checkout's, without a build step. */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  return String(pkg.version);
 }
 
 /** What a role change or removal did to the vault keys, in words. */

@@ -164,6 +164,19 @@ export function myRole(u: Unlocked, teamId: string): TeamRole | null {
   return (st && activeMember(st.chain, u.userId)?.role) ?? null;
 }
 
+/** Where this user stands in the team, from the verified chain: joined and confirmed, joined
+ *  (the invitation accepted) but not yet confirmed by an admin, or removed. */
+export function myStatus(
+  u: Unlocked,
+  teamId: string,
+): 'confirmed' | 'awaiting confirmation' | 'removed' | null {
+  const st = u.cache.teams[teamId];
+  if (!st) return null;
+  const m = st.chain.members.get(u.userId);
+  if (m) return m.status;
+  return st.chain.invites.has(u.email) ? 'awaiting confirmation' : null;
+}
+
 export async function pendingInvitations(u: Unlocked) {
   u.requireSession();
   const me = await u.http.request('GET', paths.me, undefined, meReply);
