@@ -80,9 +80,9 @@ export function buildProgram(runServer: ServerCommand): Command {
     .description(
       'create an account on a team server (password from TESSERA_PASSWORD or stdin: at least 10 characters and hard to guess; a few uncommon words will do)',
     )
-    .requiredOption('--server <url>')
-    .requiredOption('--email <email>')
-    .requiredOption('--name <name>')
+    .requiredOption('--server <url>', 'the team server, e.g. https://tessera.example.com')
+    .requiredOption('--email <email>', 'your email: the invitation and the login name')
+    .requiredOption('--name <name>', 'your name as teammates see it')
     .action(async (o: { server: string; email: string; name: string }) => {
       const c = ctx();
       const password = await readPassword(!!program.opts().passwordStdin);
@@ -101,8 +101,8 @@ export function buildProgram(runServer: ServerCommand): Command {
     .description(
       'log this profile in on a team server and sync its teams (a new device fetches its encrypted keys and vaults)',
     )
-    .requiredOption('--server <url>')
-    .requiredOption('--email <email>')
+    .requiredOption('--server <url>', 'the team server your account is on')
+    .requiredOption('--email <email>', 'the email you signed up with')
     .action(async (o: { server: string; email: string }) => {
       const c = ctx();
       const password = await readPassword(!!program.opts().passwordStdin);
@@ -163,14 +163,18 @@ export function buildProgram(runServer: ServerCommand): Command {
     });
 
   const team = program.command('team').description('teams, invitations and the signed team chain');
-  team.command('create <name>').action(async (name: string) => {
-    const c = ctx();
-    const t = await c.unlocked((s) => s.createTeam(name));
-    c.out.result(t, () => `created team ${t.name}; its invite code is ${t.inviteCode}`);
-  });
+  team
+    .command('create <name>')
+    .description('create a team and become its owner')
+    .action(async (name: string) => {
+      const c = ctx();
+      const t = await c.unlocked((s) => s.createTeam(name));
+      c.out.result(t, () => `created team ${t.name}; its invite code is ${t.inviteCode}`);
+    });
   team
     .command('invite <email>')
-    .addOption(new Option('--role <role>').choices(TEAM_ROLES).default('member'))
+    .description('invite someone by email; prints the invite code to give them yourself')
+    .addOption(new Option('--role <role>', 'the role they join with').choices(TEAM_ROLES).default('member'))
     .action(async (email: string, o: { role: TeamRole }) => {
       const c = ctx();
       const inviteCode = await c.unlocked((s) => s.invite(email, o.role, c.team));
@@ -202,6 +206,7 @@ export function buildProgram(runServer: ServerCommand): Command {
     });
   team
     .command('confirm <email>')
+    .description('confirm someone who accepted, once the fingerprint they read you matches')
     .option('--fingerprint <fp>', 'the fingerprint the member read to you from `tessera whoami`')
     .action(async (email: string, o: { fingerprint?: string }) => {
       const c = ctx();
@@ -214,13 +219,16 @@ export function buildProgram(runServer: ServerCommand): Command {
       const m = await c.unlocked((s) => s.confirm(email, o.fingerprint!, c.team));
       c.out.result(m, () => `confirmed ${m.email} (${m.role}), fingerprint ${m.fingerprint}`);
     });
-  team.command('members').action(async () => {
-    const c = ctx();
-    const members = await c.unlocked((s) => s.members(c.team));
-    c.out.result(members, () =>
-      members.map((m) => `${m.email}\t${m.role}\t${m.status}\t${m.fingerprint ?? ''}`),
-    );
-  });
+  team
+    .command('members')
+    .description('the members and invitations, with role, status and fingerprint')
+    .action(async () => {
+      const c = ctx();
+      const members = await c.unlocked((s) => s.members(c.team));
+      c.out.result(members, () =>
+        members.map((m) => `${m.email}\t${m.role}\t${m.status}\t${m.fingerprint ?? ''}`),
+      );
+    });
   team
     .command('list')
     .description('the teams of this profile; * marks the current one (`team use` switches)')
@@ -262,57 +270,78 @@ export function buildProgram(runServer: ServerCommand): Command {
       const r = await c.unlocked((s) => s.revokeInvitation(email, c.team));
       c.out.result(r, () => `withdrew the invitation of ${r.email} (${r.role})`);
     });
-  team.command('use <team>').action(async (name: string) => {
-    const c = ctx();
-    await c.unlocked(async (s) => s.useTeam(name));
-    c.out.result({ team: name }, () => `now using team ${name}`);
-  });
+  team
+    .command('use <team>')
+    .description('make another team of this profile the current one')
+    .action(async (name: string) => {
+      const c = ctx();
+      await c.unlocked(async (s) => s.useTeam(name));
+      c.out.result({ team: name }, () => `now using team ${name}`);
+    });
 
   const group = program.command('group').description('groups of members');
-  group.command('create <name>').action(async (name: string) => {
-    const c = ctx();
-    await c.unlocked((s) => s.createGroup(name, c.team));
-    c.out.result({ group: name }, () => `created group ${name}`);
-  });
-  group.command('add <group> <email>').action(async (g: string, email: string) => {
-    const c = ctx();
-    const r = await c.unlocked((s) => s.addToGroup(g, email, c.team));
-    c.out.result(r, () => `added ${r.email} to ${r.group}`);
-  });
-  group.command('remove <group> <email>').action(async (g: string, email: string) => {
-    const c = ctx();
-    const r = await c.unlocked((s) => s.removeFromGroup(g, email, c.team));
-    c.out.result(r, () => [
-      `removed ${r.email} from ${r.group}`,
-      ...r.rekeyed.map((v) => `re-keyed ${v}`),
-      ...r.pending.map((v) => `${v}: re-key pending (you may not re-key it; a manager's client must)`),
-    ]);
-  });
-  group.command('list').action(async () => {
-    const c = ctx();
-    const gs = await c.unlocked(async (s) => {
-      await s.sync(c.team);
-      return s.listGroups(c.team);
+  group
+    .command('create <name>')
+    .description('create a group (owners and admins)')
+    .action(async (name: string) => {
+      const c = ctx();
+      await c.unlocked((s) => s.createGroup(name, c.team));
+      c.out.result({ group: name }, () => `created group ${name}`);
     });
-    c.out.result(gs, () => gs.map((g) => `${g.name}\t${g.emails.join(', ')}`));
-  });
+  group
+    .command('add <group> <email>')
+    .description('add a confirmed member to a group; they read what the group reads')
+    .action(async (g: string, email: string) => {
+      const c = ctx();
+      const r = await c.unlocked((s) => s.addToGroup(g, email, c.team));
+      c.out.result(r, () => `added ${r.email} to ${r.group}`);
+    });
+  group
+    .command('remove <group> <email>')
+    .description('take a member out of a group and re-key what they no longer read')
+    .action(async (g: string, email: string) => {
+      const c = ctx();
+      const r = await c.unlocked((s) => s.removeFromGroup(g, email, c.team));
+      c.out.result(r, () => [
+        `removed ${r.email} from ${r.group}`,
+        ...r.rekeyed.map((v) => `re-keyed ${v}`),
+        ...r.pending.map((v) => `${v}: re-key pending (you may not re-key it; a manager's client must)`),
+      ]);
+    });
+  group
+    .command('list')
+    .description('the groups and their members')
+    .action(async () => {
+      const c = ctx();
+      const gs = await c.unlocked(async (s) => {
+        await s.sync(c.team);
+        return s.listGroups(c.team);
+      });
+      c.out.result(gs, () => gs.map((g) => `${g.name}\t${g.emails.join(', ')}`));
+    });
 
   const vault = program.command('vault').description('vaults and sharing');
-  vault.command('create <name>').action(async (name: string) => {
-    const c = ctx();
-    const v = await c.unlocked((s) => s.createVault(name, { team: c.team }));
-    c.out.result(v, () => `created vault ${v.name}`);
-  });
-  vault.command('list').action(async () => {
-    const c = ctx();
-    const vs = await c.unlocked(async (s) => {
-      await s.sync(c.team);
-      return s.listVaults(c.team);
+  vault
+    .command('create <name>')
+    .description('create a vault (you manage it; names are unique in the team)')
+    .action(async (name: string) => {
+      const c = ctx();
+      const v = await c.unlocked((s) => s.createVault(name, { team: c.team }));
+      c.out.result(v, () => `created vault ${v.name}`);
     });
-    // The id is listed too: two vaults may share a name (one a member cannot read), and
-    // every command takes the id wherever it takes a name.
-    c.out.result(vs, () => vs.map((v) => `${v.name}\t${v.role}\t${v.id}`));
-  });
+  vault
+    .command('list')
+    .description('the vaults you can see, with your access and their ids')
+    .action(async () => {
+      const c = ctx();
+      const vs = await c.unlocked(async (s) => {
+        await s.sync(c.team);
+        return s.listVaults(c.team);
+      });
+      // The id is listed too: two vaults may share a name (one a member cannot read), and
+      // every command takes the id wherever it takes a name.
+      c.out.result(vs, () => vs.map((v) => `${v.name}\t${v.role}\t${v.id}`));
+    });
   vault
     .command('rename <vault> <new>')
     .description('give a vault you manage a new name (unique in the team, ignoring case)')
@@ -338,8 +367,13 @@ export function buildProgram(runServer: ServerCommand): Command {
     });
   vault
     .command('share <vault>')
+    .description('give a confirmed member or a group access to a vault you manage')
     .requiredOption('--with <who>', 'member email or group name')
-    .addOption(new Option('--role <role>').choices(VAULT_ROLES).makeOptionMandatory())
+    .addOption(
+      new Option('--role <role>', 'view reads, edit also writes, manage also shares')
+        .choices(VAULT_ROLES)
+        .makeOptionMandatory(),
+    )
     .action(async (v: string, o: { with: string; role: VaultRole }) => {
       const c = ctx();
       const r = await c.unlocked((s) => s.shareVault(v, o.with, o.role, c.team));
@@ -350,6 +384,7 @@ export function buildProgram(runServer: ServerCommand): Command {
     });
   vault
     .command('unshare <vault>')
+    .description('take access away and re-key the vault if anyone loses the key')
     .requiredOption('--with <who>', 'member email or group name')
     .action(async (v: string, o: { with: string }) => {
       const c = ctx();
