@@ -9,6 +9,8 @@ import {
   effectiveVaultRole,
   mayInTeam,
   mayInVault,
+  OPERATION_WORDS,
+  rolesAllowed,
   type TeamOperation,
   type TeamRole,
   type VaultOperation,
@@ -57,7 +59,13 @@ export async function memberOf(
 }
 
 export function requireTeamOp(m: Member, op: TeamOperation): void {
-  if (!mayInTeam(m.role, op)) throw new TesseraError('forbidden', `your role ${m.role} may not ${op}`);
+  if (!mayInTeam(m.role, op))
+    throw new TesseraError(
+      'forbidden',
+      `your role in this team (${m.role}) does not let you ${OPERATION_WORDS[op]}: ask ${rolesAllowed(op)
+        .map((r) => (r === 'member' ? 'a member' : `an ${r}`))
+        .join(' or ')}`,
+    );
 }
 
 export async function authorizeTeam(
@@ -107,7 +115,10 @@ export async function authorizeVault(q: Queryable, m: Member, vault: string, op:
   if (row.deleted) throw new TesseraError('not_found', 'this vault was deleted');
   const role = await vaultRoleOf(q, vault, m);
   if (!mayInVault(role, op))
-    throw new TesseraError('forbidden', `your vault role ${role ?? 'none'} may not ${op}`);
+    throw new TesseraError(
+      'forbidden',
+      `your access to this vault (${role ?? 'none'}) does not let you ${OPERATION_WORDS[op]}: ask someone who manages it`,
+    );
   return {
     vault: { ...row, generation: Number(row.generation), revision: Number(row.revision) },
     role: role!,

@@ -37,6 +37,26 @@ export const VAULT_PERMISSIONS = {
 } as const satisfies Record<string, readonly VaultRole[]>;
 export type VaultOperation = keyof typeof VAULT_PERMISSIONS;
 
+/** Each operation in the words a refusal uses: never the internal name (`item.write`). */
+export const OPERATION_WORDS: Record<TeamOperation | VaultOperation, string> = {
+  'team.read': 'see this team',
+  'team.invite.member': 'invite members',
+  'team.invite.admin': 'invite admins',
+  'team.invite.owner': 'invite owners',
+  'team.confirm': 'confirm members',
+  'team.manage.member': 'change or remove members',
+  'team.manage.admin': 'change or remove admins',
+  'team.manage.owner': 'change or remove owners',
+  'group.read': 'see the groups',
+  'group.manage': 'manage groups',
+  'vault.create': 'create vaults',
+  'item.read': 'read its secrets',
+  'item.write': 'change its secrets',
+  'vault.share': 'share it',
+  'vault.rekey': 're-key it',
+  'vault.manage': 'rename or delete it',
+};
+
 const VAULT_RANK: Record<VaultRole, number> = { view: 1, edit: 2, manage: 3 };
 
 export function mayInTeam(role: TeamRole | null | undefined, op: TeamOperation): boolean {

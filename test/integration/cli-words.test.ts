@@ -49,6 +49,18 @@ describe('tessera words', () => {
       status: 'awaiting confirmation',
     });
     const fp = JSON.parse(json.stdout).fingerprint as string;
+    // Neither a typo nor a mismatch shows the fingerprint the server holds.
+    const typo = await owner.run(['team', 'confirm', ben.email, '--fingerprint', fp.slice(0, -2)]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(
+      /^tessera: that is not a fingerprint: .*ask ben@example\.test to read theirs again\n$/,
+    );
+    const other = fp.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+    const mismatch = await owner.run(['team', 'confirm', ben.email, '--fingerprint', other]);
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.stderr).toMatch(/fingerprint mismatch/);
+    for (const r of [typo, mismatch])
+      expect(r.stderr.replace(/\s/g, '')).not.toContain(fp.replace(/\s/g, ''));
     ok(await owner.run(['team', 'confirm', ben.email, '--fingerprint', fp]));
     const confirmed = await ben.run(['whoami']);
     ok(confirmed);

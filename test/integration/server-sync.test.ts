@@ -179,7 +179,11 @@ describe('item writes', () => {
   it('a viewer may not write; a non-member may not read', async () => {
     const r = await put(viewer, uuid(), 0);
     expect(r.status).toBe(403);
-    expect(r.body.error).toEqual({ code: 'forbidden', message: 'your vault role view may not item.write' });
+    expect(r.body.error).toEqual({
+      code: 'forbidden',
+      message:
+        'your access to this vault (view) does not let you change its secrets: ask someone who manages it',
+    });
     const outsider = await newUser(srv.url, 'outsider');
     expect((await put(outsider, uuid(), 0)).status).toBe(404);
     expect((await pull(outsider)).status).toBe(404);
@@ -612,7 +616,9 @@ describe('re-key', () => {
     expect(delta.body.keys.filter((k: J) => k.vault === v)).toEqual([]);
     const read = await viewer.api.get(`${itemPath(items[1]!.id, v)}/versions`);
     expect(read.status).toBe(403);
-    expect(read.body.error.message).toBe('your vault role none may not item.read');
+    expect(read.body.error.message).toBe(
+      'your access to this vault (none) does not let you read its secrets: ask someone who manages it',
+    );
     // The links that shut the viewer out are in the viewer's chain, like any member's.
     const links = (await pull(viewer, 0, 0)).body.chain.links as J[];
     expect(links.slice(-2).map((l) => [l.type, l.body.vault])).toEqual([
