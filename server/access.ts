@@ -9,8 +9,7 @@ import {
   effectiveVaultRole,
   mayInTeam,
   mayInVault,
-  OPERATION_WORDS,
-  rolesAllowed,
+  refusalWords,
   type TeamOperation,
   type TeamRole,
   type VaultOperation,
@@ -60,12 +59,7 @@ export async function memberOf(
 
 export function requireTeamOp(m: Member, op: TeamOperation): void {
   if (!mayInTeam(m.role, op))
-    throw new TesseraError(
-      'forbidden',
-      `your role in this team (${m.role}) does not let you ${OPERATION_WORDS[op]}: ask ${rolesAllowed(op)
-        .map((r) => (r === 'member' ? 'a member' : `an ${r}`))
-        .join(' or ')}`,
-    );
+    throw new TesseraError('forbidden', refusalWords(op, m.role), { operation: op, role: m.role });
 }
 
 export async function authorizeTeam(
@@ -115,10 +109,7 @@ export async function authorizeVault(q: Queryable, m: Member, vault: string, op:
   if (row.deleted) throw new TesseraError('not_found', 'this vault was deleted');
   const role = await vaultRoleOf(q, vault, m);
   if (!mayInVault(role, op))
-    throw new TesseraError(
-      'forbidden',
-      `your access to this vault (${role ?? 'none'}) does not let you ${OPERATION_WORDS[op]}: ask someone who manages it`,
-    );
+    throw new TesseraError('forbidden', refusalWords(op, role), { operation: op, role: role ?? 'none' });
   return {
     vault: { ...row, generation: Number(row.generation), revision: Number(row.revision) },
     role: role!,

@@ -49,6 +49,8 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string };
   /** With `conflict`: the item as the server holds it now. */
   current?: unknown;
+  /** With a role refusal: what was refused, so the client can say it in its own words. */
+  refusal?: { operation: string; role: string };
 }
 
 /** What each exit code of `tessera` means, for its help and the README (docs/design.md "The
