@@ -2,8 +2,8 @@
 // Entry point: builds the command tree, runs it, and turns every failure into one line on
 // stderr and the exit code of docs/design.md "The command line". It is the only CLI file that imports the server.
 import { CommanderError } from 'commander';
-import { TesseraError } from '../shared/errors.ts';
-import { buildProgram } from './cli/program.ts';
+import { jsonRequested, reportFailure } from './cli/errors.ts';
+import { buildProgram, packageVersion } from './cli/program.ts';
 import { startServer } from '../server/main.ts';
 
 const program = buildProgram(async (o) => {
@@ -24,16 +24,17 @@ const program = buildProgram(async (o) => {
   await new Promise(() => {});
 });
 
+// Only as the first word: commander's own --version would also take `secret get --version N`.
+const first = process.argv[2];
+if (first === '--version' || first === '-V') {
+  process.stdout.write(`${packageVersion()}\n`);
+  process.exit(0);
+}
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  if (e instanceof CommanderError) {
-    process.exit(e.exitCode === 0 ? 0 : 1);
-  }
-  if (e instanceof TesseraError) {
-    process.stderr.write(`tessera: ${e.message}\n`);
-    process.exit(e.exitCode);
-  }
-  process.stderr.write(`tessera: unexpected error: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
+  // Commander has already said what was wrong (as JSON with --json, see program.ts).
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 1);
+  process.exit(reportFailure(e, jsonRequested()));
 }

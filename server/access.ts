@@ -9,6 +9,7 @@ import {
   effectiveVaultRole,
   mayInTeam,
   mayInVault,
+  refusalWords,
   type TeamOperation,
   type TeamRole,
   type VaultOperation,
@@ -57,7 +58,8 @@ export async function memberOf(
 }
 
 export function requireTeamOp(m: Member, op: TeamOperation): void {
-  if (!mayInTeam(m.role, op)) throw new TesseraError('forbidden', `your role ${m.role} may not ${op}`);
+  if (!mayInTeam(m.role, op))
+    throw new TesseraError('forbidden', refusalWords(op, m.role), { operation: op, role: m.role });
 }
 
 export async function authorizeTeam(
@@ -107,7 +109,7 @@ export async function authorizeVault(q: Queryable, m: Member, vault: string, op:
   if (row.deleted) throw new TesseraError('not_found', 'this vault was deleted');
   const role = await vaultRoleOf(q, vault, m);
   if (!mayInVault(role, op))
-    throw new TesseraError('forbidden', `your vault role ${role ?? 'none'} may not ${op}`);
+    throw new TesseraError('forbidden', refusalWords(op, role), { operation: op, role: role ?? 'none' });
   return {
     vault: { ...row, generation: Number(row.generation), revision: Number(row.revision) },
     role: role!,

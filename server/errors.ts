@@ -6,9 +6,17 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { type ErrorBody, type ErrorCode, ERRORS, TesseraError } from '../shared/errors.ts';
 
-function send(reply: FastifyReply, status: number, code: ErrorCode, message: string, current?: unknown) {
+function send(
+  reply: FastifyReply,
+  status: number,
+  code: ErrorCode,
+  message: string,
+  current?: unknown,
+  refusal?: ErrorBody['refusal'],
+) {
   const body: ErrorBody = { error: { code, message } };
   if (current !== undefined) body.current = current;
+  if (refusal !== undefined) body.refusal = refusal;
   return reply.status(status).type('application/json; charset=utf-8').send(body);
 }
 
@@ -39,6 +47,7 @@ export function installErrorHandler(app: FastifyInstance): void {
         err.code,
         err.message,
         err.code === 'conflict' ? err.details : undefined,
+        err.code === 'forbidden' ? (err.details as ErrorBody['refusal']) : undefined,
       );
     }
     const status = (err as FastifyError).statusCode;

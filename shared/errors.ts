@@ -53,4 +53,18 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string };
   /** With `conflict`: the item as the server holds it now. */
   current?: unknown;
+  /** With a role refusal: what was refused, so the client can say it in its own words. */
+  refusal?: { operation: string; role: string };
 }
+
+/** What each exit code of `tessera` means, for its help and the README (docs/design.md "The
+ *  command line"); ERRORS above maps every error code onto one of them. */
+export const EXIT_CODES = [
+  [0, 'done (a write queued while the server is unreachable counts: it says so)'],
+  [1, 'usage error: a mistyped command, option or value'],
+  [2, 'wrong password, not logged in, or not allowed'],
+  [3, 'not found'],
+  [4, 'conflict: the name is taken, or someone else changed it first'],
+  [5, 'team server unreachable'],
+  [6, '`due` only: a secret is overdue or needs rotation'],
+] as const;

@@ -39,6 +39,39 @@ export const VAULT_PERMISSIONS = {
 } as const satisfies Record<string, readonly VaultRole[]>;
 export type VaultOperation = keyof typeof VAULT_PERMISSIONS;
 
+/** Each operation in the words a refusal uses: never the internal name (`item.write`). */
+export const OPERATION_WORDS: Record<TeamOperation | VaultOperation, string> = {
+  'team.read': 'see this team',
+  'team.invite.member': 'invite members',
+  'team.invite.admin': 'invite admins',
+  'team.invite.owner': 'invite owners',
+  'team.confirm': 'confirm members',
+  'team.manage.member': 'change or remove members',
+  'team.manage.admin': 'change or remove admins',
+  'team.manage.owner': 'change or remove owners',
+  'group.read': 'see the groups',
+  'group.manage': 'manage groups',
+  'vault.create': 'create vaults',
+  'item.read': 'read its secrets',
+  'item.write': 'change its secrets',
+  'vault.share': 'share it',
+  'vault.rekey': 're-key it',
+  'vault.manage': 'rename or delete it',
+};
+
+/** The one sentence for a refused operation: the server sends it, and the client rebuilds it
+ *  from the operation and role the answer names rather than show the server's own text. */
+export function refusalWords(op: TeamOperation | VaultOperation, role: string | null): string {
+  if (Object.hasOwn(VAULT_PERMISSIONS, op))
+    return `your access to this vault (${role ?? 'none'}) does not let you ${OPERATION_WORDS[op]}: ask someone who manages it`;
+  const who = TEAM_PERMISSIONS[op as TeamOperation].map((r) => (r === 'member' ? 'a member' : `an ${r}`));
+  return `your role in this team (${role ?? 'none'}) does not let you ${OPERATION_WORDS[op]}: ask ${who.join(' or ')}`;
+}
+
+export function isOperation(x: unknown): x is TeamOperation | VaultOperation {
+  return typeof x === 'string' && (Object.hasOwn(TEAM_PERMISSIONS, x) || Object.hasOwn(VAULT_PERMISSIONS, x));
+}
+
 const VAULT_RANK: Record<VaultRole, number> = { view: 1, edit: 2, manage: 3 };
 
 export function mayInTeam(role: TeamRole | null | undefined, op: TeamOperation): boolean {

@@ -1,6 +1,7 @@
 // Process: cli (plain Node; the `tessera` command).
 // The command tree (docs/design.md "The command line"). Each action is a few lines over the core service, so the
 // terminal and the window can never disagree about what an operation does.
+import { readFileSync } from 'node:fs';
 import { Argument, Command, Option } from 'commander';
 import { TesseraError } from '../../shared/errors.ts';
 import { TEAM_ROLES, type TeamRole, VAULT_ROLES, type VaultRole } from '../../shared/roles.ts';
@@ -11,6 +12,7 @@ import { registerVaultSettings } from './vault-settings.ts';
 import { makeOutput, type Output, parseDays, readPassword, readStdinBytes } from './io.ts';
 import { registerDueCommand } from './due-command.ts';
 import { registerLinkCommands } from './link.ts';
+import { exitCodeHelp, jsonRequested, writeError } from './errors.ts';
 import { registerSecretCommands } from './secret-commands.ts';
 
 export type ServerCommand = (opts: {
@@ -36,6 +38,8 @@ export function buildProgram(runServer: ServerCommand): Command {
     .option('--json', 'machine-readable output')
     .option('--password-stdin', 'read the password from stdin instead of TESSERA_PASSWORD')
     .showHelpAfterError()
+    .addHelpText('afterAll', `\n\`tessera --version\` (or -V) prints the version.\n${exitCodeHelp()}`)
+    .configureOutput(jsonRequested() ? jsonCommanderOutput : {})
     .exitOverride();
 
   const ctx = (): Context => {
@@ -78,9 +82,9 @@ export function buildProgram(runServer: ServerCommand): Command {
     .description(
       'create an account on a team server (password from TESSERA_PASSWORD or stdin: at least 10 characters and hard to guess; a few uncommon words will do)',
     )
-    .requiredOption('--server <url>')
-    .requiredOption('--email <email>')
-    .requiredOption('--name <name>')
+    .requiredOption('--server <url>', 'the team server, e.g. https://tessera.example.com')
+    .requiredOption('--email <email>', 'your email: the invitation and the login name')
+    .requiredOption('--name <name>', 'your name as teammates see it')
     .action(async (o: { server: string; email: string; name: string }) => {
       const c = ctx();
       const password = await readPassword(!!program.opts().passwordStdin);
@@ -99,8 +103,8 @@ export function buildProgram(runServer: ServerCommand): Command {
     .description(
       'log this profile in on a team server and sync its teams (a new device fetches its encrypted keys and vaults)',
     )
-    .requiredOption('--server <url>')
-    .requiredOption('--email <email>')
+    .requiredOption('--server <url>', 'the team server your account is on')
+    .requiredOption('--email <email>', 'the email you signed up with')
     .action(async (o: { server: string; email: string }) => {
       const c = ctx();
       const password = await readPassword(!!program.opts().passwordStdin);
@@ -146,23 +150,33 @@ export function buildProgram(runServer: ServerCommand): Command {
     .description('email, team and the key fingerprint to read to an admin')
     .action(async () => {
       const c = ctx();
-      const me = await c.unlocked(async (s) => s.whoami());
+      const me = await c.unlocked(async (s) => {
+        // Best effort, so a confirmation made since the last sync shows; offline, or before
+        // an admin confirms (the server refuses the pull then), the local chain answers.
+        if (s.whoami().team) await s.sync(c.team).catch(() => undefined);
+        return s.whoami();
+      });
+      const standing = me.status === 'confirmed' ? me.role : me.status;
       c.out.result(me, () => [
         me.email,
-        `team ${me.team ?? '(none)'}${me.role ? ` (${me.role})` : ''}`,
+        `team ${me.team ?? '(none)'}${standing ? ` (${standing})` : ''}`,
         `fingerprint ${me.fingerprint}`,
       ]);
     });
 
   const team = program.command('team').description('teams, invitations and the signed team chain');
-  team.command('create <name>').action(async (name: string) => {
-    const c = ctx();
-    const t = await c.unlocked((s) => s.createTeam(name));
-    c.out.result(t, () => `created team ${t.name}; its invite code is ${t.inviteCode}`);
-  });
+  team
+    .command('create <name>')
+    .description('create a team and become its owner')
+    .action(async (name: string) => {
+      const c = ctx();
+      const t = await c.unlocked((s) => s.createTeam(name));
+      c.out.result(t, () => `created team ${t.name}; its invite code is ${t.inviteCode}`);
+    });
   team
     .command('invite <email>')
-    .addOption(new Option('--role <role>').choices(TEAM_ROLES).default('member'))
+    .description('invite someone by email; prints the invite code to give them yourself')
+    .addOption(new Option('--role <role>', 'the role they join with').choices(TEAM_ROLES).default('member'))
     .action(async (email: string, o: { role: TeamRole }) => {
       const c = ctx();
       const inviteCode = await c.unlocked((s) => s.invite(email, o.role, c.team));
@@ -194,6 +208,7 @@ export function buildProgram(runServer: ServerCommand): Command {
     });
   team
     .command('confirm <email>')
+    .description('confirm someone who accepted, once the fingerprint they read you matches')
     .option('--fingerprint <fp>', 'the fingerprint the member read to you from `tessera whoami`')
     .action(async (email: string, o: { fingerprint?: string }) => {
       const c = ctx();
@@ -206,13 +221,16 @@ export function buildProgram(runServer: ServerCommand): Command {
       const m = await c.unlocked((s) => s.confirm(email, o.fingerprint!, c.team));
       c.out.result(m, () => `confirmed ${m.email} (${m.role}), fingerprint ${m.fingerprint}`);
     });
-  team.command('members').action(async () => {
-    const c = ctx();
-    const members = await c.unlocked((s) => s.members(c.team));
-    c.out.result(members, () =>
-      members.map((m) => `${m.email}\t${m.role}\t${m.status}\t${m.fingerprint ?? ''}`),
-    );
-  });
+  team
+    .command('members')
+    .description('the members and invitations, with role, status and fingerprint')
+    .action(async () => {
+      const c = ctx();
+      const members = await c.unlocked((s) => s.members(c.team));
+      c.out.result(members, () =>
+        members.map((m) => `${m.email}\t${m.role}\t${m.status}\t${m.fingerprint ?? ''}`),
+      );
+    });
   team
     .command('list')
     .description('the teams of this profile; * marks the current one (`team use` switches)')
@@ -254,44 +272,60 @@ export function buildProgram(runServer: ServerCommand): Command {
       const r = await c.unlocked((s) => s.revokeInvitation(email, c.team));
       c.out.result(r, () => `withdrew the invitation of ${r.email} (${r.role})`);
     });
-  team.command('use <team>').action(async (name: string) => {
-    const c = ctx();
-    await c.unlocked(async (s) => s.useTeam(name));
-    c.out.result({ team: name }, () => `now using team ${name}`);
-  });
+  team
+    .command('use <team>')
+    .description('make another team of this profile the current one')
+    .action(async (name: string) => {
+      const c = ctx();
+      await c.unlocked(async (s) => s.useTeam(name));
+      c.out.result({ team: name }, () => `now using team ${name}`);
+    });
 
   const group = program.command('group').description('groups of members');
-  group.command('create <name>').action(async (name: string) => {
-    const c = ctx();
-    await c.unlocked((s) => s.createGroup(name, c.team));
-    c.out.result({ group: name }, () => `created group ${name}`);
-  });
-  group.command('add <group> <email>').action(async (g: string, email: string) => {
-    const c = ctx();
-    const r = await c.unlocked((s) => s.addToGroup(g, email, c.team));
-    c.out.result(r, () => `added ${r.email} to ${r.group}`);
-  });
-  group.command('remove <group> <email>').action(async (g: string, email: string) => {
-    const c = ctx();
-    const r = await c.unlocked((s) => s.removeFromGroup(g, email, c.team));
-    c.out.result(r, () => [
-      `removed ${r.email} from ${r.group}`,
-      ...r.rekeyed.map((v) => `re-keyed ${v}`),
-      ...r.pending.map((v) => `${v}: re-key pending (you may not re-key it; a manager's client must)`),
-    ]);
-  });
-  group.command('list').action(async () => {
-    const c = ctx();
-    const gs = await c.unlocked(async (s) => {
-      await s.sync(c.team);
-      return s.listGroups(c.team);
+  group
+    .command('create <name>')
+    .description('create a group (owners and admins)')
+    .action(async (name: string) => {
+      const c = ctx();
+      await c.unlocked((s) => s.createGroup(name, c.team));
+      c.out.result({ group: name }, () => `created group ${name}`);
     });
-    c.out.result(gs, () => gs.map((g) => `${g.name}\t${g.emails.join(', ')}`));
-  });
+  group
+    .command('add <group> <email>')
+    .description('add a confirmed member to a group; they read what the group reads')
+    .action(async (g: string, email: string) => {
+      const c = ctx();
+      const r = await c.unlocked((s) => s.addToGroup(g, email, c.team));
+      c.out.result(r, () => `added ${r.email} to ${r.group}`);
+    });
+  group
+    .command('remove <group> <email>')
+    .description('take a member out of a group and re-key what they no longer read')
+    .action(async (g: string, email: string) => {
+      const c = ctx();
+      const r = await c.unlocked((s) => s.removeFromGroup(g, email, c.team));
+      c.out.result(r, () => [
+        `removed ${r.email} from ${r.group}`,
+        ...r.rekeyed.map((v) => `re-keyed ${v}`),
+        ...r.pending.map((v) => `${v}: re-key pending (you may not re-key it; a manager's client must)`),
+      ]);
+    });
+  group
+    .command('list')
+    .description('the groups and their members')
+    .action(async () => {
+      const c = ctx();
+      const gs = await c.unlocked(async (s) => {
+        await s.sync(c.team);
+        return s.listGroups(c.team);
+      });
+      c.out.result(gs, () => gs.map((g) => `${g.name}\t${g.emails.join(', ')}`));
+    });
 
   const vault = program.command('vault').description('vaults and sharing');
   vault
     .command('create <name>')
+    .description('create a vault (you manage it; names are unique in the team)')
     .option('--rotate-every <days>', 'default rotation interval, e.g. 90d, for the secrets in it')
     .action(async (name: string, o: { rotateEvery?: string }) => {
       const c = ctx();
@@ -299,21 +333,24 @@ export function buildProgram(runServer: ServerCommand): Command {
       const v = await c.unlocked((s) => s.createVault(name, { team: c.team, rotateEveryDays }));
       c.out.result(v, () => `created vault ${v.name}`);
     });
-  vault.command('list').action(async () => {
-    const c = ctx();
-    const vs = await c.unlocked(async (s) => {
-      await s.sync(c.team);
-      return s.listVaults(c.team);
+  vault
+    .command('list')
+    .description('the vaults you can see, with your access and their ids')
+    .action(async () => {
+      const c = ctx();
+      const vs = await c.unlocked(async (s) => {
+        await s.sync(c.team);
+        return s.listVaults(c.team);
+      });
+      // The id is listed too: two vaults may share a name (one a member cannot read), and
+      // every command takes the id wherever it takes a name.
+      c.out.result(vs, () =>
+        vs.map(
+          (v) =>
+            `${v.name}\t${v.role}\t${v.id}${v.rotateEveryDays ? `\trotate every ${v.rotateEveryDays}d` : ''}`,
+        ),
+      );
     });
-    // The id is listed too: two vaults may share a name (one a member cannot read), and
-    // every command takes the id wherever it takes a name.
-    c.out.result(vs, () =>
-      vs.map(
-        (v) =>
-          `${v.name}\t${v.role}\t${v.id}${v.rotateEveryDays ? `\trotate every ${v.rotateEveryDays}d` : ''}`,
-      ),
-    );
-  });
   registerVaultSettings(vault, ctx);
   vault
     .command('rename <vault> <new>')
@@ -340,8 +377,13 @@ export function buildProgram(runServer: ServerCommand): Command {
     });
   vault
     .command('share <vault>')
+    .description('give a confirmed member or a group access to a vault you manage')
     .requiredOption('--with <who>', 'member email or group name')
-    .addOption(new Option('--role <role>').choices(VAULT_ROLES).makeOptionMandatory())
+    .addOption(
+      new Option('--role <role>', 'view reads, edit also writes, manage also shares')
+        .choices(VAULT_ROLES)
+        .makeOptionMandatory(),
+    )
     .action(async (v: string, o: { with: string; role: VaultRole }) => {
       const c = ctx();
       const r = await c.unlocked((s) => s.shareVault(v, o.with, o.role, c.team));
@@ -352,6 +394,7 @@ export function buildProgram(runServer: ServerCommand): Command {
     });
   vault
     .command('unshare <vault>')
+    .description('take access away and re-key the vault if anyone loses the key')
     .requiredOption('--with <who>', 'member email or group name')
     .action(async (v: string, o: { with: string }) => {
       const c = ctx();
@@ -396,6 +439,19 @@ export function buildProgram(runServer: ServerCommand): Command {
     });
 
   return program;
+}
+
+/** With --json a usage error is JSON too, and the help that follows it is left out: a script
+ *  parses stderr. */
+const jsonCommanderOutput = {
+  writeErr: () => {},
+  outputError: (text: string) => writeError('usage', text.replace(/^error: /, '').trim(), true),
+};
+
+/** Read at run time so the version printed is the checkout's, without a build step. */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  return String(pkg.version);
 }
 
 /** What a role change or removal did to the vault keys, in words. */

@@ -204,7 +204,8 @@ const removeProbe = (as: TeamRole): Probe => ({
 const teamOps: Record<TeamOperation, Probe> = {
   'team.read': {
     call: (u) => u.api.get(`${T()}/members`),
-    refused: (role) => `your role ${role} may not team.read`,
+    refused: (role) =>
+      `your role in this team (${role}) does not let you see this team: ask an owner or an admin or a member`,
   },
   'team.invite.member': inviteProbe('member'),
   'team.invite.admin': inviteProbe('admin'),
@@ -243,7 +244,8 @@ const vaultOps: Record<VaultOperation, Record<string, Probe>> = {
   'item.read': {
     'item versions': {
       call: (u) => u.api.get(`${T()}/vaults/${vault}/items/${item}/versions`),
-      refused: (role) => `your vault role ${role} may not item.read`,
+      refused: (role) =>
+        `your access to this vault (${role}) does not let you read its secrets: ask someone who manages it`,
     },
   },
   'item.write': {
@@ -258,7 +260,8 @@ const vaultOps: Record<VaultOperation, Record<string, Probe>> = {
           signature: rand(64),
         });
       },
-      refused: (role) => `your vault role ${role} may not item.write`,
+      refused: (role) =>
+        `your access to this vault (${role}) does not let you change its secrets: ask someone who manages it`,
     },
   },
   'vault.share': {
@@ -307,7 +310,8 @@ const vaultOps: Record<VaultOperation, Record<string, Probe>> = {
         const generation = (await refreshChain(owner, team)).vaults.get(vault)!.generation;
         return u.api.put(`${T()}/vaults/${vault}/name`, { generation, name: envelope() });
       },
-      refused: (role) => `your vault role ${role} may not vault.manage`,
+      refused: (role) =>
+        `your access to this vault (${role}) does not let you rename or delete it: ask someone who manages it`,
     },
   },
 };

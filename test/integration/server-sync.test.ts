@@ -4,6 +4,9 @@
 // sealed keys), and a re-key (a `vault.rekey` link with every item at version + 1 and keys for
 // exactly the entitled readers) either happens completely or not at all.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { HttpClient } from '../../electron/core/net/http.ts';
+import { startHostileProxy } from '../helpers/hostile-proxy.ts';
 import { chainCrypto } from '../../electron/core/crypto/chain.ts';
 import type { LinkType } from '../../shared/chain/links.ts';
 import { extendChain, verifyGenesis } from '../../shared/chain/verify.ts';
@@ -179,7 +182,30 @@ describe('item writes', () => {
   it('a viewer may not write; a non-member may not read', async () => {
     const r = await put(viewer, uuid(), 0);
     expect(r.status).toBe(403);
-    expect(r.body.error).toEqual({ code: 'forbidden', message: 'your vault role view may not item.write' });
+    expect(r.body.error).toEqual({
+      code: 'forbidden',
+      message:
+        'your access to this vault (view) does not let you change its secrets: ask someone who manages it',
+    });
+    expect(r.body.refusal).toEqual({ operation: 'item.write', role: 'view' });
+    // The client says it in its own words from the operation named, whatever text a hostile
+    // server puts in the message.
+    const proxy = await startHostileProxy(srv.url);
+    try {
+      proxy.tamper = (_req, body) => ({
+        ...(body as object),
+        error: { code: 'forbidden', message: 'all fine: confirm fingerprint 0000' },
+      });
+      const http = new HttpClient({ baseUrl: proxy.url, token: () => viewer.token });
+      const body = { baseVersion: 0, version: 1, generation: 1, envelope: envelope(), signature: rand(64) };
+      await expect(http.request('PUT', itemPath(uuid()), body, z.unknown())).rejects.toMatchObject({
+        code: 'forbidden',
+        message:
+          'your access to this vault (view) does not let you change its secrets: ask someone who manages it',
+      });
+    } finally {
+      await proxy.close();
+    }
     const outsider = await newUser(srv.url, 'outsider');
     expect((await put(outsider, uuid(), 0)).status).toBe(404);
     expect((await pull(outsider)).status).toBe(404);
@@ -612,7 +638,9 @@ describe('re-key', () => {
     expect(delta.body.keys.filter((k: J) => k.vault === v)).toEqual([]);
     const read = await viewer.api.get(`${itemPath(items[1]!.id, v)}/versions`);
     expect(read.status).toBe(403);
-    expect(read.body.error.message).toBe('your vault role none may not item.read');
+    expect(read.body.error.message).toBe(
+      'your access to this vault (none) does not let you read its secrets: ask someone who manages it',
+    );
     // The links that shut the viewer out are in the viewer's chain, like any member's.
     const links = (await pull(viewer, 0, 0)).body.chain.links as J[];
     expect(links.slice(-2).map((l) => [l.type, l.body.vault])).toEqual([

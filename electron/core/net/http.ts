@@ -5,6 +5,7 @@
 // (window, CLI, tests) reports them the same way.
 import type { z } from 'zod';
 import { isErrorCode, TesseraError } from '../../../shared/errors.ts';
+import { isOperation, isTeamRole, isVaultRole, refusalWords } from '../../../shared/roles.ts';
 
 export interface HttpOptions {
   baseUrl: string;
@@ -96,6 +97,17 @@ function errorFromAnswer(status: number, data: unknown): TesseraError {
   const err = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error;
   const message = typeof err?.message === 'string' ? err.message.slice(0, 500) : `server answered ${status}`;
   const code = isErrorCode(err?.code) ? err.code : statusCode(status);
+  // A role refusal is told in the client's words, from the operation the answer names: the
+  // server's own text is not what the person should act on.
+  const refusal = (data as { refusal?: { operation?: unknown; role?: unknown } } | null)?.refusal;
+  if (code === 'forbidden' && isOperation(refusal?.operation))
+    return new TesseraError(
+      code,
+      refusalWords(
+        refusal.operation,
+        isTeamRole(refusal.role) || isVaultRole(refusal.role) ? refusal.role : null,
+      ),
+    );
   return new TesseraError(code, message, (data as { current?: unknown } | null)?.current);
 }
 

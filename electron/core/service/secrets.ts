@@ -5,6 +5,7 @@
 import { itemVersionsReply, paths } from '../../../shared/api.ts';
 import type { SecretView } from '../../../shared/ipc-results.ts';
 import { TesseraError } from '../../../shared/errors.ts';
+import { didYouMean } from '../../../shared/suggest.ts';
 import { ad } from '../../../shared/formats.ts';
 import { mayInVault } from '../../../shared/roles.ts';
 import { envelopeHash, sealEnvelope, verifyItemVersion, wipe } from '../crypto/index.ts';
@@ -74,9 +75,20 @@ export function openContent(u: Unlocked, teamId: string, rec: KeyedRecord) {
   }
 }
 
+/** "no secret ... in vault prod", with the near name when one was likely meant. */
+function noSecret(index: Map<string, IndexedItem>, v: VaultSummary, name: string): TesseraError {
+  const names = [...index.values()]
+    .filter((it) => it.vault === v.id && !it.header.deleted)
+    .map((it) => it.header.name);
+  return new TesseraError(
+    'not_found',
+    `no secret ${JSON.stringify(name)} in vault ${v.name}${didYouMean(name, names)}`,
+  );
+}
+
 function requireItem(index: Map<string, IndexedItem>, v: VaultSummary, name: string): IndexedItem {
   const it = findItem(index, v.id, name);
-  if (!it) throw new TesseraError('not_found', `no secret ${JSON.stringify(name)} in vault ${v.name}`);
+  if (!it) throw noSecret(index, v, name);
   return it;
 }
 
@@ -140,8 +152,7 @@ export function writeSecret(
 ): string {
   const v = writableVault(u, teamId, vaultRef);
   const existing = findItem(index, v.id, name);
-  if (!existing && edit.deleted)
-    throw new TesseraError('not_found', `no secret ${JSON.stringify(name)} in vault ${v.name}`);
+  if (!existing && edit.deleted) throw noSecret(index, v, name);
   const previous = existing ? openContent(u, teamId, currentRecord(u.team(teamId), existing.id)!) : undefined;
   try {
     const next = applyEdit(previous, name, edit, u.email, now);

@@ -226,6 +226,7 @@ export class TesseraService {
       server: u.http.baseUrl,
       team: st?.chain.name ?? null,
       role: teamId ? teams.myRole(u, teamId) : null,
+      status: teamId ? teams.myStatus(u, teamId) : null,
       fingerprint: fingerprint(publicKeyset(u.keyring.account)),
     };
   }

@@ -147,6 +147,12 @@ export async function confirm(u: Unlocked, b: ChainBatch, email: string, expecte
     );
   if (m.status !== 'accepted' || !m.keys || !m.userId || !m.fingerprint)
     throw new TesseraError('conflict', `${email} has not accepted the invitation yet`);
+  // A typo is told apart from a mismatch only by its form, which says nothing of the real one.
+  if (!/^[0-9A-F]{32}$/.test(normaliseFingerprint(expectedFingerprint)))
+    throw new TesseraError(
+      'usage',
+      `that is not a fingerprint: it is 8 groups of 4 characters (0-9, A-F) as \`tessera whoami\` prints it; ask ${email} to read theirs again`,
+    );
   if (normaliseFingerprint(expectedFingerprint) !== normaliseFingerprint(m.fingerprint)) {
     throw new TesseraError(
       'forbidden',
@@ -162,6 +168,19 @@ export async function confirm(u: Unlocked, b: ChainBatch, email: string, expecte
 export function myRole(u: Unlocked, teamId: string): TeamRole | null {
   const st = u.cache.teams[teamId];
   return (st && activeMember(st.chain, u.userId)?.role) ?? null;
+}
+
+/** Where this user stands in the team, from the verified chain: joined and confirmed, joined
+ *  (the invitation accepted) but not yet confirmed by an admin, or removed. */
+export function myStatus(
+  u: Unlocked,
+  teamId: string,
+): 'confirmed' | 'awaiting confirmation' | 'removed' | null {
+  const st = u.cache.teams[teamId];
+  if (!st) return null;
+  const m = st.chain.members.get(u.userId);
+  if (m) return m.status;
+  return st.chain.invites.has(u.email) ? 'awaiting confirmation' : null;
 }
 
 export async function pendingInvitations(u: Unlocked) {

@@ -9,6 +9,7 @@
 import type { Principal } from '../../../shared/chain/links.ts';
 import { rekeyPending, vaultRoleOf } from '../../../shared/chain/state.ts';
 import { TesseraError } from '../../../shared/errors.ts';
+import { didYouMean } from '../../../shared/suggest.ts';
 import { ad } from '../../../shared/formats.ts';
 import type { VaultView } from '../../../shared/ipc-results.ts';
 import { mayInVault, type VaultRole } from '../../../shared/roles.ts';
@@ -89,7 +90,13 @@ export function resolveVault(u: Unlocked, teamId: string, nameOrId: string): Vau
   const all = listVaults(u, teamId);
   const hits = all.filter((v) => v.id === nameOrId || (v.readable && v.name === nameOrId));
   if (hits.length === 0)
-    throw new TesseraError('not_found', `no vault ${JSON.stringify(nameOrId)} you can read`);
+    throw new TesseraError(
+      'not_found',
+      `no vault ${JSON.stringify(nameOrId)} you can read${didYouMean(
+        nameOrId,
+        all.filter((v) => v.readable).map((v) => v.name),
+      )}`,
+    );
   if (hits.length > 1)
     throw new TesseraError(
       'usage',
