@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SecretView, SyncView, VaultView } from '../../../shared/ipc-results.ts';
 import { mayInTeam, mayInVault } from '../../../shared/roles.ts';
+import { plural } from '../../../shared/words.ts';
 import { useSecrets, useVaults } from '../../app/queries.ts';
 import { useSession } from '../../app/session.tsx';
 import { useSyncStatus } from '../../app/sync-status.tsx';
@@ -62,10 +63,9 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
   const writable = useMemo(() => writableVaults(vaults.data), [vaults.data]);
   const filterVault = allVaults.find((v) => v.id === vaultId);
   const items = useFilteredSecrets(secrets.data, query, vaultId);
-  const selected = useMemo(
-    () => secrets.data?.find((s) => s.id === selectedId) ?? null,
-    [secrets.data, selectedId],
-  );
+  // The detail pane follows the list: a secret the search or the vault filter hides is not
+  // shown beside a list that does not hold it.
+  const selected = useMemo(() => items.find((s) => s.id === selectedId) ?? null, [items, selectedId]);
   const selectedVault = selected ? allVaults.find((v) => v.id === selected.vaultId) : undefined;
 
   // After saving a new secret, select it once the refreshed list contains it.
@@ -148,19 +148,21 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
         {secrets.isPending
           ? 'Loading secrets…'
           : items.length === (secrets.data?.length ?? 0)
-            ? `${items.length} secrets`
-            : `${items.length} of ${secrets.data?.length ?? 0} secrets`}
+            ? plural(items.length, 'secret')
+            : `${items.length} of ${plural(secrets.data?.length ?? 0, 'secret')}`}
       </p>
       <div className="secrets">
         <div className="list-pane">
           <SecretList items={items} selectedId={selectedId} onSelect={onSelect} onOpen={onOpen} />
           {!secrets.isPending && items.length === 0 && (
             <p className="empty">
-              {allVaults.length === 0
-                ? 'No vaults yet.'
-                : query
-                  ? `Nothing matches "${query}".`
-                  : 'No secrets here yet.'}
+              {emptyText({
+                vaults: allVaults.length,
+                query: query.trim(),
+                inVault: filterVault?.name ?? null,
+                mayCreateVault: mayInTeam(role, 'vault.create'),
+                mayWrite: filterVault ? writable.some((v) => v.id === filterVault.id) : writable.length > 0,
+              })}
             </p>
           )}
         </div>
@@ -176,7 +178,9 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
             headingRef={detailHeading}
           />
         ) : (
-          <div className="detail muted">Select a secret to see what you can do with it.</div>
+          <div className="detail muted">
+            {items.length === 0 ? '' : 'Select a secret to see what you can do with it.'}
+          </div>
         )}
       </div>
       {(open?.kind === 'new' || open?.kind === 'edit') && (
@@ -224,4 +228,24 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
       )}
     </div>
   );
+}
+
+/** What an empty list means and what to do about it. */
+function emptyText(c: {
+  vaults: number;
+  query: string;
+  inVault: string | null;
+  mayCreateVault: boolean;
+  mayWrite: boolean;
+}): string {
+  if (c.vaults === 0)
+    return c.mayCreateVault
+      ? 'No vaults yet. Create one with New vault, then add secrets to it.'
+      : 'No vaults shared with you yet. Ask an admin of the team to share one.';
+  if (c.query)
+    return c.inVault
+      ? `No secret in ${c.inVault} matches "${c.query}". Try fewer words, or search All vaults.`
+      : `No secret matches "${c.query}". Try fewer words: each one must appear in a name, a vault or a tag.`;
+  const where = c.inVault ? `in ${c.inVault}` : 'here';
+  return c.mayWrite ? `No secrets ${where} yet. Add one with New secret.` : `No secrets ${where} yet.`;
 }

