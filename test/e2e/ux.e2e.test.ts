@@ -20,8 +20,10 @@ import {
 import { orderedSteps } from './steps.ts';
 import {
   button,
+  dialog,
   field,
   gone,
+  hasFocus,
   navItem,
   openScreen,
   openSecret,
@@ -129,5 +131,49 @@ describe.skipIf(!!unavailable)('desktop window: words and screens', () => {
     // Emptying the box brings the list, and the selection, back.
     await search('');
     await visible(p.getByRole('heading', { name: 'stripe-key', exact: true }));
+  });
+
+  step(
+    'a dialog puts the cursor in its first field; Escape closes it at once when nothing was typed',
+    async () => {
+      const p = alice.page;
+      await button(p, 'New vault').click();
+      const d = await visible(dialog(p));
+      await eventually('Name has focus', () => hasFocus(field(d, 'Vault name')));
+      await p.keyboard.press('Escape');
+      await gone(dialog(p));
+    },
+  );
+
+  step('after typing, Escape asks first: Keep editing keeps the text, Discard closes', async () => {
+    const p = alice.page;
+    await button(p, 'New vault').click();
+    const d = await visible(dialog(p));
+    await eventually('Name has focus', () => hasFocus(field(d, 'Vault name')));
+    await p.keyboard.type('billing');
+    await p.keyboard.press('Escape');
+    await visible(d.getByText('Discard what you typed? It is not saved.'));
+    expect(await dialog(p).count()).toBe(1);
+    await eventually('Keep editing has focus', () => hasFocus(button(d, 'Keep editing')));
+    await button(d, 'Keep editing').click();
+    await gone(d.getByText('Discard what you typed?'));
+    expect(await field(d, 'Vault name').inputValue()).toBe('billing');
+    // A second Escape while asked answers "keep editing" too.
+    await p.keyboard.press('Escape');
+    await visible(d.getByText('Discard what you typed?'));
+    await p.keyboard.press('Escape');
+    await gone(d.getByText('Discard what you typed?'));
+    await visible(dialog(p));
+    await p.keyboard.press('Escape');
+    await button(d, 'Discard').click();
+    await gone(dialog(p));
+    expect((await alice.dispatch('vault.list', {})).map((v) => v.name).sort()).toEqual(['prod', 'staging']);
+    // Typed and then erased is nothing typed.
+    await button(p, 'New vault').click();
+    await eventually('Name has focus', () => hasFocus(field(dialog(p), 'Vault name')));
+    await p.keyboard.type('x');
+    await p.keyboard.press('Backspace');
+    await p.keyboard.press('Escape');
+    await gone(dialog(p));
   });
 });
