@@ -2,7 +2,9 @@
 // The unlocked window: a header that always shows the team, the account and the Lock button,
 // a nav between the screens, and the current screen.
 import { useRef, useState } from 'react';
+import { call } from '../bridge.ts';
 import { useBridgeEvent } from '../app/events.ts';
+import { useShortcut } from '../app/shortcuts.ts';
 import { useSession } from '../app/session.tsx';
 import { SyncStatusProvider } from '../app/sync-status.tsx';
 import { LockButton } from '../components/LockButton.tsx';
@@ -23,11 +25,19 @@ export function MainLayout() {
   // Set when the menu asks for the search box while another screen is showing.
   const focusSearch = useRef(false);
 
+  const toSearch = () => {
+    if (screen === 'Secrets') return; // the Secrets screen focuses its own box
+    focusSearch.current = true;
+    setScreen('Secrets');
+  };
   useBridgeEvent((event) => {
-    if (event === 'focus-search' && screen !== 'Secrets') {
-      focusSearch.current = true;
-      setScreen('Secrets');
-    }
+    if (event === 'focus-search') toSearch();
+  });
+  // Lock works from anywhere, a dialog included: someone walking away should not have to
+  // close it first.
+  useShortcut(['lock', 'search'], (name) => {
+    if (name === 'lock') void call('account.lock', {}).catch(() => undefined);
+    else if (!document.querySelector('dialog[open]')) toSearch();
   });
 
   return (

@@ -24,6 +24,7 @@ import {
   field,
   gone,
   hasFocus,
+  heading,
   navItem,
   openScreen,
   openSecret,
@@ -175,5 +176,56 @@ describe.skipIf(!!unavailable)('desktop window: words and screens', () => {
     await p.keyboard.press('Backspace');
     await p.keyboard.press('Escape');
     await gone(dialog(p));
+  });
+
+  step('the shortcuts are listed on the Settings screen and on the Lock button', async () => {
+    const p = alice.page;
+    await openScreen(p, 'Settings');
+    const rows = (await visible(p.getByRole('table', { name: 'Keyboard shortcuts' }))).getByRole('row');
+    const texts = await rows.allTextContents();
+    expect(texts).toContain('Ctrl+FSearch secrets');
+    expect(texts).toContain('Ctrl+Shift+CCopy the selected secret’s main value');
+    expect(texts).toContain('Ctrl+LLock Tessera');
+    expect(await button(p, 'Lock').getAttribute('title')).toBe('Lock (Ctrl+L)');
+  });
+
+  step('Ctrl+F on another screen opens Secrets with the search box focused', async () => {
+    const p = alice.page;
+    await p.keyboard.press('Control+f');
+    await eventually('the search box has focus', () => hasFocus(searchBox(p)));
+    await p.keyboard.type('stripe');
+    await visible(secretOption(p, 'stripe-key'));
+    expect(await listed()).toBe(1);
+  });
+
+  step(
+    'Ctrl+Shift+C copies the selected secret’s main value; with none selected it says what to do',
+    async () => {
+      const p = alice.page;
+      const writes = alice.clipboard.writes;
+      await p.keyboard.press('Control+Shift+C');
+      await visible(p.getByText('Select a secret first, then press Ctrl+Shift+C to copy it.'));
+      expect(alice.clipboard.writes).toBe(writes);
+      await openSecret(p, 'stripe-key');
+      await gone(p.getByText('Select a secret first'));
+      // From the search box too, where the person just typed.
+      await searchBox(p).focus();
+      await p.keyboard.press('Control+Shift+C');
+      await eventually('the value on the clipboard', async () => alice.clipboard.text === 'sk_live_1');
+      expect(await bodyText(p)).not.toContain('sk_live_1');
+    },
+  );
+
+  step('Ctrl+L locks from the page, even with a dialog open', async () => {
+    const p = alice.page;
+    await button(p, 'New vault').click();
+    await visible(dialog(p));
+    await p.keyboard.press('Control+l');
+    await visible(heading(p, 'Unlock Tessera'), SLOW);
+    expect(await dialog(p).count()).toBe(0);
+    expect((await alice.dispatch('app.state', {})).unlocked).toBe(false);
+    await field(p, 'Password').fill(alice.password);
+    await button(p, 'Unlock').click();
+    await visible(navItem(p, 'Secrets'), SLOW);
   });
 });

@@ -6,14 +6,16 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SecretView, SyncView, VaultView } from '../../../shared/ipc-results.ts';
 import { mayInTeam, mayInVault } from '../../../shared/roles.ts';
 import { plural } from '../../../shared/words.ts';
+import { call, errorText } from '../../bridge.ts';
 import { useSecrets, useVaults } from '../../app/queries.ts';
+import { ariaKeysFor, keysFor, useShortcut } from '../../app/shortcuts.ts';
 import { useSession } from '../../app/session.tsx';
 import { useSyncStatus } from '../../app/sync-status.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { Field, SelectField } from '../../components/Field.tsx';
 import { useCopyState } from './CopyStatus.tsx';
 import { DeleteDialog } from './DeleteDialog.tsx';
-import { writableVaults } from './refs.ts';
+import { refOf, writableVaults } from './refs.ts';
 import { SecretDetail } from './SecretDetail.tsx';
 import { SecretDialog } from './SecretDialog.tsx';
 import { SecretList } from './SecretList.tsx';
@@ -49,6 +51,7 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
   const searchRef = useRef<HTMLInputElement>(null);
   const detailHeading = useRef<HTMLHeadingElement>(null);
   const focusSearch = useSearchShortcuts(searchRef);
+  const [copyNote, setCopyNote] = useState<string | null>(null);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: only on mount
   useEffect(() => {
@@ -80,7 +83,26 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
     }
   }, [secrets.data, selectWhenListed]);
 
-  const onSelect = useCallback((id: string) => setSelectedId(id), []);
+  // The copy shortcut takes what the Copy button takes, straight from the core to the
+  // clipboard, for the secret the detail pane shows.
+  useShortcut(['copy'], () => {
+    if (document.querySelector('dialog[open]')) return;
+    if (!selected) {
+      setCopyNote(`Select a secret first, then press ${keysFor('copy')} to copy it.`);
+      return;
+    }
+    setCopyNote(null);
+    const s = selected;
+    call('secret.copy', { ref: refOf(s) }).then(
+      (r) => copy.copied(s.name, r.clearsInSeconds),
+      (e: unknown) => setCopyNote(errorText(e)),
+    );
+  });
+
+  const onSelect = useCallback((id: string) => {
+    setCopyNote(null);
+    setSelectedId(id);
+  }, []);
   const onOpen = useCallback(() => detailHeading.current?.focus(), []);
   const close = useCallback(() => setOpen(null), []);
   const saved = (result: SyncView, s: { vaultId: string; name: string }) => {
@@ -130,7 +152,8 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
               setQuery('');
             }
           }}
-          placeholder="Type / to search"
+          placeholder={`Search (/ or ${keysFor('search')})`}
+          aria-keyshortcuts={`/ ${ariaKeysFor('search')}`}
           autoComplete="off"
           spellCheck={false}
         />
@@ -144,6 +167,11 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
         </SelectField>
       </div>
       <ErrorAlert error={secrets.error?.message ?? vaults.error?.message} />
+      {copyNote && (
+        <p role="status" className="notice">
+          {copyNote}
+        </p>
+      )}
       <p className="muted count">
         {secrets.isPending
           ? 'Loading secrets…'
