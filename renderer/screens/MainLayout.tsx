@@ -12,12 +12,14 @@ import { DueBadge } from './due/DueBadge.tsx';
 import { DueScreen } from './due/DueScreen.tsx';
 import { SecretsScreen } from './secrets/SecretsScreen.tsx';
 import { SettingsScreen } from './settings/SettingsScreen.tsx';
+import { ConflictBadge } from './sync/ConflictBadge.tsx';
 import { SyncScreen } from './sync/SyncScreen.tsx';
 import { TeamScreen } from './team/TeamScreen.tsx';
 import { TeamSwitcher } from './TeamSwitcher.tsx';
 
 const SCREENS = ['Secrets', 'Due', 'Team', 'Sync', 'Settings'] as const;
 type ScreenName = (typeof SCREENS)[number];
+const SYNC_BADGE = 'nav-sync-conflicts';
 
 export function MainLayout() {
   const { state } = useSession();
@@ -58,6 +60,7 @@ export function MainLayout() {
                 <a
                   href={`#${name.toLowerCase()}`}
                   aria-current={screen === name ? 'page' : undefined}
+                  {...(name === 'Sync' ? { 'aria-label': name, 'aria-describedby': SYNC_BADGE } : {})}
                   onClick={(e) => {
                     e.preventDefault();
                     setScreen(name);
@@ -65,6 +68,7 @@ export function MainLayout() {
                 >
                   {name}
                   {name === 'Due' && <DueBadge />}
+                  {name === 'Sync' && <ConflictBadge id={SYNC_BADGE} />}
                 </a>
               </li>
             ))}

@@ -17,6 +17,7 @@ import {
   setField,
   startE2E,
 } from './harness.ts';
+import { bytes, type Person, signUp } from '../helpers/people.ts';
 import { orderedSteps } from './steps.ts';
 import {
   button,
@@ -42,6 +43,12 @@ if (unavailable) console.warn(`ux e2e skipped: ${unavailable}`);
 
 let env: E2EEnv;
 let alice: E2EUser;
+/** Another member, through his own core (not a window): the one whose edit crosses alice's. */
+let bob: Person;
+/** While set, alice's core cannot reach the server, so her edit waits in the queue. */
+let offline = false;
+const cutFetch: typeof fetch = (input, init) =>
+  offline ? Promise.reject(new TypeError('fetch failed')) : fetch(input, init);
 
 const steps = orderedSteps();
 const step = steps.step;
@@ -56,10 +63,11 @@ async function search(q: string): Promise<void> {
 describe.skipIf(!!unavailable)('desktop window: words and screens', () => {
   beforeAll(async () => {
     env = await startE2E();
-    alice = await env.openUser('alice', { settings: { autoLockMinutes: 60 } });
+    alice = await env.openUser('alice', { settings: { autoLockMinutes: 60 }, fetch: cutFetch });
   }, 600_000);
 
   afterAll(async () => {
+    bob?.svc.lock();
     await env?.close();
   }, 60_000);
 
@@ -228,4 +236,74 @@ describe.skipIf(!!unavailable)('desktop window: words and screens', () => {
     await button(p, 'Unlock').click();
     await visible(navItem(p, 'Secrets'), SLOW);
   });
+
+  step(
+    'crossing edits: the nav counts the conflict; the Sync screen shows both sides concealed and who wrote each',
+    async () => {
+      const p = alice.page;
+      bob = await signUp(env.serverUrl, 'bob');
+      const { inviteCode } = await alice.dispatch('team.invite', { email: bob.email, role: 'member' });
+      await bob.svc.accept(inviteCode);
+      await alice.dispatch('team.confirm', { email: bob.email, fingerprint: bob.svc.whoami().fingerprint });
+      await alice.dispatch('vault.share', { vault: 'prod', with: bob.email, role: 'edit' });
+      await bob.svc.sync();
+      offline = true;
+      try {
+        const r = await alice.dispatch('secret.set', { ref: 'prod/db-password', value: 'alice-edit-2' });
+        expect(r.offline).toBe(true);
+        await bob.svc.setSecret('prod/db-password', bytes('bob-edit-2'));
+      } finally {
+        offline = false;
+      }
+      const synced = await alice.dispatch('sync.now', {});
+      expect(synced.conflicts).toHaveLength(1);
+
+      await eventually('the nav counts one conflict', async () => (await syncDescription()) === '1 conflict');
+      await openScreen(p, 'Sync');
+      const row = await visible(p.getByRole('listitem').filter({ hasText: 'db-password in prod' }));
+      await visible(row.getByText(`Written by ${bob.email}`, { exact: false }));
+      await visible(row.getByText(`Written by ${alice.email}`, { exact: false }));
+      expect(await field(row, 'Current value of db-password').textContent()).toBe('••••••••');
+      expect(await field(row, 'Crossing edit of db-password').textContent()).toBe('••••••••');
+      const text = await bodyText(p);
+      expect(text).not.toContain('bob-edit-2');
+      expect(text).not.toContain('alice-edit-2');
+
+      await button(row, 'Reveal current value of db-password').click();
+      await eventually(
+        'bob’s value shown',
+        async () => (await field(row, 'Current value of db-password').textContent()) === 'bob-edit-2',
+      );
+      expect(await field(row, 'Crossing edit of db-password').textContent()).toBe('••••••••');
+      await button(row, 'Reveal crossing edit of db-password').click();
+      await eventually(
+        'alice’s value shown',
+        async () => (await field(row, 'Crossing edit of db-password').textContent()) === 'alice-edit-2',
+      );
+      await button(row, 'Hide current value of db-password').click();
+      expect(await field(row, 'Current value of db-password').textContent()).toBe('••••••••');
+    },
+  );
+
+  step('keeping the crossing edit makes it the next version; the conflict and its badge go', async () => {
+    const p = alice.page;
+    await button(p, 'Keep the crossing edit of db-password').click();
+    await visible(p.getByText('No conflicts.'), SLOW);
+    expect((await alice.dispatch('secret.reveal', { ref: 'prod/db-password' })).value).toBe('alice-edit-2');
+    expect((await alice.dispatch('secret.list', {})).filter((s) => s.conflictOf)).toHaveLength(0);
+    await eventually('no count in the nav', async () => (await syncDescription()) === '');
+    await bob.svc.sync();
+    expect(new TextDecoder().decode(bob.svc.getSecret('prod/db-password'))).toBe('alice-edit-2');
+  });
 });
+
+/** The Sync link's description: the conflict count, or '' when there is none. */
+function syncDescription(): Promise<string> {
+  return navItem(alice.page, 'Sync').evaluate((el) => {
+    const id = el.getAttribute('aria-describedby');
+    const d = (
+      globalThis as unknown as { document: { getElementById(i: string): { textContent: string } | null } }
+    ).document;
+    return (id && d.getElementById(id)?.textContent) || '';
+  });
+}
