@@ -1,8 +1,7 @@
 // Process: shared. How a rotation reminder is said, in the window and in `tessera due`, and
 // which reminders count as urgent (the nav badge, and the exit code 6 a CI job fails on).
 import type { DueView } from './ipc-results.ts';
-
-export const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+import { plural } from './words.ts';
 
 /** Overdue and expired: what must be dealt with now. */
 export const isUrgent = (e: Pick<DueView, 'reason'>) => e.reason === 'overdue' || e.reason === 'expired';

@@ -165,6 +165,26 @@ export interface VersionView {
   readable: boolean;
 }
 
+/** One side of a conflict: names and who wrote it, never a value. */
+export interface ConflictSideView {
+  id: string;
+  name: string;
+  vaultId: string;
+  version: number;
+  /** By email, when the version's signature verifies under that member's chain key (or it
+   *  was written on this device and not sent yet); null means "unverified author". */
+  author: string | null;
+  /** When the server stored it (or this device queued it). */
+  writtenAt: string | null;
+  pending: boolean;
+}
+
+/** A conflict copy and the secret it crossed (null when that was deleted meanwhile). */
+export interface ConflictView {
+  copy: ConflictSideView;
+  current: ConflictSideView | null;
+}
+
 export interface SyncView {
   offline: boolean;
   revision: number;
@@ -242,6 +262,7 @@ export interface IpcReturns {
   'secret.move': SyncView;
   'secret.remove': SyncView;
   'secret.history': VersionView[];
+  'conflict.show': ConflictView;
   'conflict.resolve': SyncView;
   'sync.now': SyncView;
   'settings.get': SettingsView;

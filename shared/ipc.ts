@@ -133,6 +133,8 @@ export const ipcCalls = {
   'secret.move': z.object({ ref, to: z.string().min(1).max(400) }).strict(),
   'secret.remove': z.object({ ref }).strict(),
   'secret.history': z.object({ ref }).strict(),
+  /** Both sides of a conflict copy (`ref` names the copy): names, authors, times; no value. */
+  'conflict.show': z.object({ ref }).strict(),
   'conflict.resolve': z.object({ ref, keep: z.enum(['mine', 'theirs']) }).strict(),
   'sync.now': empty,
   'settings.get': empty,

@@ -52,6 +52,7 @@ export const OPERATION_WORDS: Record<TeamOperation | VaultOperation, string> = {
   'group.read': 'see the groups',
   'group.manage': 'manage groups',
   'vault.create': 'create vaults',
+  'link.admin': "set a vault's link policy or revoke others' links",
   'item.read': 'read its secrets',
   'item.write': 'change its secrets',
   'vault.share': 'share it',

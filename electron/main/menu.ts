@@ -1,9 +1,10 @@
 // Process: main (Electron main process).
-// The application menu: Lock (CmdOrCtrl+L) and Search (CmdOrCtrl+F) where a keyboard user
+// The application menu: Lock and Search (their keys in shared/shortcuts.ts) where a keyboard user
 // expects them, the standard Edit menu (without it, copy and paste in the page's inputs do
 // not work on macOS), and developer tools only in an unpackaged build. A plain template so
 // it is tested without Electron; main.ts hands it to Menu.buildFromTemplate.
 import type { MenuItemConstructorOptions } from 'electron';
+import { shortcut } from '../../shared/shortcuts.ts';
 
 export interface MenuActions {
   isMac: boolean;
@@ -22,9 +23,9 @@ export function menuTemplate({
   const vault: MenuItemConstructorOptions = {
     label: 'Vault',
     submenu: [
-      { label: 'Search', accelerator: 'CmdOrCtrl+F', click: () => focusSearch() },
+      { label: 'Search', accelerator: shortcut('search').accelerator, click: () => focusSearch() },
       { type: 'separator' },
-      { label: 'Lock', accelerator: 'CmdOrCtrl+L', click: () => lock() },
+      { label: 'Lock', accelerator: shortcut('lock').accelerator, click: () => lock() },
       ...(isMac ? [] : ([{ type: 'separator' }, { role: 'quit' }] as MenuItemConstructorOptions[])),
     ],
   };

@@ -2,7 +2,9 @@
 // The unlocked window: a header that always shows the team, the account and the Lock button,
 // a nav between the screens, and the current screen.
 import { useRef, useState } from 'react';
+import { call } from '../bridge.ts';
 import { useBridgeEvent } from '../app/events.ts';
+import { useShortcut } from '../app/shortcuts.ts';
 import { useSession } from '../app/session.tsx';
 import { SyncStatusProvider } from '../app/sync-status.tsx';
 import { LockButton } from '../components/LockButton.tsx';
@@ -10,12 +12,14 @@ import { DueBadge } from './due/DueBadge.tsx';
 import { DueScreen } from './due/DueScreen.tsx';
 import { SecretsScreen } from './secrets/SecretsScreen.tsx';
 import { SettingsScreen } from './settings/SettingsScreen.tsx';
+import { ConflictBadge } from './sync/ConflictBadge.tsx';
 import { SyncScreen } from './sync/SyncScreen.tsx';
 import { TeamScreen } from './team/TeamScreen.tsx';
 import { TeamSwitcher } from './TeamSwitcher.tsx';
 
 const SCREENS = ['Secrets', 'Due', 'Team', 'Sync', 'Settings'] as const;
 type ScreenName = (typeof SCREENS)[number];
+const SYNC_BADGE = 'nav-sync-conflicts';
 
 export function MainLayout() {
   const { state } = useSession();
@@ -23,13 +27,21 @@ export function MainLayout() {
   // Set when the menu asks for the search box while another screen is showing.
   const focusSearch = useRef(false);
 
+  const toSearch = () => {
+    if (screen === 'Secrets') return; // the Secrets screen focuses its own box
+    focusSearch.current = true;
+    setScreen('Secrets');
+  };
   useBridgeEvent((event) => {
     // The due notification was clicked.
     if (event === 'open-due') setScreen('Due');
-    if (event === 'focus-search' && screen !== 'Secrets') {
-      focusSearch.current = true;
-      setScreen('Secrets');
-    }
+    if (event === 'focus-search') toSearch();
+  });
+  // Lock works from anywhere, a dialog included: someone walking away should not have to
+  // close it first.
+  useShortcut(['lock', 'search'], (name) => {
+    if (name === 'lock') void call('account.lock', {}).catch(() => undefined);
+    else if (!document.querySelector('dialog[open]')) toSearch();
   });
 
   return (
@@ -50,6 +62,7 @@ export function MainLayout() {
                 <a
                   href={`#${name.toLowerCase()}`}
                   aria-current={screen === name ? 'page' : undefined}
+                  {...(name === 'Sync' ? { 'aria-label': name, 'aria-describedby': SYNC_BADGE } : {})}
                   onClick={(e) => {
                     e.preventDefault();
                     setScreen(name);
@@ -57,6 +70,7 @@ export function MainLayout() {
                 >
                   {name}
                   {name === 'Due' && <DueBadge />}
+                  {name === 'Sync' && <ConflictBadge id={SYNC_BADGE} />}
                 </a>
               </li>
             ))}

@@ -231,6 +231,7 @@ export const handlers: Handlers = {
   'secret.move': async (core, a) => core.service.moveSecret(a.ref, a.to),
   'secret.remove': async (core, a) => core.service.removeSecret(a.ref),
   'secret.history': async (core, a) => core.service.history(a.ref),
+  'conflict.show': async (core, a) => core.service.showConflict(a.ref),
   'conflict.resolve': async (core, a) => core.service.resolveConflict(a.ref, a.keep),
   'sync.now': async (core) => core.service.sync(),
   'settings.get': async (core) => core.settings(),

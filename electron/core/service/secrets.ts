@@ -2,7 +2,7 @@
 // Reading and writing secrets. A write is encrypted and queued first, then pushed: if the
 // server cannot be reached the edit stays, encrypted, in the profile cache and goes out on
 // the next sync. Values are Uint8Arrays from end to end; callers wipe what they get.
-import { itemVersionsReply, paths } from '../../../shared/api.ts';
+import { type ItemRecord, itemVersionsReply, paths } from '../../../shared/api.ts';
 import type { SecretView } from '../../../shared/ipc-results.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import { didYouMean } from '../../../shared/suggest.ts';
@@ -265,6 +265,29 @@ export async function readSecretVersion(
   return openContent(u, teamId, rec);
 }
 
+/** Who wrote a version, by email, when a signature by that member's chain key says so. The
+ *  server says who wrote each version; an unsigned or mis-signed one has no author at all. */
+export function verifiedAuthor(u: Unlocked, teamId: string, rec: ItemRecord): string | null {
+  const m = u.team(teamId).chain.members.get(rec.updatedBy);
+  const ok =
+    !!m &&
+    verifyItemVersion(
+      {
+        team: teamId,
+        vault: rec.vault,
+        item: rec.id,
+        version: rec.version,
+        generation: rec.generation,
+        deleted: rec.deleted,
+        author: rec.updatedBy,
+        envelopeHash: envelopeHash(rec.envelope),
+      },
+      rec.signature,
+      m.keys.signPublicKey,
+    );
+  return ok ? m!.email : null;
+}
+
 export interface VersionInfo {
   version: number;
   generation: number;
@@ -281,29 +304,7 @@ export async function secretHistory(
   name: string,
 ) {
   const versions = await versionsOf(u, teamId, index, vaultRef, name);
-  const members = u.team(teamId).chain.members;
-  // The server says who wrote each version; only a signature by that member's chain key says so
-  // for certain. An unsigned or mis-signed version shows no author at all.
-  const authorOf = (rec: (typeof versions)[number]) => {
-    const m = members.get(rec.updatedBy);
-    const ok =
-      !!m &&
-      verifyItemVersion(
-        {
-          team: teamId,
-          vault: rec.vault,
-          item: rec.id,
-          version: rec.version,
-          generation: rec.generation,
-          deleted: rec.deleted,
-          author: rec.updatedBy,
-          envelopeHash: envelopeHash(rec.envelope),
-        },
-        rec.signature,
-        m.keys.signPublicKey,
-      );
-    return ok ? m!.email : null;
-  };
+  const authorOf = (rec: ItemRecord) => verifiedAuthor(u, teamId, rec);
   const out: (VersionInfo & { readable: boolean })[] = [];
   for (const rec of versions) {
     const readable = !!u.keyring.vaultKey(rec.vault, rec.generation);

@@ -24,6 +24,7 @@ import * as membership from './membership.ts';
 import * as secrets from './secrets.ts';
 import type { ItemEdit } from './item-edit.ts';
 import { itemView } from './item-view.ts';
+import { showConflict } from './conflicts.ts';
 import { checkSecretName, moveSecret, restoreVersion, settleConflict } from './secret-moves.ts';
 import { totpCode } from '../vault/totp.ts';
 import { DEFAULT_GENERATOR } from '../../../shared/items.ts';
@@ -685,6 +686,13 @@ export class TesseraService {
     const target = slash < 0 ? { vault: to } : parseRef(to);
     moveSecret(this.u, teamId, this.index(teamId), from, target);
     return this.sync(teamId);
+  }
+
+  /** Both sides of a conflict copy, with who wrote each; no values. */
+  showConflict(copyRef: string, team?: string) {
+    const teamId = this.u.teamId(team);
+    const { vault, name } = parseRef(copyRef);
+    return showConflict(this.u, teamId, this.index(teamId), vault, name);
   }
 
   /** Keeps this client's conflict copy (`mine`) or the server's version (`theirs`). */

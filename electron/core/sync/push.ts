@@ -56,6 +56,7 @@ export async function pushTeam(u: Unlocked, teamId: string): Promise<PushResult>
     const edit = st.queue[0]!;
     reencryptIfRekeyed(u, teamId, st, edit);
     try {
+      const signature = signVersion(u, teamId, edit);
       const reply = await u.http.request(
         'PUT',
         paths.item(teamId, edit.vault, edit.item),
@@ -65,12 +66,12 @@ export async function pushTeam(u: Unlocked, teamId: string): Promise<PushResult>
           generation: edit.generation,
           envelope: edit.envelope,
           deleted: edit.deleted,
-          signature: signVersion(u, teamId, edit),
+          signature,
         },
         putItemReply,
       );
       st.queue.shift();
-      acknowledge(u, teamId, edit, reply.revision);
+      acknowledge(u, teamId, edit, reply.revision, signature);
       result.pushed++;
     } catch (e) {
       if (e instanceof TesseraError && e.code === 'unreachable') {
@@ -80,7 +81,8 @@ export async function pushTeam(u: Unlocked, teamId: string): Promise<PushResult>
       if (e instanceof TesseraError && e.code === 'conflict' && isOwnWrite(edit, e.details)) {
         // Our write landed but its answer was lost (crash, timeout): already acknowledged.
         st.queue.shift();
-        acknowledge(u, teamId, edit, (e.details as ItemRecord).revision);
+        const landed = e.details as ItemRecord;
+        acknowledge(u, teamId, edit, landed.revision, landed.signature);
         result.pushed++;
         continue;
       }
@@ -150,7 +152,15 @@ function isOwnWrite(edit: QueuedEdit, details: unknown): boolean {
   );
 }
 
-function acknowledge(u: Unlocked, teamId: string, edit: QueuedEdit, revision: number): void {
+/** Keeps the pushed version as the server now holds it, signature included, so this client
+ *  can name its author as any other member's client does (a conflict's sides, history). */
+function acknowledge(
+  u: Unlocked,
+  teamId: string,
+  edit: QueuedEdit,
+  revision: number,
+  signature: ItemRecord['signature'],
+): void {
   const rec: ItemRecord = {
     id: edit.item,
     vault: edit.vault,
@@ -161,6 +171,7 @@ function acknowledge(u: Unlocked, teamId: string, edit: QueuedEdit, revision: nu
     revision,
     updatedBy: u.userId,
     updatedAt: new Date().toISOString(),
+    signature,
   };
   if ((u.team(teamId).items[edit.item]?.version ?? 0) <= edit.version) u.putItem(teamId, rec);
 }

@@ -3,7 +3,8 @@
 // have expired or expire soon. The list holds names and dates only; Rotate asks the core for a
 // new value generated the way the secret's last one was, so no value passes through here.
 import { useQueryClient } from '@tanstack/react-query';
-import { describeDue, describeInterval, isUrgent, plural } from '../../../shared/due-words.ts';
+import { describeDue, describeInterval, isUrgent } from '../../../shared/due-words.ts';
+import { plural } from '../../../shared/words.ts';
 import type { DueView } from '../../../shared/ipc-results.ts';
 import { invalidateLists, useDue } from '../../app/queries.ts';
 import { call } from '../../bridge.ts';

@@ -5,14 +5,17 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SecretView, SyncView, VaultView } from '../../../shared/ipc-results.ts';
 import { mayInTeam, mayInVault } from '../../../shared/roles.ts';
+import { plural } from '../../../shared/words.ts';
+import { call, errorText } from '../../bridge.ts';
 import { useSecrets, useVaults } from '../../app/queries.ts';
+import { ariaKeysFor, keysFor, useShortcut } from '../../app/shortcuts.ts';
 import { useSession } from '../../app/session.tsx';
 import { useSyncStatus } from '../../app/sync-status.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { Field, SelectField } from '../../components/Field.tsx';
 import { useCopyState } from './CopyStatus.tsx';
 import { DeleteDialog } from './DeleteDialog.tsx';
-import { writableVaults } from './refs.ts';
+import { refOf, writableVaults } from './refs.ts';
 import { SecretDetail } from './SecretDetail.tsx';
 import { SecretDialog } from './SecretDialog.tsx';
 import { SecretList } from './SecretList.tsx';
@@ -50,6 +53,7 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
   const searchRef = useRef<HTMLInputElement>(null);
   const detailHeading = useRef<HTMLHeadingElement>(null);
   const focusSearch = useSearchShortcuts(searchRef);
+  const [copyNote, setCopyNote] = useState<string | null>(null);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: only on mount
   useEffect(() => {
@@ -64,10 +68,9 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
   const writable = useMemo(() => writableVaults(vaults.data), [vaults.data]);
   const filterVault = allVaults.find((v) => v.id === vaultId);
   const items = useFilteredSecrets(secrets.data, query, vaultId);
-  const selected = useMemo(
-    () => secrets.data?.find((s) => s.id === selectedId) ?? null,
-    [secrets.data, selectedId],
-  );
+  // The detail pane follows the list: a secret the search or the vault filter hides is not
+  // shown beside a list that does not hold it.
+  const selected = useMemo(() => items.find((s) => s.id === selectedId) ?? null, [items, selectedId]);
   const selectedVault = selected ? allVaults.find((v) => v.id === selected.vaultId) : undefined;
 
   // After saving a new secret, select it once the refreshed list contains it.
@@ -82,7 +85,26 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
     }
   }, [secrets.data, selectWhenListed]);
 
-  const onSelect = useCallback((id: string) => setSelectedId(id), []);
+  // The copy shortcut takes what the Copy button takes, straight from the core to the
+  // clipboard, for the secret the detail pane shows.
+  useShortcut(['copy'], () => {
+    if (document.querySelector('dialog[open]')) return;
+    if (!selected) {
+      setCopyNote(`Select a secret first, then press ${keysFor('copy')} to copy it.`);
+      return;
+    }
+    setCopyNote(null);
+    const s = selected;
+    call('secret.copy', { ref: refOf(s) }).then(
+      (r) => copy.copied(s.name, r.clearsInSeconds),
+      (e: unknown) => setCopyNote(errorText(e)),
+    );
+  });
+
+  const onSelect = useCallback((id: string) => {
+    setCopyNote(null);
+    setSelectedId(id);
+  }, []);
   const onOpen = useCallback(() => detailHeading.current?.focus(), []);
   const close = useCallback(() => setOpen(null), []);
   const saved = (result: SyncView, s: { vaultId: string; name: string }) => {
@@ -133,7 +155,8 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
               setQuery('');
             }
           }}
-          placeholder="Type / to search"
+          placeholder={`Search (/ or ${keysFor('search')})`}
+          aria-keyshortcuts={`/ ${ariaKeysFor('search')}`}
           autoComplete="off"
           spellCheck={false}
         />
@@ -147,23 +170,30 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
         </SelectField>
       </div>
       <ErrorAlert error={secrets.error?.message ?? vaults.error?.message} />
+      {copyNote && (
+        <p role="status" className="notice">
+          {copyNote}
+        </p>
+      )}
       <p className="muted count">
         {secrets.isPending
           ? 'Loading secrets…'
           : items.length === (secrets.data?.length ?? 0)
-            ? `${items.length} secrets`
-            : `${items.length} of ${secrets.data?.length ?? 0} secrets`}
+            ? plural(items.length, 'secret')
+            : `${items.length} of ${plural(secrets.data?.length ?? 0, 'secret')}`}
       </p>
       <div className="secrets">
         <div className="list-pane">
           <SecretList items={items} selectedId={selectedId} onSelect={onSelect} onOpen={onOpen} />
           {!secrets.isPending && items.length === 0 && (
             <p className="empty">
-              {allVaults.length === 0
-                ? 'No vaults yet.'
-                : query
-                  ? `Nothing matches "${query}".`
-                  : 'No secrets here yet.'}
+              {emptyText({
+                vaults: allVaults.length,
+                query: query.trim(),
+                inVault: filterVault?.name ?? null,
+                mayCreateVault: mayInTeam(role, 'vault.create'),
+                mayWrite: filterVault ? writable.some((v) => v.id === filterVault.id) : writable.length > 0,
+              })}
             </p>
           )}
         </div>
@@ -179,7 +209,9 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
             headingRef={detailHeading}
           />
         ) : (
-          <div className="detail muted">Select a secret to see what you can do with it.</div>
+          <div className="detail muted">
+            {items.length === 0 ? '' : 'Select a secret to see what you can do with it.'}
+          </div>
         )}
       </div>
       {(open?.kind === 'new' || open?.kind === 'edit') && (
@@ -228,4 +260,24 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
       )}
     </div>
   );
+}
+
+/** What an empty list means and what to do about it. */
+function emptyText(c: {
+  vaults: number;
+  query: string;
+  inVault: string | null;
+  mayCreateVault: boolean;
+  mayWrite: boolean;
+}): string {
+  if (c.vaults === 0)
+    return c.mayCreateVault
+      ? 'No vaults yet. Create one with New vault, then add secrets to it.'
+      : 'No vaults shared with you yet. Ask an admin of the team to share one.';
+  if (c.query)
+    return c.inVault
+      ? `No secret in ${c.inVault} matches "${c.query}". Try fewer words, or search All vaults.`
+      : `No secret matches "${c.query}". Try fewer words: each one must appear in a name, a vault or a tag.`;
+  const where = c.inVault ? `in ${c.inVault}` : 'here';
+  return c.mayWrite ? `No secrets ${where} yet. Add one with New secret.` : `No secrets ${where} yet.`;
 }

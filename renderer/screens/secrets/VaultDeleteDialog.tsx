@@ -9,6 +9,7 @@ import { invalidateLists } from '../../app/queries.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { useAction } from '../../components/useAction.ts';
+import { plural } from '../../../shared/words.ts';
 
 interface Props {
   vault: VaultView;
@@ -31,7 +32,7 @@ export function VaultDeleteDialog({ vault, secrets, onClose, onDeleted }: Props)
   const what =
     secrets === 0
       ? 'It holds no secrets.'
-      : `Its ${secrets === 1 ? 'one secret goes' : `${secrets} secrets go`} with it.`;
+      : `Its ${plural(secrets, 'secret')} ${secrets === 1 ? 'goes' : 'go'} with it.`;
   return (
     <Dialog title={`Delete vault ${vault.name}?`} onClose={onClose}>
       <p>

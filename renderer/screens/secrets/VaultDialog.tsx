@@ -31,7 +31,6 @@ export function VaultDialog({ onClose, onCreated }: { onClose(): void; onCreated
           label="Vault name"
           value={name}
           onChange={(e) => setName(e.target.value)}
-          autoFocus
           required
           maxLength={100}
           autoComplete="off"

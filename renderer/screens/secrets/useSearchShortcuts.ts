@@ -1,7 +1,8 @@
 // Process: renderer (sandboxed window; talks to the core only through window.tessera).
-// Keyboard ways into the search box: '/' (when not typing elsewhere), Ctrl/Cmd+F, and the
-// app menu's 'focus-search' event. Ignored while a dialog is open.
+// Keyboard ways into the search box: '/' (when not typing elsewhere), the search shortcut
+// (shared/shortcuts.ts), and the app menu's 'focus-search' event. Ignored while a dialog is open.
 import { type RefObject, useEffect } from 'react';
+import { shortcutOf } from '../../../shared/shortcuts.ts';
 import { useBridgeEvent } from '../../app/events.ts';
 
 function isEditable(t: EventTarget | null): boolean {
@@ -29,7 +30,7 @@ export function useSearchShortcuts(input: RefObject<HTMLInputElement | null>): (
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const mod = e.ctrlKey || e.metaKey;
-      if (mod && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'f') {
+      if (shortcutOf(e) === 'search') {
         e.preventDefault();
         focus();
       } else if (e.key === '/' && !mod && !e.altKey && !isEditable(e.target)) {

@@ -12,6 +12,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { Field, SelectField } from '../../components/Field.tsx';
 import { useAction } from '../../components/useAction.ts';
 import { LogInDialog } from '../auth/LogInDialog.tsx';
+import { Shortcuts } from './Shortcuts.tsx';
 
 type Theme = 'system' | 'light' | 'dark';
 
@@ -137,6 +138,7 @@ export function SettingsScreen() {
         )}
         <ErrorAlert error={logout.error} />
       </section>
+      <Shortcuts />
     </>
   );
 }
