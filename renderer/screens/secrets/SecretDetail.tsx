@@ -1,5 +1,6 @@
 // Process: renderer (sandboxed window; talks to the core only through window.tessera).
-// One secret: reveal (for 30 s), copy (straight from the core to the clipboard), history,
+// One secret: reveal (for 30 s), copy (straight from the core to the clipboard), every field
+// with its own Copy and Reveal (item/), history,
 // and, only for those who may write in its vault, edit and delete. A viewer never sees the
 // write buttons at all; the role table in shared/roles.ts decides.
 import { type Ref, useState } from 'react';
@@ -8,6 +9,8 @@ import { mayInVault } from '../../../shared/roles.ts';
 import { call, errorText } from '../../bridge.ts';
 import { type CopyState, CopyStatus } from './CopyStatus.tsx';
 import { History } from './History.tsx';
+import { ItemFields } from './item/ItemFields.tsx';
+import { useItem } from './item/useItem.ts';
 import { refOf } from './refs.ts';
 import { useReveal } from './useReveal.ts';
 
@@ -26,15 +29,17 @@ const days = (n: number) => (n === 1 ? '1 day' : `${n} days`);
 export function SecretDetail({ secret, vault, copyState, onCopied, onEdit, onDelete, headingRef }: Props) {
   const ref = refOf(secret);
   const reveal = useReveal(ref, secret.version);
+  const { item, error: itemError } = useItem(ref, secret.version);
   const [showHistory, setShowHistory] = useState(false);
   const [copyError, setCopyError] = useState<string | null>(null);
   const canWrite = mayInVault(vault?.role, 'item.write');
 
-  const copy = async () => {
+  const copy = async (field?: string) => {
     setCopyError(null);
     try {
-      const r = await call('secret.copy', { ref });
-      onCopied(secret.name, r.clearsInSeconds);
+      const r = await call('secret.copy', field ? { ref, field } : { ref });
+      const label = field && item?.fields.find((f) => f.key === field)?.label;
+      onCopied(label ? `${secret.name} ${label}` : secret.name, r.clearsInSeconds);
     } catch (e) {
       setCopyError(errorText(e));
     }
@@ -100,6 +105,12 @@ export function SecretDetail({ secret, vault, copyState, onCopied, onEdit, onDel
         </p>
       )}
       <CopyStatus state={copyState} />
+      {item && <ItemFields secretRef={ref} item={item} onCopy={(f) => void copy(f)} />}
+      {itemError && (
+        <p role="alert" className="alert">
+          {itemError}
+        </p>
+      )}
       {showHistory && <History secretRef={ref} version={secret.version} />}
     </section>
   );
