@@ -2,7 +2,10 @@
 // Items as people expect them (issue 8), through the real renderer build in Chromium, a real
 // DesktopCore and a real team server: the detail pane lists every field of an item with its
 // kind, shows text and URL values, keeps concealed ones out of the page until that field's
-// Reveal, copies any one field from the core, and shows a TOTP field's live code.
+// Reveal, copies any one field from the core, and shows a TOTP field's live code; History
+// shows who wrote each version when, an old version's value on Show, and Restore; a secret is
+// renamed and moved to another vault from the window. TESSERA_SCREENSHOTS=1 also rewrites
+// docs/screenshots/secrets-item.png, the README's picture of an item.
 // Steps share state and run in order; after a failed step the rest are skipped.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import {
@@ -12,10 +15,23 @@ import {
   e2eRequired,
   e2eUnavailable,
   eventually,
+  screenshot,
+  setField,
   startE2E,
 } from './harness.ts';
 import { orderedSteps } from './steps.ts';
-import { button, field, gone, navItem, openSecret, SLOW, signUpThroughUi, visible } from './ui.ts';
+import {
+  button,
+  dialog,
+  field,
+  gone,
+  navItem,
+  openSecret,
+  SLOW,
+  secretOption,
+  signUpThroughUi,
+  visible,
+} from './ui.ts';
 
 const unavailable = e2eUnavailable();
 if (unavailable && e2eRequired()) throw new Error(`items e2e required but cannot run: ${unavailable}`);
@@ -40,7 +56,11 @@ const fieldValue = (label: string) => alice.page.getByLabel(`${label} value`, { 
 describe.skipIf(!!unavailable)('desktop window: items with fields', () => {
   beforeAll(async () => {
     env = await startE2E();
-    alice = await env.openUser('alice', { settings: { autoLockMinutes: 60 } });
+    alice = await env.openUser('alice', {
+      settings: { autoLockMinutes: 60 },
+      // Tall enough for the whole item in the README's picture.
+      viewport: { width: 1280, height: 1100 },
+    });
   }, 600_000);
 
   afterAll(async () => {
@@ -100,6 +120,8 @@ describe.skipIf(!!unavailable)('desktop window: items with fields', () => {
     const p = alice.page;
     await button(p, 'Reveal Recovery code').click();
     expect((await (await visible(fieldValue('Recovery code'))).textContent())?.trim()).toBe(RECOVERY);
+    await p.getByRole('heading', { name: 'db-login', exact: true }).scrollIntoViewIfNeeded();
+    await screenshot(p, 'secrets-item');
     // Only that field: the primary password stays hidden.
     expect(await bodyText(p)).not.toContain(PASSWORD);
     await button(p, 'Hide Recovery code').click();
@@ -129,5 +151,63 @@ describe.skipIf(!!unavailable)('desktop window: items with fields', () => {
       Number(/(\d+) s left/.exec((await row('One-time code').textContent()) ?? '')?.[1]);
     const first = await left();
     await eventually('the countdown moves', async () => (await left()) !== first, 5_000);
+  });
+
+  step(
+    'History names who wrote each version; Show reveals an old value; Restore makes it the newest',
+    async () => {
+      const p = alice.page;
+      await alice.dispatch('secret.set', { ref: 'prod/db-login', value: 'pw-second-55b0' });
+      const versions = p.getByRole('list', { name: 'Versions', exact: true });
+      await visible(p.getByRole('heading', { name: /^db-login$/ }));
+      await eventually('v2 in the pane', async () => (await p.getByText(/· v2/).count()) > 0);
+      await button(p, 'History').click();
+      await visible(versions);
+      const v1 = versions.getByRole('listitem', { name: 'Version 1', exact: true });
+      expect(
+        await versions.getByRole('listitem', { name: 'Version 2', exact: true }).textContent(),
+      ).toContain(`by ${alice.email}`);
+      expect(await v1.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
+      // The current version has no Show or Restore of its own: the pane above reveals it.
+      expect(await button(versions, 'Show v2').count()).toBe(0);
+      await button(v1, 'Show v1').click();
+      expect((await (await visible(fieldValue('v1'))).textContent())?.trim()).toBe(PASSWORD);
+      await button(v1, 'Hide v1').click();
+      await gone(fieldValue('v1'));
+      await button(v1, 'Restore v1').click();
+      await visible(versions.getByRole('listitem', { name: 'Version 3', exact: true }));
+      const { value } = await alice.dispatch('secret.reveal', { ref: 'prod/db-login' });
+      expect(value).toBe(PASSWORD);
+      // The restore brought back every field, not only the password.
+      const item = await alice.dispatch('secret.show', { ref: 'prod/db-login' });
+      expect(item.fields.map((f) => f.key)).toEqual(['username', 'password', 'url', 'recovery', 'otp']);
+    },
+  );
+
+  step('Rename or move renames the secret, then moves it into another vault', async () => {
+    const p = alice.page;
+    await alice.dispatch('vault.create', { name: 'staging' });
+    await button(p, 'Rename or move').click();
+    const d = dialog(p);
+    await field(d, 'Name').fill('db-main');
+    await button(d, 'Save').click();
+    await gone(d);
+    await visible(p.getByRole('heading', { name: 'db-main', exact: true }));
+    expect(await secretOption(p, 'db-login').count()).toBe(0);
+
+    await button(p, 'Rename or move').click();
+    await setField(field(d, 'Vault'), 'staging');
+    await button(d, 'Save').click();
+    await gone(d);
+    await eventually('listed in staging', async () => {
+      const list = await alice.dispatch('secret.list', {});
+      return (
+        list.some((x) => x.vault === 'staging' && x.name === 'db-main') &&
+        !list.some((x) => x.vault === 'prod')
+      );
+    });
+    await visible(p.getByText(/^staging · v\d+/));
+    const { value } = await alice.dispatch('secret.reveal', { ref: 'staging/db-main', field: 'recovery' });
+    expect(value).toBe(RECOVERY);
   });
 });

@@ -4,7 +4,7 @@
 // and, only for those who may write in its vault, edit and delete. A viewer never sees the
 // write buttons at all; the role table in shared/roles.ts decides.
 import { type Ref, useState } from 'react';
-import type { SecretView, VaultView } from '../../../shared/ipc-results.ts';
+import type { SecretView, SyncView, VaultView } from '../../../shared/ipc-results.ts';
 import { mayInVault } from '../../../shared/roles.ts';
 import { call, errorText } from '../../bridge.ts';
 import { type CopyState, CopyStatus } from './CopyStatus.tsx';
@@ -21,12 +21,16 @@ interface Props {
   onCopied(name: string, seconds: number): void;
   onEdit(): void;
   onDelete(): void;
+  onMove(): void;
+  /** A change made from the pane itself (a restore). */
+  onChanged(result: SyncView): void;
   headingRef?: Ref<HTMLHeadingElement>;
 }
 
 const days = (n: number) => (n === 1 ? '1 day' : `${n} days`);
 
-export function SecretDetail({ secret, vault, copyState, onCopied, onEdit, onDelete, headingRef }: Props) {
+export function SecretDetail(props: Props) {
+  const { secret, vault, copyState, onCopied, onEdit, onDelete, onMove, onChanged, headingRef } = props;
   const ref = refOf(secret);
   const reveal = useReveal(ref, secret.version);
   const { item, error: itemError } = useItem(ref, secret.version);
@@ -82,6 +86,9 @@ export function SecretDetail({ secret, vault, copyState, onCopied, onEdit, onDel
             >
               Edit
             </button>
+            <button type="button" onClick={onMove}>
+              Rename or move
+            </button>
             <button type="button" className="danger" onClick={onDelete}>
               Delete
             </button>
@@ -111,7 +118,17 @@ export function SecretDetail({ secret, vault, copyState, onCopied, onEdit, onDel
           {itemError}
         </p>
       )}
-      {showHistory && <History secretRef={ref} version={secret.version} />}
+      {showHistory && (
+        <History
+          secretRef={ref}
+          version={secret.version}
+          canWrite={canWrite}
+          onRestored={(r) => {
+            reveal.hide();
+            onChanged(r);
+          }}
+        />
+      )}
     </section>
   );
 }

@@ -12,6 +12,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { Field, SelectField } from '../../components/Field.tsx';
 import { useCopyState } from './CopyStatus.tsx';
 import { DeleteDialog } from './DeleteDialog.tsx';
+import { MoveDialog } from './MoveDialog.tsx';
 import { writableVaults } from './refs.ts';
 import { SecretDetail } from './SecretDetail.tsx';
 import { SecretDialog } from './SecretDialog.tsx';
@@ -28,6 +29,7 @@ type Open =
   | { kind: 'new' }
   | { kind: 'edit'; secret: SecretView }
   | { kind: 'delete'; secret: SecretView }
+  | { kind: 'move'; secret: SecretView }
   | { kind: 'vault' }
   | { kind: 'share'; vault: VaultView }
   | { kind: 'rename-vault'; vault: VaultView }
@@ -173,6 +175,8 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
             onCopied={copy.copied}
             onEdit={() => setOpen({ kind: 'edit', secret: selected })}
             onDelete={() => setOpen({ kind: 'delete', secret: selected })}
+            onMove={() => setOpen({ kind: 'move', secret: selected })}
+            onChanged={sync.report}
             headingRef={detailHeading}
           />
         ) : (
@@ -187,6 +191,9 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
           onClose={close}
           onSaved={saved}
         />
+      )}
+      {open?.kind === 'move' && (
+        <MoveDialog secret={open.secret} vaults={writable} onClose={close} onMoved={saved} />
       )}
       {open?.kind === 'delete' && (
         <DeleteDialog
