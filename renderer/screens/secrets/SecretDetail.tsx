@@ -1,13 +1,16 @@
 // Process: renderer (sandboxed window; talks to the core only through window.tessera).
-// One secret: reveal (for 30 s), copy (straight from the core to the clipboard), history,
+// One secret: reveal (for 30 s), copy (straight from the core to the clipboard), every field
+// with its own Copy and Reveal (item/), history,
 // and, only for those who may write in its vault, edit and delete. A viewer never sees the
 // write buttons at all; the role table in shared/roles.ts decides.
 import { type Ref, useState } from 'react';
-import type { SecretView, VaultView } from '../../../shared/ipc-results.ts';
+import type { SecretView, SyncView, VaultView } from '../../../shared/ipc-results.ts';
 import { mayInVault } from '../../../shared/roles.ts';
 import { call, errorText } from '../../bridge.ts';
 import { type CopyState, CopyStatus } from './CopyStatus.tsx';
 import { History } from './History.tsx';
+import { ItemFields } from './item/ItemFields.tsx';
+import { useItem } from './item/useItem.ts';
 import { refOf } from './refs.ts';
 import { useReveal } from './useReveal.ts';
 
@@ -18,23 +21,29 @@ interface Props {
   onCopied(name: string, seconds: number): void;
   onEdit(): void;
   onDelete(): void;
+  onMove(): void;
+  /** A change made from the pane itself (a restore). */
+  onChanged(result: SyncView): void;
   headingRef?: Ref<HTMLHeadingElement>;
 }
 
 const days = (n: number) => (n === 1 ? '1 day' : `${n} days`);
 
-export function SecretDetail({ secret, vault, copyState, onCopied, onEdit, onDelete, headingRef }: Props) {
+export function SecretDetail(props: Props) {
+  const { secret, vault, copyState, onCopied, onEdit, onDelete, onMove, onChanged, headingRef } = props;
   const ref = refOf(secret);
   const reveal = useReveal(ref, secret.version);
+  const { item, error: itemError } = useItem(ref, secret.version);
   const [showHistory, setShowHistory] = useState(false);
   const [copyError, setCopyError] = useState<string | null>(null);
   const canWrite = mayInVault(vault?.role, 'item.write');
 
-  const copy = async () => {
+  const copy = async (field?: string) => {
     setCopyError(null);
     try {
-      const r = await call('secret.copy', { ref });
-      onCopied(secret.name, r.clearsInSeconds);
+      const r = await call('secret.copy', field ? { ref, field } : { ref });
+      const label = field && item?.fields.find((f) => f.key === field)?.label;
+      onCopied(label ? `${secret.name} ${label}` : secret.name, r.clearsInSeconds);
     } catch (e) {
       setCopyError(errorText(e));
     }
@@ -77,6 +86,9 @@ export function SecretDetail({ secret, vault, copyState, onCopied, onEdit, onDel
             >
               Edit
             </button>
+            <button type="button" onClick={onMove}>
+              Rename or move
+            </button>
             <button type="button" className="danger" onClick={onDelete}>
               Delete
             </button>
@@ -100,7 +112,23 @@ export function SecretDetail({ secret, vault, copyState, onCopied, onEdit, onDel
         </p>
       )}
       <CopyStatus state={copyState} />
-      {showHistory && <History secretRef={ref} version={secret.version} />}
+      {item && <ItemFields secretRef={ref} item={item} onCopy={(f) => void copy(f)} />}
+      {itemError && (
+        <p role="alert" className="alert">
+          {itemError}
+        </p>
+      )}
+      {showHistory && (
+        <History
+          secretRef={ref}
+          version={secret.version}
+          canWrite={canWrite}
+          onRestored={(r) => {
+            reveal.hide();
+            onChanged(r);
+          }}
+        />
+      )}
     </section>
   );
 }

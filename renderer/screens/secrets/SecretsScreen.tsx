@@ -16,6 +16,7 @@ import { Field, SelectField } from '../../components/Field.tsx';
 import { useCopyState } from './CopyStatus.tsx';
 import { DeleteDialog } from './DeleteDialog.tsx';
 import { refOf, writableVaults } from './refs.ts';
+import { MoveDialog } from './MoveDialog.tsx';
 import { SecretDetail } from './SecretDetail.tsx';
 import { SecretDialog } from './SecretDialog.tsx';
 import { SecretList } from './SecretList.tsx';
@@ -32,6 +33,7 @@ type Open =
   | { kind: 'new' }
   | { kind: 'edit'; secret: SecretView }
   | { kind: 'delete'; secret: SecretView }
+  | { kind: 'move'; secret: SecretView }
   | { kind: 'vault' }
   | { kind: 'share'; vault: VaultView }
   | { kind: 'rename-vault'; vault: VaultView }
@@ -206,6 +208,8 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
             onCopied={copy.copied}
             onEdit={() => setOpen({ kind: 'edit', secret: selected })}
             onDelete={() => setOpen({ kind: 'delete', secret: selected })}
+            onMove={() => setOpen({ kind: 'move', secret: selected })}
+            onChanged={sync.report}
             headingRef={detailHeading}
           />
         ) : (
@@ -222,6 +226,9 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
           onClose={close}
           onSaved={saved}
         />
+      )}
+      {open?.kind === 'move' && (
+        <MoveDialog secret={open.secret} vaults={writable} onClose={close} onMoved={saved} />
       )}
       {open?.kind === 'delete' && (
         <DeleteDialog

@@ -3,13 +3,14 @@
 // it asks the core for it, keeps it in the owning component's state, and drops it 30
 // seconds after the Reveal click, on Hide, or when that component goes away (another secret
 // selected, lock). If a newer version arrives while it shows, the new value replaces it
-// without extending the 30 seconds.
+// without extending the 30 seconds. One hook per field: the primary one when `field` is left
+// out; `at` names an older version (History), the newest otherwise.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { call, errorText } from '../../bridge.ts';
 
 export const VISIBLE_MS = 30_000;
 
-export function useReveal(secretRef: string, version: number) {
+export function useReveal(secretRef: string, version: number, field?: string, at?: number) {
   const [shown, setShown] = useState<{ value: string; until: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   // Bumped by every request and every hide, so a late answer never re-shows a hidden value.
@@ -26,7 +27,11 @@ export function useReveal(secretRef: string, version: number) {
       const mine = ++generation.current;
       setError(null);
       try {
-        const r = await call('secret.reveal', { ref: secretRef });
+        const r = await call('secret.reveal', {
+          ref: secretRef,
+          ...(field ? { field } : {}),
+          ...(at ? { version: at } : {}),
+        });
         if (mine === generation.current && Date.now() < until) setShown({ value: r.value, until });
       } catch (e) {
         if (mine === generation.current) {
@@ -35,7 +40,7 @@ export function useReveal(secretRef: string, version: number) {
         }
       }
     },
-    [secretRef],
+    [secretRef, field, at],
   );
 
   const hide = useCallback(() => {
