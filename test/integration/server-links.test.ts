@@ -189,7 +189,9 @@ describe('creating', () => {
   it('needs read access to the vault and an item in it', async () => {
     const r = await other.api.post(L(), linkBody());
     expect(r.status).toBe(403);
-    expect(r.body.error.message).toBe('your vault role none may not item.read');
+    expect(r.body.error.message).toBe(
+      'your access to this vault (none) does not let you read its secrets: ask someone who manages it',
+    );
     const noItem = await owner.api.post(L(), linkBody({ item: uuid() }));
     expect(noItem.status).toBe(404);
     const outsider = await newUser(srv.url, 'outsider');

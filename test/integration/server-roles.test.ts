@@ -235,7 +235,8 @@ const teamOps: Record<TeamOperation, Probe> = {
   'link.admin': {
     call: (u) =>
       u.api.put(`${T()}/vaults/${vault}/link-policy`, { linksAllowed: true, maxExpirySeconds: null }),
-    refused: (role) => `your role ${role} may not link.admin`,
+    refused: (role) =>
+      `your role in this team (${role}) does not let you set a vault's link policy or revoke others' links: ask an owner or an admin`,
   },
 };
 
