@@ -14,7 +14,7 @@ import {
   startE2E,
 } from './harness.ts';
 import { orderedSteps } from './steps.ts';
-import { button, dialog, field, gone, heading, navItem, SLOW, signUpThroughUi, visible } from './ui.ts';
+import { button, dialog, field, gone, heading, navItem, SLOW, visible, signUpWithTeam } from './ui.ts';
 
 const unavailable = e2eUnavailable();
 if (unavailable && e2eRequired()) throw new Error(`due e2e required but cannot run: ${unavailable}`);
@@ -46,15 +46,7 @@ describe.skipIf(!!unavailable)('desktop window: what to rotate', () => {
 
   step('an expired certificate is listed and counted in the nav; a fresh interval is not', async () => {
     const p = alice.page;
-    await signUpThroughUi(p, {
-      server: env.serverUrl,
-      email: alice.email,
-      name: alice.name,
-      password: alice.password,
-    });
-    await field(p, 'Team name').fill('Acme');
-    await button(p, 'Create team').click();
-    await visible(navItem(p, 'Secrets'), SLOW);
+    await signUpWithTeam(alice, env.serverUrl);
     await alice.dispatch('vault.create', { name: 'prod' });
     await alice.dispatch('secret.set', { ref: 'prod/db', value: 'db-v1', rotateEveryDays: 30 });
     await alice.dispatch('secret.set', { ref: 'prod/cert', value: 'pem', expires: '2020-01-31' });

@@ -20,18 +20,7 @@ import {
   startE2E,
 } from './harness.ts';
 import { orderedSteps } from './steps.ts';
-import {
-  button,
-  dialog,
-  field,
-  gone,
-  navItem,
-  openSecret,
-  SLOW,
-  secretOption,
-  signUpThroughUi,
-  visible,
-} from './ui.ts';
+import { button, dialog, field, gone, openSecret, secretOption, visible, signUpWithTeam } from './ui.ts';
 
 const unavailable = e2eUnavailable();
 if (unavailable && e2eRequired()) throw new Error(`items e2e required but cannot run: ${unavailable}`);
@@ -69,15 +58,7 @@ describe.skipIf(!!unavailable)('desktop window: items with fields', () => {
 
   step('the detail pane lists every field with its kind; concealed values stay out of the page', async () => {
     const p = alice.page;
-    await signUpThroughUi(p, {
-      server: env.serverUrl,
-      email: alice.email,
-      name: alice.name,
-      password: alice.password,
-    });
-    await field(p, 'Team name').fill('Acme');
-    await button(p, 'Create team').click();
-    await visible(navItem(p, 'Secrets'), SLOW);
+    await signUpWithTeam(alice, env.serverUrl);
     await alice.dispatch('vault.create', { name: 'prod' });
     await alice.dispatch('secret.set', {
       ref: 'prod/db-login',

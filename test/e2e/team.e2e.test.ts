@@ -19,18 +19,7 @@ import {
   startE2E,
 } from './harness.ts';
 import { orderedSteps } from './steps.ts';
-import {
-  button,
-  dialog,
-  field,
-  gone,
-  heading,
-  navItem,
-  openScreen,
-  SLOW,
-  signUpThroughUi,
-  visible,
-} from './ui.ts';
+import { button, dialog, field, gone, heading, openScreen, SLOW, visible, signUpWithTeam } from './ui.ts';
 
 const unavailable = e2eUnavailable();
 if (unavailable && e2eRequired()) throw new Error(`team e2e required but cannot run: ${unavailable}`);
@@ -67,15 +56,7 @@ describe.skipIf(!!unavailable)('the Team screen: roles, revoking and removing', 
 
   step('alice forms a team: confirmed, accepted and invited people', async () => {
     const p = alice.page;
-    await signUpThroughUi(p, {
-      server: env.serverUrl,
-      email: alice.email,
-      name: 'alice',
-      password: alice.password,
-    });
-    await field(p, 'Team name').fill('Acme');
-    await button(p, 'Create team').click();
-    await visible(navItem(p, 'Secrets'), SLOW);
+    await signUpWithTeam(alice, env.serverUrl);
     for (const who of [bob, carol, erin, dave]) {
       code = (await alice.dispatch('team.invite', { email: who.email, role: 'member' })).inviteCode;
       if (who !== dave) await who.svc.accept(code);

@@ -69,6 +69,19 @@ export async function signUpThroughUi(
   await visible(heading(page, 'Join or create a team'), SLOW);
 }
 
+/** Signs `user` up through the window and creates a team there: where most e2e files start. */
+export async function signUpWithTeam(
+  user: { page: Page; email: string; name: string; password: string },
+  server: string,
+  team = 'Acme',
+): Promise<void> {
+  const p = user.page;
+  await signUpThroughUi(p, { server, email: user.email, name: user.name, password: user.password });
+  await field(p, 'Team name').fill(team);
+  await button(p, 'Create team').click();
+  await visible(navItem(p, 'Secrets'), SLOW);
+}
+
 /** Selects a secret in the list (clearing the search and vault filter first is the
  *  caller's business) and waits for its detail heading. */
 export async function openSecret(page: Page, name: string): Promise<void> {

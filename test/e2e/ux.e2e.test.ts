@@ -33,8 +33,8 @@ import {
   searchBox,
   secretOption,
   secretsList,
-  signUpThroughUi,
   visible,
+  signUpWithTeam,
 } from './ui.ts';
 
 const unavailable = e2eUnavailable();
@@ -73,15 +73,7 @@ describe.skipIf(!!unavailable)('desktop window: words and screens', () => {
 
   step('with no vault, the list says how to start; one secret reads "1 secret"', async () => {
     const p = alice.page;
-    await signUpThroughUi(p, {
-      server: env.serverUrl,
-      email: alice.email,
-      name: alice.name,
-      password: alice.password,
-    });
-    await field(p, 'Team name').fill('Acme');
-    await button(p, 'Create team').click();
-    await visible(navItem(p, 'Secrets'), SLOW);
+    await signUpWithTeam(alice, env.serverUrl);
     await visible(p.getByText('No vaults yet. Create one with New vault, then add secrets to it.'));
     await alice.dispatch('vault.create', { name: 'prod' });
     await alice.dispatch('vault.create', { name: 'staging' });

@@ -22,12 +22,11 @@ import {
   field,
   fillSecretDialog,
   gone,
-  navItem,
   openScreen,
   SLOW,
   secretOption,
-  signUpThroughUi,
   visible,
+  signUpWithTeam,
 } from './ui.ts';
 
 const unavailable = e2eUnavailable();
@@ -55,15 +54,7 @@ describe.skipIf(!!unavailable)('desktop window: the vault menu', () => {
 
   step('alice signs up, creates a team, and has two vaults with secrets', async () => {
     const p = alice.page;
-    await signUpThroughUi(p, {
-      server: env.serverUrl,
-      email: alice.email,
-      name: alice.name,
-      password: alice.password,
-    });
-    await field(p, 'Team name').fill('Acme');
-    await button(p, 'Create team').click();
-    await visible(navItem(p, 'Secrets'), SLOW);
+    await signUpWithTeam(alice, env.serverUrl);
     await openScreen(p, 'Secrets');
     for (const name of ['prod', 'staging']) {
       await button(p, 'New vault').click();

@@ -7,10 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Timers } from '../../electron/core/desktop/auto-lock.ts';
-import { DesktopCore } from '../../electron/core/desktop/desktop-core.ts';
+import type { DesktopCore } from '../../electron/core/desktop/desktop-core.ts';
 import type { DueNotification } from '../../electron/core/desktop/due-notice.ts';
-import type { IpcArgs, IpcChannel } from '../../shared/ipc.ts';
-import type { IpcReturns } from '../../shared/ipc-results.ts';
+import { openTestWindow, type TestWindow } from '../helpers/desktop.ts';
 import { startTestServer } from '../helpers/server.ts';
 
 const HOUR = 3_600_000;
@@ -31,27 +30,21 @@ const timers: Timers = {
 };
 const hourly = () => [...pending].filter(([, t]) => t.ms === HOUR);
 
-function open(): DesktopCore {
-  return new DesktopCore({
+/** The same profile each time: the second window is the app restarted. */
+const open = () =>
+  openTestWindow({
     profileDir,
-    clipboard: { readText: () => '', writeText: () => undefined },
-    emit: () => undefined,
     timers,
     now: () => new Date(Date.now() + offset),
     notify: (n) => notifications.push(n),
   });
-}
 let core: DesktopCore;
-async function call<C extends IpcChannel>(c: C, a: IpcArgs<C>): Promise<IpcReturns[C]> {
-  const r = await core.dispatch(c, a);
-  if (!r.ok) throw new Error(`${c}: ${r.error.message}`);
-  return r.value as IpcReturns[C];
-}
+let call: TestWindow['call'];
 const password = 'alice long pass phrase';
 
 beforeAll(async () => {
   srv = await startTestServer();
-  core = open();
+  ({ core, call } = open());
   await call('account.signup', { server: srv.url, email: 'alice@example.test', name: 'alice', password });
   await call('team.create', { name: 'acme' });
   await call('vault.create', { name: 'prod' });
@@ -87,7 +80,7 @@ describe('the daily due notification in the desktop core', () => {
   it('stops re-checking when locked, and a restart the same day stays quiet', async () => {
     await call('account.lock', {});
     expect(hourly()).toHaveLength(0);
-    core = open();
+    ({ core, call } = open());
     await call('account.unlock', { password });
     expect(notifications).toHaveLength(2);
     expect(hourly()).toHaveLength(1);

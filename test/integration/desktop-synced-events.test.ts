@@ -4,24 +4,17 @@
 // pulls missed, now and then, a change that the other sync had brought. Here the push channel
 // never connects, so no live-sync pull can stand in: only the write's own sync can tell.
 // A real desktop core over a real team server.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DesktopCore } from '../../electron/core/desktop/desktop-core.ts';
-import type { IpcArgs, IpcChannel, IpcEvent } from '../../shared/ipc.ts';
-import type { IpcReturns, SyncedEvent } from '../../shared/ipc-results.ts';
+import type { DesktopCore } from '../../electron/core/desktop/desktop-core.ts';
+import type { IpcEvent } from '../../shared/ipc.ts';
+import type { SyncedEvent } from '../../shared/ipc-results.ts';
+import { openTestWindow, type TestWindow } from '../helpers/desktop.ts';
 import { startTestServer } from '../helpers/server.ts';
 
 let srv: Awaited<ReturnType<typeof startTestServer>>;
 const events: { event: IpcEvent; payload: unknown }[] = [];
 let core: DesktopCore;
-
-async function call<C extends IpcChannel>(c: C, a: IpcArgs<C>): Promise<IpcReturns[C]> {
-  const r = await core.dispatch(c, a);
-  if (!r.ok) throw new Error(`${c}: ${r.error.message}`);
-  return r.value as IpcReturns[C];
-}
+let call: TestWindow['call'];
 
 /** Requests to the push channel hang until aborted: the stream never connects. */
 const noPushChannel: typeof fetch = (input, init) => {
@@ -36,13 +29,10 @@ const synced = () => events.filter((e) => e.event === 'synced').map((e) => e.pay
 
 beforeAll(async () => {
   srv = await startTestServer();
-  const clipboard = { text: '' };
-  core = new DesktopCore({
-    profileDir: mkdtempSync(join(tmpdir(), 'tessera-synced-')),
-    clipboard: { readText: () => clipboard.text, writeText: (t) => (clipboard.text = t) },
+  ({ core, call } = openTestWindow({
     emit: (event, payload) => events.push({ event, payload }),
     fetch: noPushChannel,
-  });
+  }));
   await call('account.signup', {
     server: srv.url,
     email: 'alice@example.test',

@@ -1,15 +1,8 @@
-// Process: test. Unlock in the window syncs every team of the profile, not only the current
-// one (electron/core/desktop/handlers.ts): a team switched to later shows what was written
-// while the window was locked, even when the server cannot be reached by then. A team whose
-// sync is refused is reported in the answer and fails neither the unlock nor a switch to it.
-// Real desktop cores over a real team server; Bob's fetch can be cut to stand for "offline".
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DesktopCore } from '../../electron/core/desktop/desktop-core.ts';
+import type { DesktopCore } from '../../electron/core/desktop/desktop-core.ts';
 import type { IpcArgs, IpcChannel } from '../../shared/ipc.ts';
 import type { IpcReturns } from '../../shared/ipc-results.ts';
+import { openTestWindow } from '../helpers/desktop.ts';
 import { startTestServer } from '../helpers/server.ts';
 
 let srv: Awaited<ReturnType<typeof startTestServer>>;
@@ -27,18 +20,12 @@ function openWindow(): Window {
     if (w.offline) throw new TypeError('fetch failed');
     return fetch(input, init);
   };
-  const clipboard = { text: '' };
-  w.core = new DesktopCore({
-    profileDir: mkdtempSync(join(tmpdir(), 'tessera-teams-')),
-    clipboard: { readText: () => clipboard.text, writeText: (t) => (clipboard.text = t) },
-    emit: () => {},
-    fetch: cut,
-  });
-  w.call = async (c, a) => {
-    const r = await w.core.dispatch(c, a);
-    if (!r.ok) throw Object.assign(new Error(`${c}: ${r.error.message}`), { code: r.error.code });
-    return r.value as never;
-  };
+  Object.assign(
+    w,
+    openTestWindow({
+      fetch: cut,
+    }),
+  );
   return w;
 }
 

@@ -1,17 +1,10 @@
-// Process: test. Live sync under a burst, on the real server with real desktop cores: one
-// member's many writes (here a queue of offline edits going out at once, one revision each)
-// announce one change per write on the push channel. Every other open window must pull a
-// few times, not once per write, and refetch only the lists the change touched: a member who
-// reads the vault refetches its secret list, a member who cannot read it refetches nothing.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DesktopCore } from '../../electron/core/desktop/desktop-core.ts';
+import type { DesktopCore } from '../../electron/core/desktop/desktop-core.ts';
 import { LIVE_SYNC_PACING } from '../../electron/core/sync/live.ts';
 import { staleLists } from '../../renderer/app/stale.ts';
 import type { IpcArgs, IpcChannel } from '../../shared/ipc.ts';
 import type { IpcReturns, SyncedEvent } from '../../shared/ipc-results.ts';
+import { openTestWindow } from '../helpers/desktop.ts';
 import { startTestServer } from '../helpers/server.ts';
 
 const BURST = 300;
@@ -36,20 +29,15 @@ function openWindow(): Window {
     if (url.includes('/changes?')) w.pulls++;
     return fetch(input, init);
   };
-  const clipboard = { text: '' };
-  w.core = new DesktopCore({
-    profileDir: mkdtempSync(join(tmpdir(), 'tessera-burst-')),
-    clipboard: { readText: () => clipboard.text, writeText: (t) => (clipboard.text = t) },
-    emit: (e, payload) => {
-      if (e === 'synced') w.synced.push(payload as SyncedEvent);
-    },
-    fetch: counting,
-  });
-  w.call = async (c, a) => {
-    const r = await w.core.dispatch(c, a);
-    if (!r.ok) throw Object.assign(new Error(`${c}: ${r.error.message}`), { code: r.error.code });
-    return r.value as never;
-  };
+  Object.assign(
+    w,
+    openTestWindow({
+      emit: (e, payload) => {
+        if (e === 'synced') w.synced.push(payload as SyncedEvent);
+      },
+      fetch: counting,
+    }),
+  );
   return w;
 }
 
@@ -152,7 +140,9 @@ describe(`live sync: ${BURST} writes by one member`, () => {
     // Bob reads prod: his secret list is refetched, at most once per pull, and nothing else is.
     expect(secretRefetches(bob)).toBeGreaterThan(0);
     expect(bob.synced.flatMap((e) => e.changes.secrets)).toEqual(expect.arrayContaining([prodId]));
-    expect(new Set(bob.synced.flatMap((e) => staleLists(e.changes)))).toEqual(new Set(['secret.list', 'secret.due']));
+    expect(new Set(bob.synced.flatMap((e) => staleLists(e.changes)))).toEqual(
+      new Set(['secret.list', 'secret.due']),
+    );
     // Carol cannot read prod: her pulls bring nothing she shows, so her window refetches nothing.
     expect(carol.synced.flatMap((e) => staleLists(e.changes))).toEqual([]);
     expect(await carol.call('secret.list', {})).toEqual([]);

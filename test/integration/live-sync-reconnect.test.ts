@@ -1,17 +1,9 @@
-// Process: test. Live sync after the push channel comes back (electron/core/sync/live.ts): the
-// server keeps no backlog of announcements, so what was written while a window's stream was
-// down was announced to no one. On the real server, stopped and started again on the same
-// data: a write made while Bob's stream is still reconnecting must reach Bob's window once it
-// reconnects, with no later write to announce it. Bob's fetch holds back only his /events
-// requests for that moment, as a slow network would; everything else is real.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DesktopCore } from '../../electron/core/desktop/desktop-core.ts';
+import type { DesktopCore } from '../../electron/core/desktop/desktop-core.ts';
 import type { IpcArgs, IpcChannel } from '../../shared/ipc.ts';
 import type { IpcReturns } from '../../shared/ipc-results.ts';
 import { type RestartableServer, startRestartableServer } from '../helpers/restartable-server.ts';
+import { openTestWindow } from '../helpers/desktop.ts';
 
 let srv: RestartableServer;
 
@@ -34,18 +26,12 @@ function openWindow(): Window {
     }
     return fetch(input, init);
   };
-  const clipboard = { text: '' };
-  w.core = new DesktopCore({
-    profileDir: mkdtempSync(join(tmpdir(), 'tessera-reconnect-')),
-    clipboard: { readText: () => clipboard.text, writeText: (t) => (clipboard.text = t) },
-    emit: () => {},
-    fetch: gated,
-  });
-  w.call = async (c, a) => {
-    const r = await w.core.dispatch(c, a);
-    if (!r.ok) throw Object.assign(new Error(`${c}: ${r.error.message}`), { code: r.error.code });
-    return r.value as never;
-  };
+  Object.assign(
+    w,
+    openTestWindow({
+      fetch: gated,
+    }),
+  );
   return w;
 }
 
