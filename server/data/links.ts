@@ -90,6 +90,15 @@ export async function consumeView(
   return { ...row, views_left: Number(row.views_left) };
 }
 
+/** An expired link someone just tried: its ciphertext goes now rather than at the next
+ *  purge, and only its own, so a request does no work for other links. */
+export async function emptyIfExpired(q: Queryable, id: string): Promise<void> {
+  await q.query(
+    'UPDATE links SET envelope = NULL, kdf = NULL WHERE id = $1 AND envelope IS NOT NULL AND expires_at <= now()',
+    [id],
+  );
+}
+
 export async function revokeLink(q: Queryable, id: string): Promise<boolean> {
   const r = await q.query(
     `UPDATE links SET revoked_at = now(), envelope = NULL, kdf = NULL

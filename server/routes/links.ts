@@ -18,7 +18,7 @@ import {
   type LinkRow,
   linkPolicyOf,
   listLinks,
-  purgeLinks,
+  emptyIfExpired,
   recordLinkEvent,
   revokeLink,
   setLinkPolicy,
@@ -92,7 +92,7 @@ export function linkRoutes(app: FastifyInstance, db: Database, o: LinkOptions): 
     const { team } = ids(req.params, 'team');
     const caller = callerOf(req);
     const body = parse(createLinkBody, req.body);
-    const made = await db.transaction(async (tx) => {
+    return db.transaction(async (tx) => {
       const m = await memberOf(tx, team, caller);
       await authorizeVault(tx, m, body.vault, 'item.read');
       const item = await tx.query('SELECT 1 FROM items WHERE id = $1 AND vault_id = $2', [
@@ -130,8 +130,6 @@ export function linkRoutes(app: FastifyInstance, db: Database, o: LinkOptions): 
       });
       return { id: body.id, expiresAt: iso(row.expiresAt), views: body.views };
     });
-    await purgeLinks(db).catch((err) => req.log.warn({ err }, 'link purge failed'));
-    return made;
   });
 
   app.get(linkPaths.links(':team'), async (req) => {
@@ -203,7 +201,7 @@ export function linkRoutes(app: FastifyInstance, db: Database, o: LinkOptions): 
     });
     if (!opened) {
       const l = await findLink(db, link);
-      if (l?.expired && l.envelope) await purgeLinks(db);
+      if (l?.expired && l.envelope) await emptyIfExpired(db, link);
       throw refusal(l);
     }
     return {
