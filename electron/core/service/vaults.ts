@@ -59,10 +59,6 @@ export function vaultLabel(u: Unlocked, teamId: string, vaultId: string): VaultL
   return label;
 }
 
-export function vaultName(u: Unlocked, teamId: string, vaultId: string): string | null {
-  return vaultLabel(u, teamId, vaultId)?.name ?? null;
-}
-
 export function listVaults(u: Unlocked, teamId: string): VaultSummary[] {
   const st = u.team(teamId);
   const out: VaultSummary[] = [];
