@@ -115,6 +115,7 @@ export async function pullTeam(u: Unlocked, teamId: string, own?: OwnBatch): Pro
       u.keyring.vaultKey(vault, generation);
     for (const v of Object.values(vaults)) checkVaultName(st, keyFor, teamId, v);
     changed = checkItems(st, chain, teamId, reply, vaults, full, keyFor);
+    checkHeldItems(st, teamId, reply, vaults, opened, keyFor, changed);
     ownItems = own ? ownRecords(u, st, chain, reply, vaults, own) : [];
   } catch (e) {
     wipe(...opened.map((o) => o.key));
@@ -267,6 +268,33 @@ function openKeys(u: Unlocked, keys: readonly MyKey[]): OpenedKey[] {
     throw e;
   }
   return opened;
+}
+
+/**
+ * Items kept from an earlier pull that came before their vault's key (checkItems keeps them
+ * unread) are read now that the key is here: checked like any item, and reported as changed so
+ * the index and the window pick them up. The server sends them only once, so nothing else would.
+ */
+function checkHeldItems(
+  st: TeamState,
+  teamId: string,
+  reply: ChangesReply,
+  vaults: Record<string, VaultRecord>,
+  opened: readonly OpenedKey[],
+  keyFor: (vault: string, generation: number) => Uint8Array | undefined,
+  changed: Map<string, ItemHeader>,
+): void {
+  if (opened.length === 0) return;
+  const fresh = new Set(opened.map((o) => keyHashId(o.vault, o.generation)));
+  const sent = new Set(reply.items.map((i) => i.id));
+  for (const [id, rec] of Object.entries(st.items)) {
+    if (sent.has(id) || !vaults[rec.vault] || !fresh.has(keyHashId(rec.vault, rec.generation))) continue;
+    try {
+      changed.set(id, decryptRecord(keyFor, teamId, rec, false).header);
+    } catch {
+      throw tampered(st, `item ${id} does not open under the key its vault now has`);
+    }
+  }
 }
 
 /** At unlock the keyring starts empty: re-open the keys the profile verified before. */
