@@ -113,6 +113,22 @@ describe.skipIf(!!unavailable)('desktop window: two people, the real core, a rea
     await env?.close();
   }, 60_000);
 
+  /** Bob's last calls and events (channels, codes and change summaries only, never values)
+   *  and what his core holds, for a push that did not arrive. */
+  async function whatBobSaw(): Promise<string> {
+    const calls = bob.calls
+      .slice(-30)
+      .map((c) => `${Math.round(c.start)} ${c.channel} ${c.ok ? 'ok' : c.code}`);
+    const events = bob.events
+      .slice(-30)
+      .map((e) => `${Math.round(e.at)} ${e.event} ${JSON.stringify(e.payload)}`);
+    const list = await bob.dispatch('secret.list', {}).then(
+      (l) => `${l.length} in the core's list`,
+      (e) => `secret.list failed: ${String(e)}`,
+    );
+    return [`now ${Math.round(now())}`, list, 'calls:', ...calls, 'events:', ...events].join('\n  ');
+  }
+
   step('first run: both people create an account through the window', async () => {
     await visible(heading(alice.page, 'Welcome to Tessera'));
     for (const name of ['Create account', 'Log in', 'Start a local server'])
@@ -258,6 +274,11 @@ describe.skipIf(!!unavailable)('desktop window: two people, the real core, a rea
       ),
     );
     await shot(bob, 'waiting', 'Joined, waiting for an admin to confirm');
+    // While he waits his window checks every few seconds, not in a loop its own syncs feed.
+    const syncs = () => bob.calls.filter((c) => c.channel === 'sync.now').length;
+    const before = syncs();
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect(syncs() - before).toBeLessThanOrEqual(3);
   });
 
   step('confirm dialog: a wrong fingerprint is refused, the one bob reads confirms him', async () => {
@@ -354,7 +375,12 @@ describe.skipIf(!!unavailable)('desktop window: two people, the real core, a rea
     const p = bob.page;
     await openScreen(p, 'Secrets');
     // The share reaches bob through the push channel; no reload.
-    await visible(secretOption(p, SECRET), NORMAL);
+    try {
+      await visible(secretOption(p, SECRET), NORMAL);
+    } catch (e) {
+      console.log(`bob's window did not show the share; what it saw:\n${await whatBobSaw()}`);
+      throw e;
+    }
     await openSecret(p, SECRET);
     expect(await reveal(p)).toBe(VALUE_1);
     expect(await button(p, 'Edit').count()).toBe(0);

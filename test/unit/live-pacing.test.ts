@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { coalescePulls } from '../../electron/core/sync/live.ts';
 
-const pacing = { firstGapMs: 20, maxGapMs: 80 };
+const pacing = { firstGapMs: 20, maxGapMs: 80, retryMaxMs: 160 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function harness(pullMs = 5) {

@@ -16,7 +16,7 @@ export interface LiveHandlers {
 }
 
 /** How live sync paces its pulls while announcements keep coming (see coalescePulls). */
-export const LIVE_SYNC_PACING = { firstGapMs: 250, maxGapMs: 4_000 } as const;
+export const LIVE_SYNC_PACING = { firstGapMs: 250, maxGapMs: 4_000, retryMaxMs: 30_000 } as const;
 
 export interface PullPacer {
   /** The server says the team is at `revision`. */
@@ -34,16 +34,20 @@ export interface PullPacer {
  * or more came in while it ran) the gap doubles, up to maxGapMs, and all that arrive in it
  * are folded into the next pull; the first pull nothing outran brings the gap back down. A
  * burst lasting T costs about log2(maxGapMs / firstGapMs) + T / maxGapMs pulls, however many
- * writes it holds. `needed` says whether a revision is newer than what was pulled; a failed
- * pull is reported and left to the next announcement.
+ * writes it holds. `needed` says whether a revision is newer than what was pulled. A failed
+ * pull is reported and tried again after maxGapMs, then twice as long each time up to
+ * retryMaxMs: the write it was for may be the last one anybody makes for a while, so waiting
+ * for the next announcement could leave the window stale for good.
  */
 export function coalescePulls(opts: {
   needed(revision: number): boolean;
   pull(): Promise<void>;
   onError?(e: unknown): void;
-  pacing?: { firstGapMs: number; maxGapMs: number };
+  pacing?: { firstGapMs: number; maxGapMs: number; retryMaxMs: number };
 }): PullPacer {
   const pacing = opts.pacing ?? LIVE_SYNC_PACING;
+  let retryGap: number = pacing.maxGapMs;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
   const now = Date.now;
   const stopped = new AbortController();
   let wanted = 0;
@@ -62,15 +66,32 @@ export function coalescePulls(opts: {
         // Cleared before the pull starts: a reconnect during it owes a pull of its own.
         owed = false;
         await opts.pull();
+        retryGap = pacing.maxGapMs;
         const outrun = wait > 0 || owed || opts.needed(wanted);
         gap = outrun ? Math.min(gap * 2, pacing.maxGapMs) : pacing.firstGapMs;
       }
     } catch (e) {
-      if (!stopped.signal.aborted) opts.onError?.(e);
+      if (!stopped.signal.aborted) {
+        opts.onError?.(e);
+        retryLater();
+      }
     } finally {
       running = false;
     }
   };
+  const retryLater = () => {
+    if (retryTimer !== null) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      owed = true;
+      if (!running && !stopped.signal.aborted) void drain();
+    }, retryGap);
+    retryGap = Math.min(retryGap * 2, pacing.retryMaxMs);
+  };
+  stopped.signal.addEventListener('abort', () => {
+    if (retryTimer !== null) clearTimeout(retryTimer);
+    retryTimer = null;
+  });
   return {
     announce(revision) {
       wanted = Math.max(wanted, revision);

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { call, errorCode, errorText } from '../../bridge.ts';
 import { useBridgeEvent } from '../../app/events.ts';
+import { changesOf } from '../../app/stale.ts';
 import { useSession } from '../../app/session.tsx';
 import { Fingerprint } from '../../components/Fingerprint.tsx';
 import { LockButton } from '../../components/LockButton.tsx';
@@ -18,17 +19,21 @@ export function Waiting() {
   const checking = useRef(false);
   const kick = useRef<() => void>(() => undefined);
 
-  useBridgeEvent((event) => {
-    if (event === 'synced' || event === 'unlocked') kick.current();
+  // A confirmation is a chain link, so only a sync that brought links is worth a check now;
+  // kicking on every sync would feed itself, since each check syncs and so reports one.
+  useBridgeEvent((event, payload) => {
+    if (event === 'unlocked' || (event === 'synced' && changesOf(payload).team)) kick.current();
   });
 
   useEffect(() => {
     if (!teamId) return;
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let again = false;
     const check = async () => {
+      // A kick while a check runs asks for one more right after it, never for a second timer.
       if (checking.current) {
-        timer = setTimeout(check, 500);
+        again = true;
         return;
       }
       checking.current = true;
@@ -45,7 +50,9 @@ export function Waiting() {
         setProblem(code === 'forbidden' || code === 'not_found' ? null : errorText(e));
       } finally {
         checking.current = false;
-        if (live) timer = setTimeout(check, RETRY_MS);
+        clearTimeout(timer);
+        if (live) timer = setTimeout(check, again ? 0 : RETRY_MS);
+        again = false;
       }
     };
     kick.current = () => {
