@@ -210,6 +210,44 @@ export interface SyncedEvent {
   changes: SyncChanges;
 }
 
+/** A link just made. `url` carries the key in its fragment: show it, copy it, forget it. */
+export interface CreatedLinkView {
+  id: string;
+  url: string;
+  expiresAt: string;
+  views: number;
+  passphrase: boolean;
+}
+
+export type LinkStatus = 'active' | 'used_up' | 'expired' | 'revoked';
+
+/** One link as the server lists it, with the names this client can put on its ids. */
+export interface LinkView {
+  id: string;
+  vaultId: string;
+  /** Null when this user cannot read the vault (an admin listing the team's links). */
+  vault: string | null;
+  itemId: string;
+  /** The secret's current name here; null when it was deleted or cannot be read. */
+  secret: string | null;
+  createdBy: string;
+  /** Made by this user. */
+  mine: boolean;
+  createdAt: string;
+  expiresAt: string;
+  views: number;
+  viewsLeft: number;
+  passphrase: boolean;
+  status: LinkStatus;
+}
+
+export interface LinkPolicyView {
+  vaultId: string;
+  linksAllowed: boolean;
+  /** Null: links live up to the 7 days every link may. */
+  maxExpirySeconds: number | null;
+}
+
 export interface SettingsView {
   autoLockMinutes: number;
   clipboardClearSeconds: number;
@@ -264,6 +302,12 @@ export interface IpcReturns {
   'secret.history': VersionView[];
   'conflict.show': ConflictView;
   'conflict.resolve': SyncView;
+  'link.create': CreatedLinkView;
+  'link.copy': { clearsInSeconds: number };
+  'link.list': LinkView[];
+  'link.revoke': { id: string; revoked: boolean };
+  'link.policy': LinkPolicyView;
+  'link.setPolicy': LinkPolicyView;
   'sync.now': SyncView;
   'settings.get': SettingsView;
   'settings.set': SettingsView;

@@ -5,6 +5,7 @@
 // ask for what a user could ask for by clicking, and never receives a key.
 import { z } from 'zod';
 import { FIELD_KEY, FIELD_KINDS, ITEM_LIMITS, ITEM_TYPES } from './items.ts';
+import { LINK_MAX_EXPIRY_SECONDS, LINK_MAX_VIEWS } from './links.ts';
 import { TEAM_ROLES, VAULT_ROLES } from './roles.ts';
 
 const text = (max = 200) => z.string().trim().min(1).max(max);
@@ -20,6 +21,7 @@ const secretText = z
   .min(1)
   .max(64 * 1024);
 const empty = z.object({}).strict();
+const linkExpiry = z.number().int().min(60).max(LINK_MAX_EXPIRY_SECONDS);
 const fieldKey = z.string().regex(FIELD_KEY, 'a field name is letters, digits, spaces, "_", "." or "-"');
 /** A field value may be empty (a login without a username yet). */
 const fieldValue = z.string().max(64 * 1024);
@@ -136,6 +138,28 @@ export const ipcCalls = {
   /** Both sides of a conflict copy (`ref` names the copy): names, authors, times; no value. */
   'conflict.show': z.object({ ref }).strict(),
   'conflict.resolve': z.object({ ref, keep: z.enum(['mine', 'theirs']) }).strict(),
+  /** One-time links (docs/design.md "One-time links"). The passphrase crosses as a string, like
+   *  a password, and becomes bytes in the core at once. The answer holds the URL with its key:
+   *  the window shows it once and keeps it in the dialog's state only. */
+  'link.create': z
+    .object({
+      ref,
+      fields: z.array(fieldKey).min(1).max(ITEM_LIMITS.fields).optional(),
+      passphrase: z.string().min(1).max(1024).optional(),
+      expiresInSeconds: linkExpiry,
+      views: z.number().int().min(1).max(LINK_MAX_VIEWS),
+    })
+    .strict(),
+  /** Copies a link the window was just given, from the core, so it is cleared like a secret. */
+  'link.copy': z.object({ url: z.string().min(10).max(2048) }).strict(),
+  /** This user's links; a team admin's answer holds everyone's. */
+  'link.list': empty,
+  'link.revoke': z.object({ id: z.uuid() }).strict(),
+  'link.policy': z.object({ vault: text() }).strict(),
+  /** `maxExpirySeconds: null` lifts the cap (the 7-day limit of every link stays). */
+  'link.setPolicy': z
+    .object({ vault: text(), linksAllowed: z.boolean(), maxExpirySeconds: linkExpiry.nullable() })
+    .strict(),
   'sync.now': empty,
   'settings.get': empty,
   'settings.set': z

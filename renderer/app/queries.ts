@@ -1,7 +1,8 @@
 // Process: renderer (sandboxed window; talks to the core only through window.tessera).
 // The lists the window shows, cached with react-query. Only names, roles and metadata live
 // here: a plaintext value or a password never enters a query key, a query result or a
-// mutation variable (secret.reveal, secret.set and account.* go through `call` directly).
+// mutation variable (secret.reveal, secret.set, link.create and account.* go through `call`
+// directly: a one-time link's URL holds its key, so it lives in its dialog's state alone).
 import { type QueryClient, useQuery } from '@tanstack/react-query';
 import type { SyncChanges } from '../../shared/ipc-results.ts';
 import { call } from '../bridge.ts';
@@ -18,6 +19,8 @@ export const keys = {
   teams: ['team.list'] as const,
   settings: ['settings'] as const,
   access: (vault: string) => ['vault.access', vault] as const,
+  links: ['link.list'] as const,
+  linkPolicy: (vault: string) => ['link.policy', vault] as const,
 };
 
 export const useVaults = () => useQuery({ queryKey: keys.vaults, queryFn: () => call('vault.list', {}) });
@@ -55,6 +58,25 @@ export const useSettings = () =>
   });
 export const useAccess = (vault: string) =>
   useQuery({ queryKey: keys.access(vault), queryFn: () => call('vault.access', { vault }) });
+
+/** Ids, names, counts and dates; never a URL. Polled while shown: a recipient's open spends
+ *  a view on the server without any sync telling this window. */
+export const useLinks = (refetchInterval: number | false = false) =>
+  useQuery({
+    queryKey: keys.links,
+    queryFn: () => call('link.list', {}),
+    refetchInterval,
+    refetchOnMount: 'always',
+  });
+/** The server keeps a vault's link policy, outside the team chain, so no sync announces a
+ *  change: asked again each time a pane or dialog that shows it opens. */
+export const useLinkPolicy = (vault: string, enabled = true) =>
+  useQuery({
+    queryKey: keys.linkPolicy(vault),
+    queryFn: () => call('link.policy', { vault }),
+    enabled,
+    refetchOnMount: 'always',
+  });
 
 /** After a change made in this window: refetch every list that might differ. */
 export function invalidateLists(qc: QueryClient): Promise<void> {

@@ -10,6 +10,7 @@ import { SyncStatusProvider } from '../app/sync-status.tsx';
 import { LockButton } from '../components/LockButton.tsx';
 import { DueBadge } from './due/DueBadge.tsx';
 import { DueScreen } from './due/DueScreen.tsx';
+import { LinksScreen } from './links/LinksScreen.tsx';
 import { SecretsScreen } from './secrets/SecretsScreen.tsx';
 import { SettingsScreen } from './settings/SettingsScreen.tsx';
 import { ConflictBadge } from './sync/ConflictBadge.tsx';
@@ -17,7 +18,7 @@ import { SyncScreen } from './sync/SyncScreen.tsx';
 import { TeamScreen } from './team/TeamScreen.tsx';
 import { TeamSwitcher } from './TeamSwitcher.tsx';
 
-const SCREENS = ['Secrets', 'Due', 'Team', 'Sync', 'Settings'] as const;
+const SCREENS = ['Secrets', 'Due', 'My links', 'Team', 'Sync', 'Settings'] as const;
 type ScreenName = (typeof SCREENS)[number];
 const SYNC_BADGE = 'nav-sync-conflicts';
 
@@ -60,7 +61,7 @@ export function MainLayout() {
             {SCREENS.map((name) => (
               <li key={name}>
                 <a
-                  href={`#${name.toLowerCase()}`}
+                  href={`#${name.toLowerCase().replace(' ', '-')}`}
                   aria-current={screen === name ? 'page' : undefined}
                   {...(name === 'Sync' ? { 'aria-label': name, 'aria-describedby': SYNC_BADGE } : {})}
                   onClick={(e) => {
@@ -79,6 +80,7 @@ export function MainLayout() {
         <main className="content">
           {screen === 'Secrets' && <SecretsScreen focusSearchOnMount={focusSearch} />}
           {screen === 'Due' && <DueScreen />}
+          {screen === 'My links' && <LinksScreen />}
           {screen === 'Team' && <TeamScreen />}
           {screen === 'Sync' && <SyncScreen />}
           {screen === 'Settings' && <SettingsScreen />}

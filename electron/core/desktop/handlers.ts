@@ -8,6 +8,7 @@ import { TesseraError } from '../../../shared/errors.ts';
 import { wipe } from '../crypto/index.ts';
 import { generateCharacters, generatePassphrase } from '../vault/password.ts';
 import type { DesktopCore } from './desktop-core.ts';
+import { linkHandlers } from './link-handlers.ts';
 
 type Handler<C extends IpcChannel> = (core: DesktopCore, args: IpcArgs<C>) => Promise<IpcReturns[C]>;
 type Handlers = { [C in IpcChannel]: Handler<C> };
@@ -233,6 +234,7 @@ export const handlers: Handlers = {
   'secret.history': async (core, a) => core.service.history(a.ref),
   'conflict.show': async (core, a) => core.service.showConflict(a.ref),
   'conflict.resolve': async (core, a) => core.service.resolveConflict(a.ref, a.keep),
+  ...linkHandlers,
   'sync.now': async (core) => core.service.sync(),
   'settings.get': async (core) => core.settings(),
   'settings.set': async (core, a) => {

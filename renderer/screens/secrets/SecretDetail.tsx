@@ -7,6 +7,7 @@ import { type Ref, useState } from 'react';
 import type { SecretView, SyncView, VaultView } from '../../../shared/ipc-results.ts';
 import { mayInVault } from '../../../shared/roles.ts';
 import { call, errorText } from '../../bridge.ts';
+import { ShareLinkButton } from '../links/ShareLinkButton.tsx';
 import { type CopyState, CopyStatus } from './CopyStatus.tsx';
 import { History } from './History.tsx';
 import { ItemFields } from './item/ItemFields.tsx';
@@ -75,6 +76,7 @@ export function SecretDetail(props: Props) {
         <button type="button" aria-expanded={showHistory} onClick={() => setShowHistory((s) => !s)}>
           History
         </button>
+        <ShareLinkButton secretRef={ref} vault={vault} item={item} onOpen={reveal.hide} />
         {canWrite && (
           <>
             <button

@@ -28,6 +28,7 @@ import { VaultDialog } from './VaultDialog.tsx';
 import { VaultMenu } from './VaultMenu.tsx';
 import { VaultRenameDialog } from './VaultRenameDialog.tsx';
 import { VaultRotationDialog } from './VaultRotationDialog.tsx';
+import { LinkPolicyDialog } from '../links/LinkPolicyDialog.tsx';
 
 type Open =
   | { kind: 'new' }
@@ -38,6 +39,7 @@ type Open =
   | { kind: 'share'; vault: VaultView }
   | { kind: 'rename-vault'; vault: VaultView }
   | { kind: 'vault-rotation'; vault: VaultView }
+  | { kind: 'link-policy'; vault: VaultView }
   | { kind: 'delete-vault'; vault: VaultView }
   | null;
 
@@ -134,12 +136,19 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
             Share
           </button>
         )}
-        {filterVault && mayInVault(filterVault.role, 'vault.manage') && (
+        {filterVault && (mayInVault(filterVault.role, 'vault.manage') || mayInTeam(role, 'link.admin')) && (
           <VaultMenu
             vault={filterVault}
-            onRename={() => setOpen({ kind: 'rename-vault', vault: filterVault })}
-            onRotation={() => setOpen({ kind: 'vault-rotation', vault: filterVault })}
-            onDelete={() => setOpen({ kind: 'delete-vault', vault: filterVault })}
+            {...(mayInVault(filterVault.role, 'vault.manage')
+              ? {
+                  onRename: () => setOpen({ kind: 'rename-vault', vault: filterVault }),
+                  onRotation: () => setOpen({ kind: 'vault-rotation', vault: filterVault }),
+                  onDelete: () => setOpen({ kind: 'delete-vault', vault: filterVault }),
+                }
+              : {})}
+            {...(mayInTeam(role, 'link.admin')
+              ? { onLinkPolicy: () => setOpen({ kind: 'link-policy', vault: filterVault }) }
+              : {})}
           />
         )}
       </div>
@@ -253,6 +262,7 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
       {open?.kind === 'share' && <ShareDialog vault={open.vault} onClose={close} />}
       {open?.kind === 'rename-vault' && <VaultRenameDialog vault={open.vault} onClose={close} />}
       {open?.kind === 'vault-rotation' && <VaultRotationDialog vault={open.vault} onClose={close} />}
+      {open?.kind === 'link-policy' && <LinkPolicyDialog vault={open.vault} onClose={close} />}
       {open?.kind === 'delete-vault' && (
         <VaultDeleteDialog
           vault={open.vault}
