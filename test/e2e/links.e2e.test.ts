@@ -1,0 +1,252 @@
+// Process: test (browser end-to-end).
+// One-time links from the desktop window (docs/design.md "One-time links"), through the real
+// renderer build in Chromium, a real DesktopCore and a real team server: Share as link in the
+// detail pane (fields, passphrase, views, expiry), the URL copied through the core, opened the
+// way a recipient's client does (service.openLink, no account), My links counting the view
+// and revoking, and the vault's link policy from the Vault menu, which takes the button away
+// or caps the expiry the dialog offers, with the core refusing the same.
+// Steps share state and run in order; after a failed step the rest are skipped.
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import {
+  bodyText,
+  domDump,
+  type E2EEnv,
+  type E2EUser,
+  e2eRequired,
+  e2eUnavailable,
+  eventually,
+  setField,
+  startE2E,
+} from './harness.ts';
+import { orderedSteps } from './steps.ts';
+import {
+  button,
+  closeDialog,
+  dialog,
+  field,
+  gone,
+  navItem,
+  openSecret,
+  SLOW,
+  signUpWithTeam,
+  visible,
+} from './ui.ts';
+
+const unavailable = e2eUnavailable();
+if (unavailable && e2eRequired()) throw new Error(`links e2e required but cannot run: ${unavailable}`);
+if (unavailable) console.warn(`links e2e skipped: ${unavailable}`);
+
+const PASSWORD = 'pw-link-5c1f';
+const USERNAME = 'ops@acme.example';
+const PASSPHRASE = 'plum blossom at noon';
+
+let env: E2EEnv;
+let alice: E2EUser;
+let url = '';
+
+const steps = orderedSteps();
+const step = steps.step;
+
+const rows = () => alice.page.getByRole('table', { name: 'One-time links' }).locator('tbody tr');
+const shareButton = () => button(alice.page, 'Share as link');
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+
+async function openDbDetail() {
+  const p = alice.page;
+  await navItem(p, 'Secrets').click();
+  await setField(field(p, 'Vault'), 'prod');
+  await openSecret(p, 'db');
+}
+
+async function setPolicy(allow: boolean, cap: string) {
+  const p = alice.page;
+  await navItem(p, 'Secrets').click();
+  await setField(field(p, 'Vault'), 'prod');
+  await (await visible(button(p, 'Vault prod'))).click();
+  await p.getByRole('menuitem', { name: 'Link policy…' }).click();
+  const d = await visible(dialog(p));
+  const box = d.getByRole('checkbox', { name: 'Allow one-time links from this vault' });
+  await visible(box);
+  await box.setChecked(allow);
+  if (allow) await setField(field(d, 'Longest a link may live'), cap);
+  await button(d, 'Save').click();
+  await gone(dialog(p), SLOW);
+}
+
+describe.skipIf(!!unavailable)('desktop window: one-time links', () => {
+  beforeAll(async () => {
+    env = await startE2E();
+    alice = await env.openUser('alice', { settings: { autoLockMinutes: 60 } });
+  }, 600_000);
+
+  afterAll(async () => {
+    await env?.close();
+  }, 60_000);
+
+  step('My links starts empty and says how to make one', async () => {
+    const p = alice.page;
+    await signUpWithTeam(alice, env.serverUrl);
+    await alice.dispatch('vault.create', { name: 'prod' });
+    await alice.dispatch('secret.set', {
+      ref: 'prod/db',
+      type: 'login',
+      value: PASSWORD,
+      fields: [{ key: 'username', value: USERNAME }],
+    });
+    await (await visible(navItem(p, 'My links'))).click();
+    await visible(p.getByRole('heading', { name: 'My links', exact: true }));
+    await visible(
+      p.getByText(/No links yet\. To send a secret to someone outside the team, .*Share as link\./),
+    );
+  });
+
+  step(
+    'Share as link: primary value by default, a passphrase, 2 views; the URL is copied by the core',
+    async () => {
+      const p = alice.page;
+      await openDbDetail();
+      await (await visible(shareButton())).click();
+      const d = await visible(dialog(p));
+      const item = await alice.dispatch('secret.show', { ref: 'prod/db' });
+      const primary = item.fields.find((f) => f.key === item.primary)!;
+      const user = item.fields.find((f) => f.key === 'username')!;
+      const primaryBox = d.getByRole('checkbox', { name: primary.label, exact: true });
+      const userBox = d.getByRole('checkbox', { name: user.label, exact: true });
+      expect(await primaryBox.isChecked()).toBe(true);
+      expect(await userBox.isChecked()).toBe(false);
+      await userBox.check();
+      // No vault policy yet: every preset up to the 7 days any link may live.
+      const expiry = field(d, 'Expires after');
+      expect(await expiry.locator('option').allTextContents()).toEqual([
+        '10 minutes',
+        '1 hour',
+        '8 hours',
+        '1 day',
+        '3 days',
+        '7 days',
+      ]);
+      expect(await expiry.locator('option:checked').textContent()).toBe('1 hour');
+      await visible(d.getByText('Links from this vault may live up to 7 days.'));
+      expect(await field(d, 'Views').inputValue()).toBe('1');
+      await field(d, 'Passphrase (optional)').fill(PASSPHRASE);
+      await field(d, 'Views').fill('2');
+      await setField(expiry, '1 day');
+      await button(d, 'Create link').click();
+
+      const link = await visible(field(d, 'Link'), SLOW);
+      url = await link.inputValue();
+      expect(url).toMatch(new RegExp(`^${env.serverUrl}/s/[0-9a-f-]{36}#[A-Za-z0-9_-]{43}$`));
+      await visible(d.getByText(/Whoever has this link can open it with the passphrase/));
+      await visible(d.getByText('Tell them the passphrase another way than the link.'));
+      expect(await field(d, 'Passphrase (optional)').count()).toBe(0);
+
+      await button(d, 'Copy link').click();
+      await eventually('the link on the clipboard', async () => alice.clipboard.text === url);
+      await visible(d.getByText(/Clipboard clears in \d+s/));
+
+      await button(d, 'Done').click();
+      await gone(dialog(p));
+      // Gone with the dialog: neither the key nor the passphrase stays anywhere in the page.
+      const key = url.slice(url.indexOf('#') + 1);
+      const dom = await domDump(p);
+      expect(dom).not.toContain(key);
+      expect(dom).not.toContain(PASSPHRASE);
+    },
+  );
+
+  step('a recipient opens it through the core with the passphrase and gets both fields', async () => {
+    // No account: only the URL and the passphrase, as the recipient's client has them.
+    const got = await alice.core.service.openLink(url, enc(PASSPHRASE));
+    expect(got.name).toBe('db');
+    const primary = (await alice.dispatch('secret.show', { ref: 'prod/db' })).primary;
+    expect(Object.fromEntries(got.fields.map((f) => [f.key, dec(f.value)]))).toEqual({
+      [primary]: PASSWORD,
+      username: USERNAME,
+    });
+    expect(got.viewsLeft).toBe(1);
+  });
+
+  step('My links shows the view spent, and Revoke (after asking) stops the link', async () => {
+    const p = alice.page;
+    await navItem(p, 'My links').click();
+    await button(p, 'Refresh').click();
+    await eventually('one row', async () => (await rows().count()) === 1);
+    const row = rows().first();
+    await eventually('1 of 2 views left', async () =>
+      /1 of 2 views left/.test((await row.textContent()) ?? ''),
+    );
+    const text = (await row.textContent()) ?? '';
+    expect(text).toContain('prod/db');
+    expect(text).toContain('passphrase');
+    expect(text).toContain('Active');
+    // An owner is a team admin (shared/roles.ts `link.admin`): the team's links, with who made each.
+    expect(await bodyText(p)).toContain("Everyone's in the team, as you are an admin: 1 active link");
+    expect(text).toContain('you');
+
+    await button(row, 'Revoke').click();
+    const d = await visible(dialog(p));
+    await visible(d.getByText(/Whoever has the link to prod\/db will no longer be able to open it/));
+    // Cancel changes nothing.
+    await button(d, 'Cancel').click();
+    await gone(dialog(p));
+    expect(await row.textContent()).toContain('Active');
+
+    await button(row, 'Revoke').click();
+    await button(await visible(dialog(p)), 'Revoke link').click();
+    await gone(dialog(p), SLOW);
+    await visible(p.getByRole('status').filter({ hasText: 'The link to prod/db was revoked.' }));
+    await eventually('revoked in the list', async () => /Revoked/.test((await row.textContent()) ?? ''));
+    expect(await button(row, 'Revoke').count()).toBe(0);
+
+    await expect(alice.core.service.openLink(url, enc(PASSPHRASE))).rejects.toMatchObject({
+      code: 'link_revoked',
+    });
+  });
+
+  step('a vault policy forbidding links takes the button away, and the core refuses', async () => {
+    const p = alice.page;
+    await setPolicy(false, '');
+    expect(await alice.dispatch('link.policy', { vault: 'prod' })).toMatchObject({
+      linksAllowed: false,
+      maxExpirySeconds: null,
+    });
+    await openDbDetail();
+    await visible(p.getByText('One-time links are turned off for this vault.'));
+    expect(await shareButton().count()).toBe(0);
+    const r = await alice.core.dispatch('link.create', { ref: 'prod/db', expiresInSeconds: 3600, views: 1 });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: 'an admin has turned off one-time links for this vault' },
+    });
+  });
+
+  step('a cap of 1 day: the dialog offers nothing longer and says so; the core refuses longer', async () => {
+    const p = alice.page;
+    await setPolicy(true, '1 day');
+    expect(await alice.dispatch('link.policy', { vault: 'prod' })).toMatchObject({
+      linksAllowed: true,
+      maxExpirySeconds: 86_400,
+    });
+    await openDbDetail();
+    await (await visible(shareButton())).click();
+    const d = await visible(dialog(p));
+    await visible(d.getByText("This vault's policy lets links live at most 1 day."));
+    expect(await field(d, 'Expires after').locator('option').allTextContents()).toEqual([
+      '10 minutes',
+      '1 hour',
+      '8 hours',
+      '1 day',
+    ]);
+    await closeDialog(p);
+    const r = await alice.core.dispatch('link.create', {
+      ref: 'prod/db',
+      expiresInSeconds: 3 * 86_400,
+      views: 1,
+    });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: "this vault's policy lets links live at most 1d" },
+    });
+  });
+});
