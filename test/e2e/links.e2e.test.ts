@@ -28,6 +28,8 @@ import {
   navItem,
   openSecret,
   SLOW,
+  secretOption,
+  signUpThroughUi,
   signUpWithTeam,
   visible,
 } from './ui.ts';
@@ -42,12 +44,13 @@ const PASSPHRASE = 'plum blossom at noon';
 
 let env: E2EEnv;
 let alice: E2EUser;
+let bob: E2EUser;
 let url = '';
 
 const steps = orderedSteps();
 const step = steps.step;
 
-const rows = () => alice.page.getByRole('table', { name: 'One-time links' }).locator('tbody tr');
+const rows = (p = alice.page) => p.getByRole('table', { name: 'One-time links' }).locator('tbody tr');
 const shareButton = () => button(alice.page, 'Share as link');
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -248,5 +251,66 @@ describe.skipIf(!!unavailable)('desktop window: one-time links', () => {
       ok: false,
       error: { code: 'forbidden', message: "this vault's policy lets links live at most 1d" },
     });
+  });
+
+  step(
+    'a member who reads the vault may share it as a link, sees only their own links and no policy',
+    async () => {
+      bob = await env.openUser('bob', { settings: { autoLockMinutes: 60 } });
+      const p = bob.page;
+      await signUpThroughUi(p, {
+        server: env.serverUrl,
+        email: bob.email,
+        name: 'bob',
+        password: bob.password,
+      });
+      const { inviteCode } = await alice.dispatch('team.invite', { email: bob.email, role: 'member' });
+      await bob.dispatch('team.accept', { code: inviteCode });
+      const { fingerprint } = await bob.dispatch('app.state', {});
+      await alice.dispatch('team.confirm', { email: bob.email, fingerprint: fingerprint! });
+      await alice.dispatch('vault.share', { vault: 'prod', with: bob.email, role: 'view' });
+      await bob.dispatch('sync.now', {});
+      await p.reload();
+      await visible(navItem(p, 'Secrets'), SLOW);
+      await setField(field(p, 'Vault'), 'prod');
+      // A viewer manages nothing and is no admin: no Vault menu at all, so no Link policy.
+      await visible(secretOption(p, 'db'));
+      expect(await button(p, 'Vault prod').count()).toBe(0);
+      await openSecret(p, 'db');
+      await (await visible(button(p, 'Share as link'))).click();
+      const d = await visible(dialog(p));
+      await button(d, 'Create link').click();
+      await visible(field(d, 'Link'), SLOW);
+      await visible(d.getByText(/^Whoever has this link can open it, until/));
+      await button(d, 'Done').click();
+      await gone(dialog(p));
+
+      await navItem(p, 'My links').click();
+      await eventually('one row', async () => (await rows(p).count()) === 1);
+      expect(await bodyText(p)).toContain('Links you made: 1 active link');
+      expect(await rows(p).first().textContent()).toContain('1 of 1 view left');
+      const refused = await bob.core.dispatch('link.setPolicy', {
+        vault: 'prod',
+        linksAllowed: true,
+        maxExpirySeconds: null,
+      });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(!refused.ok && refused.error.message).toMatch(
+        /^your role in this team \(member\) does not let you set a vault's link policy/,
+      );
+    },
+  );
+
+  step("the admin's My links shows the member's link, by whom, and may revoke it", async () => {
+    const p = alice.page;
+    await navItem(p, 'My links').click();
+    await button(p, 'Refresh').click();
+    const theirs = rows(p).filter({ hasText: bob.email });
+    await eventually('two rows', async () => (await rows(p).count()) === 2);
+    expect(await theirs.textContent()).toContain('Active');
+    await button(theirs, 'Revoke').click();
+    await button(await visible(dialog(p)), 'Revoke link').click();
+    await gone(dialog(p), SLOW);
+    await eventually('revoked', async () => /Revoked/.test((await theirs.textContent()) ?? ''));
   });
 });
