@@ -5,6 +5,7 @@
 // sends it back so the clipboard guard clears it like a secret value.
 import type { IpcArgs } from '../../../shared/ipc.ts';
 import type { IpcReturns, LinkView } from '../../../shared/ipc-results.ts';
+import { TesseraError } from '../../../shared/errors.ts';
 import type { LinkInfo } from '../../../shared/link-api.ts';
 import { parseLinkUrl, wipe } from '../crypto/index.ts';
 import type { DesktopCore } from './desktop-core.ts';
@@ -73,6 +74,7 @@ export const linkHandlers: LinkHandlers = {
     // Only a link's shape is copied: this must not become a way to put any text on the
     // clipboard under the core's name.
     wipe(parseLinkUrl(a.url).key);
+    if (!core.service.isUnlocked) throw new TesseraError('locked', 'the vault is locked: unlock first');
     const seconds = core.settings().clipboardClearSeconds;
     const value = new TextEncoder().encode(a.url);
     try {
