@@ -85,7 +85,9 @@ export function ShareLinkDialog({ secretRef, item, policy, onClose }: Props) {
 
   if (created) {
     return (
-      <Dialog title={`Link to ${item.name}`} onClose={close} wide>
+      // A dialog of its own: Escape here closes at once instead of asking about what was typed
+      // in the form, which is gone.
+      <Dialog key="created" title={`Link to ${item.name}`} onClose={close} wide>
         <p role="status" className="ok">
           Link created: it opens {plural(created.views, 'time')} and expires{' '}
           {new Date(created.expiresAt).toLocaleString()}.
@@ -130,7 +132,7 @@ export function ShareLinkDialog({ secretRef, item, policy, onClose }: Props) {
   }
 
   return (
-    <Dialog title={`Share ${item.name} as a link`} onClose={close} wide>
+    <Dialog key="form" title={`Share ${item.name} as a link`} onClose={close} wide>
       <p className="muted">
         For someone outside the team. The link carries the fields you pick, encrypted with a key that is part
         of the link itself, so the team server cannot read them.
