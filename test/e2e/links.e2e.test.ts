@@ -185,7 +185,7 @@ describe.skipIf(!!unavailable)('desktop window: one-time links', () => {
     expect(text).toContain('passphrase');
     expect(text).toContain('Active');
     // An owner is a team admin (shared/roles.ts `link.admin`): the team's links, with who made each.
-    expect(await bodyText(p)).toContain("Everyone's in the team, as you are an admin: 1 active link");
+    expect(await bodyText(p)).toContain('Links made by anyone in the team (you are an admin): 1 active link');
     expect(text).toContain('you');
 
     await button(row, 'Revoke').click();

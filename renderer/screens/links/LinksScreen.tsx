@@ -37,7 +37,7 @@ export function LinksScreen() {
       <div className="screen-head">
         <h1>My links</h1>
         <p className="muted">
-          {admin ? "Everyone's in the team, as you are an admin" : 'Links you made'}:{' '}
+          {admin ? 'Links made by anyone in the team (you are an admin)' : 'Links you made'}:{' '}
           {plural(active, 'active link')}
         </p>
         <button type="button" disabled={links.isFetching} onClick={() => void links.refetch()}>

@@ -89,7 +89,7 @@ export function ShareLinkDialog({ secretRef, item, policy, onClose }: Props) {
       // in the form, which is gone.
       <Dialog key="created" title={`Link to ${item.name}`} onClose={close} wide>
         <p role="status" className="ok">
-          Link created: it opens {plural(created.views, 'time')} and expires{' '}
+          Link created: it allows {plural(created.views, 'view')} and expires{' '}
           {new Date(created.expiresAt).toLocaleString()}.
         </p>
         <Field
