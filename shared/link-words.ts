@@ -2,7 +2,7 @@
 // links"): how long it lives, what became of it, and which lifetimes a sender may pick under
 // a vault's policy. Kept beside the words of other screens so the dialog, the list and the
 // policy dialog cannot drift apart on "1 day" against "24 hours".
-import type { LinkStatus } from './ipc-results.ts';
+import type { LinkStatus, LinkView } from './ipc-results.ts';
 import { LINK_MAX_EXPIRY_SECONDS } from './links.ts';
 import { plural } from './words.ts';
 
@@ -64,4 +64,10 @@ export const LINK_STATUS_WORDS: Record<LinkStatus, string> = {
 /** "1 of 2 views left". */
 export function describeViews(l: { views: number; viewsLeft: number }): string {
   return `${l.viewsLeft} of ${plural(l.views, 'view')} left`;
+}
+
+/** What a listed link holds, in this client's names: the server knows only ids. */
+export function describeLink(l: Pick<LinkView, 'vault' | 'secret'>): string {
+  if (l.vault === null) return 'a secret in a vault you cannot read';
+  return l.secret === null ? `a deleted secret in ${l.vault}` : `${l.vault}/${l.secret}`;
 }

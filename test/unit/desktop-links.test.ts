@@ -11,6 +11,7 @@ import { DesktopCore } from '../../electron/core/desktop/desktop-core.ts';
 import {
   defaultExpiry,
   describeLifetime,
+  describeLink,
   describePolicy,
   describeViews,
   expiryChoices,
@@ -54,6 +55,9 @@ describe('link lifetimes in words', () => {
     );
     expect(describeViews({ views: 2, viewsLeft: 1 })).toBe('1 of 2 views left');
     expect(describeViews({ views: 1, viewsLeft: 0 })).toBe('0 of 1 view left');
+    expect(describeLink({ vault: 'prod', secret: 'db' })).toBe('prod/db');
+    expect(describeLink({ vault: 'prod', secret: null })).toBe('a deleted secret in prod');
+    expect(describeLink({ vault: null, secret: null })).toBe('a secret in a vault you cannot read');
   });
 });
 

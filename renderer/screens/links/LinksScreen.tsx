@@ -5,7 +5,7 @@
 // open reaches no sync, so the list is polled while shown and has its own Refresh.
 import { useState } from 'react';
 import type { LinkView } from '../../../shared/ipc-results.ts';
-import { describeViews, LINK_STATUS_WORDS } from '../../../shared/link-words.ts';
+import { describeLink, describeViews, LINK_STATUS_WORDS } from '../../../shared/link-words.ts';
 import { mayInTeam } from '../../../shared/roles.ts';
 import { plural } from '../../../shared/words.ts';
 import { useLinks } from '../../app/queries.ts';
@@ -14,12 +14,6 @@ import { ErrorAlert, Notice } from '../../components/ErrorAlert.tsx';
 import { RevokeLinkDialog } from './RevokeLinkDialog.tsx';
 
 const POLL_MS = 15_000;
-
-/** What the link holds, in this client's names. */
-export function describeLink(l: LinkView): string {
-  if (l.vault === null) return 'a secret in a vault you cannot read';
-  return l.secret === null ? `a deleted secret in ${l.vault}` : `${l.vault}/${l.secret}`;
-}
 
 const when = (iso: string) => new Date(iso).toLocaleString();
 
