@@ -266,11 +266,12 @@ describe.skipIf(!!unavailable)('desktop window: one-time links', () => {
         password: bob.password,
       });
       const { inviteCode } = await alice.dispatch('team.invite', { email: bob.email, role: 'member' });
-      await bob.dispatch('team.accept', { code: inviteCode });
+      const joined = await bob.dispatch('team.accept', { code: inviteCode });
       const { fingerprint } = await bob.dispatch('app.state', {});
       await alice.dispatch('team.confirm', { email: bob.email, fingerprint: fingerprint! });
       await alice.dispatch('vault.share', { vault: 'prod', with: bob.email, role: 'view' });
-      await bob.dispatch('sync.now', {});
+      // What the waiting screen does once confirmed: switch to the team, which starts live sync.
+      await bob.dispatch('team.use', { team: joined.id });
       await p.reload();
       await visible(navItem(p, 'Secrets'), SLOW);
       await setField(field(p, 'Vault'), 'prod');
@@ -313,5 +314,25 @@ describe.skipIf(!!unavailable)('desktop window: one-time links', () => {
     await button(await visible(dialog(p)), 'Revoke link').click();
     await gone(dialog(p), SLOW);
     await eventually('revoked', async () => /Revoked/.test((await theirs.textContent()) ?? ''));
+  });
+
+  step('an admin who does not manage the vault gets a Vault menu with Link policy alone', async () => {
+    const p = bob.page;
+    await alice.dispatch('team.role', { email: bob.email, role: 'admin' });
+    // Live sync brings the role change to bob's window; nothing is reloaded.
+    await navItem(p, 'Secrets').click();
+    await setField(field(p, 'Vault'), 'prod');
+    await (await visible(button(p, 'Vault prod'), SLOW)).click();
+    const menu = await visible(p.getByRole('menu', { name: 'Vault prod' }));
+    expect(await menu.getByRole('menuitem').allTextContents()).toEqual(['Link policy…']);
+    await menu.getByRole('menuitem', { name: 'Link policy…' }).click();
+    const d = await visible(dialog(p));
+    await visible(d.getByText("Now: This vault's policy lets links live at most 1 day."));
+    await closeDialog(p);
+    await navItem(p, 'My links').click();
+    await eventually('both links', async () => (await rows(p).count()) === 2);
+    expect(await bodyText(p)).toContain(
+      'Links made by anyone in the team (you are an admin): 0 active links',
+    );
   });
 });
