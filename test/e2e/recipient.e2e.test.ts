@@ -299,6 +299,26 @@ describe.skipIf(!!unavailable)('the one-time link page in a browser', () => {
     await page.close();
   });
 
+  it("needs 'wasm-unsafe-eval': without it libsodium cannot start, and Reveal then spends nothing", async () => {
+    const made = await makeLink();
+    const before = consoleErrors.length;
+    const page = await newPage();
+    // The same page under a CSP without WebAssembly compilation.
+    await page.route(`**/s/${made.id}`, async (route) => {
+      const res = await route.fetch();
+      const csp = res.headers()['content-security-policy']!.replace(" 'wasm-unsafe-eval'", '');
+      await route.fulfill({ response: res, headers: { ...res.headers(), 'content-security-policy': csp } });
+    });
+    await page.goto(made.url);
+    await reveal(page).click();
+    await alert(page).waitFor();
+    expect(await problemOf(page)).toBe('no_crypto');
+    expect(await linkState(made.id)).toEqual({ viewsLeft: 1, status: 'active' });
+    await page.close();
+    // Those refusals were this test's own doing; the final check looks for any others.
+    consoleErrors.splice(before);
+  });
+
   it('no request and no server log line held a fragment key; the page ran without a CSP refusal', () => {
     // The test can see what it checks: the pages asked the server, and the log names the ids.
     expect(requests.filter((r) => r.includes('/api/v1/links/')).length).toBeGreaterThan(10);
