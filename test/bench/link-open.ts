@@ -9,7 +9,7 @@
 // `npx tsx test/bench/link-open.ts`, or as part of `npm run bench`.
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { buildRecipient, e2eUnavailable, launchBrowser, now } from '../e2e/harness.ts';
+import { buildRecipient, e2eUnavailable, launchBrowser } from '../e2e/harness.ts';
 import { bytes, formTeam, type Person, signUp } from '../helpers/people.ts';
 import { startServer } from '../../server/main.ts';
 import {
@@ -83,8 +83,8 @@ async function bareOnce(page: Page, url: string): Promise<number> {
   return (JSON.parse(nav) as { loadEventEnd: number }).loadEventEnd;
 }
 
-/** Times opening links that `sender` makes from `ref` on the server at `server`. */
-export async function measure(server: string, sender: Person, ref: string): Promise<Figure[]> {
+/** Times opening links that `sender` makes from `ref` (on the server `sender` signed up with). */
+export async function measure(sender: Person, ref: string): Promise<Figure[]> {
   const why = e2eUnavailable();
   if (why) {
     console.log(`  skipped: ${why}`);
@@ -149,7 +149,7 @@ export async function measure(server: string, sender: Person, ref: string): Prom
 }
 
 export function run(fx: Fixture, _opts: BenchOptions): Promise<Figure[]> {
-  return measure(fx.server.url, fx.alice, `${VAULT}/${fx.itemName(0)}`);
+  return measure(fx.alice, `${VAULT}/${fx.itemName(0)}`);
 }
 
 async function main(): Promise<void> {
@@ -162,7 +162,7 @@ async function main(): Promise<void> {
     await alice.svc.createVault(VAULT);
     await alice.svc.setSecret(`${VAULT}/db`, { primaryValue: bytes('pw-00000-000-xxxxxxxxxxxxxxxxx') });
     console.log('# link-open');
-    const figures = await measure(server.url, alice, `${VAULT}/db`);
+    const figures = await measure(alice, `${VAULT}/db`);
     if (figures.length) console.log(`\n${summaryTable(figures)}`);
   } finally {
     alice?.svc.lock();
