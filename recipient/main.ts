@@ -51,19 +51,21 @@ function views(n: number): string {
   return n === 1 ? 'once more' : `${n} more times`;
 }
 
+const count = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+
 function when(iso: string): string {
   const d = new Date(iso);
-  const minutes = Math.round((d.getTime() - Date.now()) / 60_000);
+  const minutes = Math.max(1, Math.round((d.getTime() - Date.now()) / 60_000));
   const rel =
     minutes < 60
-      ? `in ${Math.max(minutes, 1)} minute${minutes === 1 ? '' : 's'}`
+      ? `in ${count(minutes, 'minute')}`
       : minutes < 48 * 60
-        ? `in about ${Math.round(minutes / 60)} hours`
-        : `in about ${Math.round(minutes / 1440)} days`;
+        ? `in about ${count(Math.round(minutes / 60), 'hour')}`
+        : `in about ${count(Math.round(minutes / 1440), 'day')}`;
   return `${d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })} (${rel})`;
 }
 
-/** The key, kept in memory until the secret is shown; the address bar loses it sooner. */
+/** The key, kept in memory (and in the address bar) until the secret is shown. */
 let link: { id: string; key: Uint8Array } | null = null;
 /** The envelope once a view was spent: a mistyped passphrase is tried again against it
  *  instead of spending another view on the same ciphertext. */
@@ -168,7 +170,6 @@ async function doReveal(p: Peek, form: HTMLFormElement, input: HTMLInputElement 
           : undefined;
       return problem(why, () => ready(p), note);
     }
-    dropKeyFromAddressBar();
   }
   const passphrase = input ? utf8(input.value) : undefined;
   let content: LinkContent;
@@ -185,6 +186,8 @@ async function doReveal(p: Peek, form: HTMLFormElement, input: HTMLInputElement 
     wipe(passphrase);
     if (input) input.value = '';
   }
+  // Only now: until the secret is on screen, a reload with the key may still be needed.
+  dropKeyFromAddressBar();
   wipe(link!.key);
   link = null;
   shown = true;

@@ -185,11 +185,14 @@ describe.skipIf(!!unavailable)('the one-time link page in a browser', () => {
     expect(await page.getByText(VALUE).count()).toBe(0);
     // docs/design.md: the server cannot tell a wrong passphrase from a right one.
     expect(await linkState(made.id)).toEqual({ viewsLeft: 1, status: 'active' });
+    // The key stays in the address bar until the secret is shown: a reload may still need it.
+    expect(page.url()).toBe(made.url);
 
     await field.fill(PASS);
     await reveal(page).click();
     await page.getByText(VALUE).waitFor({ timeout: 20_000 });
     expect(await linkState(made.id)).toEqual({ viewsLeft: 1, status: 'active' });
+    expect(page.url()).toBe(`${srv.url}/s/${made.id}`);
 
     const second = await openPage(made.url);
     await second.getByLabel('Passphrase').fill(PASS);
