@@ -101,13 +101,15 @@ export async function measure(sender: Person, ref: string): Promise<Figure[]> {
     // One warm-up of each, so the first figures are not the JIT's, the disk's or a new process's.
     await openOnce(plain, await link());
     await openOnce(withPass, await link(PASSPHRASE));
-    const used = await link();
-    await bareOnce(off, used);
+    // A new path each time, without a fragment: a full navigation, never a same-document one.
+    const origin = new URL(await link()).origin;
+    const bareUrl = () => `${origin}/s/${crypto.randomUUID()}`;
+    await bareOnce(off, bareUrl());
     const samples: Sample[] = [];
     const bare: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       samples.push(await openOnce(plain, await link()));
-      bare.push(await bareOnce(off, used));
+      bare.push(await bareOnce(off, bareUrl()));
     }
     const pass: Sample[] = [];
     for (let i = 0; i < PASS_RUNS; i++) pass.push(await openOnce(withPass, await link(PASSPHRASE)));
