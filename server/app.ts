@@ -1,8 +1,8 @@
 // Process: server (team server; plain Node).
 // Builds the Fastify instance over an open database: schema migrations, the OPAQUE server
 // setup, hardening (security headers, body limit, strict JSON, rate limits on the password
-// routes), one error handler, the auth hook, and the routes. Tests call createApp directly;
-// startServer wraps it with a listening socket.
+// routes), one error handler, the auth hook, and the routes: the API and the one-time link
+// page. Tests call createApp directly; startServer wraps it with a listening socket.
 import type { ServerResponse } from 'node:http';
 import rateLimit from '@fastify/rate-limit';
 import * as opaque from '@serenity-kit/opaque';
@@ -19,6 +19,7 @@ import { TeamNotifier } from './notify.ts';
 import { authRoutes } from './routes/auth.ts';
 import { itemRoutes } from './routes/items.ts';
 import { linkRoutes } from './routes/links.ts';
+import { recipientPageRoutes } from './routes/recipient-page.ts';
 import { purgeLinks } from './data/links.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { teamRoutes } from './routes/teams.ts';
@@ -42,6 +43,8 @@ export interface AppOptions {
   linkOpenRateLimit?: number;
   /** How often expired and used-up links lose their ciphertext; default every minute. */
   linkPurgeMs?: number;
+  /** The built one-time link page (default: dist/recipient in this checkout). */
+  recipientDir?: string;
 }
 
 export const BODY_LIMIT = 32 * 1024 * 1024;
@@ -120,6 +123,7 @@ export async function createApp(db: Database, options: AppOptions = {}): Promise
   itemRoutes(app, db);
   vaultRoutes(app, db);
   linkRoutes(app, db, { openRateLimit: options.linkOpenRateLimit ?? 30 });
+  recipientPageRoutes(app, { dir: options.recipientDir });
   const purge = setInterval(() => {
     purgeLinks(db).catch((err) => app.log.warn({ err }, 'link purge failed'));
   }, options.linkPurgeMs ?? 60_000);

@@ -1,6 +1,6 @@
 // Process: test (benchmark). `npm run bench [-- --items N]`: seeds one team server and profile,
 // runs the benches in order (unlock, cold sync, delta sync, due, server throughput, renderer
-// search, chain verify, re-key) and prints a markdown summary table that can be pasted into
+// search, link open, chain verify, re-key) and prints a markdown summary table that can be pasted into
 // the README. It never fails on a slow figure: each figure is printed beside the raw limit
 // measured in the same run and marked 'within target' or 'OVER target'; only a broken bench
 // (wrong data, crash) exits non-zero.
@@ -9,6 +9,7 @@ import * as chainVerify from './chain-verify.ts';
 import * as coldSync from './cold-sync.ts';
 import * as deltaSync from './delta-sync.ts';
 import * as due from './due.ts';
+import * as linkOpen from './link-open.ts';
 import * as rekey from './rekey.ts';
 import * as rendererSearch from './renderer-search.ts';
 import * as serverThroughput from './server-throughput.ts';
@@ -32,6 +33,7 @@ const BENCHES: [string, (fx: Fixture, opts: BenchOptions) => Promise<Figure[]>][
   ['due', due.run],
   ['server-throughput', serverThroughput.run],
   ['renderer-search', rendererSearch.run],
+  ['link-open', linkOpen.run],
   ['chain-verify', () => chainVerify.run()],
   // Last: it re-keys the fixture's vault (every item at a new generation and version).
   ['rekey', rekey.run],

@@ -91,24 +91,41 @@ function newestMtime(path: string): number {
 
 /** Inputs that change what `vite build` emits. */
 function rendererInputsMtime(): number {
-  return Math.max(
-    ...['renderer', 'shared', 'vite.config.ts', 'index.html', 'package-lock.json'].map((p) =>
-      newestMtime(join(ROOT, p)),
-    ),
-  );
+  return inputsMtime(['renderer', 'shared', 'vite.config.ts', 'index.html', 'package-lock.json']);
 }
 
-function distIsFresh(): boolean {
-  const index = join(RENDERER_DIST, 'index.html');
-  return existsSync(index) && statSync(index).mtimeMs >= rendererInputsMtime();
+/** Inputs of the recipient page build: its own folder, shared/ and the core's link crypto. */
+function recipientInputsMtime(): number {
+  return inputsMtime([
+    'recipient',
+    'shared',
+    'electron/core/crypto',
+    'vite.recipient.config.ts',
+    'package-lock.json',
+  ]);
 }
 
-/** Builds the renderer once (skipped when dist/renderer is newer than every input). Two test
- *  files may ask at the same moment in different workers, so the build holds a lock folder. */
-export async function buildRenderer(): Promise<string> {
-  if (process.env.TESSERA_RENDERER_DIST) return RENDERER_DIST;
-  if (distIsFresh()) return RENDERER_DIST;
-  const lock = join(ROOT, 'dist', '.renderer-build.lock');
+function inputsMtime(paths: string[]): number {
+  return Math.max(...paths.map((p) => newestMtime(join(ROOT, p))));
+}
+
+function isFresh(index: string, inputs: () => number): boolean {
+  return existsSync(index) && statSync(index).mtimeMs >= inputs();
+}
+
+interface ViteBuild {
+  what: string;
+  /** The index.html the build must write. */
+  index: string;
+  inputs: () => number;
+  args: string[];
+}
+
+/** Runs one Vite build unless its output is newer than every input. Two test files may ask
+ *  at the same moment in different workers, so the build holds a lock folder. */
+async function viteBuildOnce(b: ViteBuild): Promise<void> {
+  if (isFresh(b.index, b.inputs)) return;
+  const lock = join(ROOT, 'dist', `.${b.what.replace(/\W+/g, '-')}-build.lock`);
   mkdirSync(join(ROOT, 'dist'), { recursive: true });
   const deadline = Date.now() + 300_000;
   for (;;) {
@@ -119,31 +136,57 @@ export async function buildRenderer(): Promise<string> {
       // Someone else is building; a lock older than five minutes belongs to a dead run.
       if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 300_000)
         rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error('e2e: timed out waiting for another renderer build');
+      if (Date.now() > deadline) throw new Error(`e2e: timed out waiting for another ${b.what} build`);
       await new Promise((r) => setTimeout(r, 250));
     }
   }
   try {
-    if (!distIsFresh()) {
+    if (!isFresh(b.index, b.inputs)) {
       const t0 = now();
-      const r = spawnSync('npx', ['vite', 'build'], {
+      const r = spawnSync('npx', ['vite', 'build', ...b.args], {
         cwd: ROOT,
         encoding: 'utf8',
         env: { ...process.env, NODE_ENV: 'production' },
       });
       if (r.status !== 0)
-        throw new Error(`e2e: \`npx vite build\` failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-      if (!existsSync(join(RENDERER_DIST, 'index.html'))) {
         throw new Error(
-          `e2e: vite build wrote no ${join(RENDERER_DIST, 'index.html')}; is build.outDir dist/renderer?`,
+          `e2e: \`npx vite build ${b.args.join(' ')}\` failed (${r.status}):\n${r.stdout}\n${r.stderr}`,
         );
-      }
-      console.log(`e2e: built the renderer in ${((now() - t0) / 1000).toFixed(1)} s`);
+      if (!existsSync(b.index))
+        throw new Error(`e2e: the ${b.what} build wrote no ${b.index}; check its outDir`);
+      console.log(`e2e: built the ${b.what} in ${((now() - t0) / 1000).toFixed(1)} s`);
     }
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+/** Builds the renderer once (skipped when dist/renderer is newer than every input). */
+export async function buildRenderer(): Promise<string> {
+  if (process.env.TESSERA_RENDERER_DIST) return RENDERER_DIST;
+  await viteBuildOnce({
+    what: 'renderer',
+    index: join(RENDERER_DIST, 'index.html'),
+    inputs: rendererInputsMtime,
+    args: [],
+  });
   return RENDERER_DIST;
+}
+
+/** Where `npm run build` writes the one-time link page (vite.recipient.config.ts), which the
+ *  team server serves from there (server/routes/recipient-page.ts). */
+export const RECIPIENT_DIST = join(ROOT, 'dist', 'recipient');
+
+/** Builds the recipient page once, like buildRenderer; start the team server after it, or
+ *  its /s/<id> answers 503. */
+export async function buildRecipient(): Promise<string> {
+  await viteBuildOnce({
+    what: 'recipient page',
+    index: join(RECIPIENT_DIST, 'index.html'),
+    inputs: recipientInputsMtime,
+    args: ['-c', 'vite.recipient.config.ts'],
+  });
+  return RECIPIENT_DIST;
 }
 
 // ---- a tiny static server for dist/renderer ---------------------------------------------

@@ -27,6 +27,8 @@ export interface TestServerOptions {
   linkPurgeMs?: number;
   logger?: boolean;
   logStream?: { write(line: string): unknown };
+  /** The built recipient page (default: dist/recipient in this checkout). */
+  recipientDir?: string;
 }
 
 export interface TestServer {
