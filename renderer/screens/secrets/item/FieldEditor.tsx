@@ -82,7 +82,7 @@ export function FieldEditor(props: Props) {
 
   return (
     <fieldset className="field-editor" aria-label={primary ? `${groupName} (primary)` : groupName}>
-      <div className="field-editor-head">
+      <div className="field-editor-label">
         {field.template ? (
           <label htmlFor={`${id}-v`}>{field.label}</label>
         ) : (
@@ -98,24 +98,9 @@ export function FieldEditor(props: Props) {
             aria-describedby={labelError ? `${id}-le` : undefined}
           />
         )}
-        <span className="badge">{KIND_NAMES[field.kind]}</span>
-        <label className="check primary-choice">
-          <input
-            type="radio"
-            name={group}
-            checked={primary}
-            onChange={onPrimary}
-            aria-label={`Primary: ${name}`}
-          />{' '}
-          Primary
-        </label>
-        {!primary && (
-          <button type="button" className="link" aria-label={`Remove ${name}`} onClick={onRemove}>
-            Remove
-          </button>
-        )}
+        <span className="kind">{KIND_NAMES[field.kind]}</span>
       </div>
-      <div className="with-toggle">
+      <div className="field-editor-value">
         <input
           id={`${id}-v`}
           className="field-value-input"
@@ -155,20 +140,39 @@ export function FieldEditor(props: Props) {
           </>
         )}
       </div>
-      {labelError && (
-        <p id={`${id}-le`} className="field-error" role="alert">
-          {labelError}
-        </p>
-      )}
-      {problem && (
-        <p id={`${id}-e`} className="field-error" role="alert">
-          {problem}
-        </p>
-      )}
-      {field.kind === 'concealed' && <StrengthMeter value={field.value} />}
-      {options && field.kind === 'concealed' && (
-        <GeneratorPanel label={name} settings={settings} onChange={changeSettings} />
-      )}
+      <div className="field-editor-side">
+        <label className="check primary-choice">
+          <input
+            type="radio"
+            name={group}
+            checked={primary}
+            onChange={onPrimary}
+            aria-label={`Primary: ${name}`}
+          />{' '}
+          Primary
+        </label>
+        {!primary && (
+          <button type="button" className="link" aria-label={`Remove ${name}`} onClick={onRemove}>
+            Remove
+          </button>
+        )}
+      </div>
+      <div className="field-editor-extra">
+        {labelError && (
+          <p id={`${id}-le`} className="field-error" role="alert">
+            {labelError}
+          </p>
+        )}
+        {problem && (
+          <p id={`${id}-e`} className="field-error" role="alert">
+            {problem}
+          </p>
+        )}
+        {field.kind === 'concealed' && <StrengthMeter value={field.value} />}
+        {options && field.kind === 'concealed' && (
+          <GeneratorPanel label={name} settings={settings} onChange={changeSettings} />
+        )}
+      </div>
     </fieldset>
   );
 }
