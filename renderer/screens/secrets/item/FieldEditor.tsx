@@ -108,7 +108,7 @@ export function FieldEditor(props: Props) {
           type={concealed && !show ? 'password' : field.kind === 'url' ? 'url' : 'text'}
           value={field.value}
           onChange={(e) => onChange({ ...field, value: e.target.value, generated: null })}
-          placeholder={stored && concealed ? 'Unchanged; type or generate to replace' : undefined}
+          placeholder={stored && concealed ? 'Unchanged; type to replace' : undefined}
           autoComplete={concealed ? 'new-password' : 'off'}
           spellCheck={false}
           aria-invalid={!!problem}
