@@ -46,6 +46,7 @@ export function ItemEditor({ item, vaults, defaultVaultId, onCancel, onSaved, on
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [justAdded, setJustAdded] = useState<string | null>(null);
+  const storedKeys = useMemo(() => (item ? new Set(item.fields.map((f) => f.key)) : null), [item]);
   const pristine = useMemo(() => JSON.stringify(initial ?? newForm('password')), [initial]);
 
   const setForm = (next: typeof form) => {
@@ -116,7 +117,7 @@ export function ItemEditor({ item, vaults, defaultVaultId, onCancel, onSaved, on
         <TypePicker
           value={form.type}
           stored={!!item}
-          onChange={(t) => setForm(switchType(form, t, !!item))}
+          onChange={(t) => setForm(switchType(form, t, storedKeys))}
         />
       </div>
       <Field
@@ -145,7 +146,7 @@ export function ItemEditor({ item, vaults, defaultVaultId, onCancel, onSaved, on
             field={f}
             primary={f.id === form.primary}
             group={group}
-            stored={!!initial?.fields.some((x) => x.key !== null && x.key === f.key)}
+            stored={f.key !== null && !!storedKeys?.has(f.key)}
             error={errors[f.id]}
             labelError={errors[`label:${f.id}`]}
             focusLabel={f.id === justAdded}

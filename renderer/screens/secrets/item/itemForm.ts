@@ -86,11 +86,14 @@ export function formFromItem(item: ItemView): ItemForm {
 }
 
 /** A new item takes the new type's fields (keeping what was typed under the same key, and
- *  every custom field); a stored item gains the ones it lacks and loses none, as the core does. */
-export function switchType(form: ItemForm, type: ItemType, stored: boolean): ItemForm {
+ *  every custom field); a stored item gains the ones it lacks and loses none, as the core does.
+ *  `stored` is the stored item's keys: a field an earlier switch added, still empty, goes
+ *  again, so trying a type and going back leaves nothing behind. */
+export function switchType(form: ItemForm, type: ItemType, stored: ReadonlySet<string> | null): ItemForm {
   const custom = form.fields.filter((f) => !f.template);
+  const kept = form.fields.filter((f) => f.key === null || stored?.has(f.key) || f.value !== '');
   const next = stored
-    ? [...form.fields, ...templateFields(type).filter((t) => !form.fields.some((f) => f.key === t.key))]
+    ? [...kept, ...templateFields(type).filter((t) => !kept.some((f) => f.key === t.key))]
     : [
         ...templateFields(type).map((t) => {
           const had = form.fields.find((f) => f.key === t.key && f.kind === t.kind);
