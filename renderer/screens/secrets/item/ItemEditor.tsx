@@ -80,6 +80,8 @@ export function ItemEditor({ item, vaults, defaultVaultId, onCancel, onSaved, on
     setErrors(found);
     if (Object.keys(found).length) return focusFirstProblem();
     const { args, keys } = toPatch(refOf({ vaultId, name: name.trim() }), form, initial);
+    // Nothing changed: a new version with the same contents would only add to the history.
+    if (item && Object.keys(args).length === 1) return onCancel();
     setBusy(true);
     try {
       const result = await call('secret.set', args);
