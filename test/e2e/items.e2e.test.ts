@@ -392,7 +392,7 @@ describe.skipIf(!!unavailable)('desktop window: items with fields', () => {
     expect(await revealed(DB_REF, 'admin-2fa')).toBe(ADMIN_SEED);
   });
 
-  step("a bad TOTP seed shows the core's message on that field and keeps what was typed", async () => {
+  step("a bad URL or TOTP seed shows the core's message on that field and keeps what was typed", async () => {
     const p = alice.page;
     const before = await show(DB_REF);
     const d = await editOpen();
@@ -402,6 +402,13 @@ describe.skipIf(!!unavailable)('desktop window: items with fields', () => {
     await button(d, 'Save').click();
     await visible(editorField('host field').getByText('Another field is already called "host".'));
     await button(editorField('host field'), 'Remove host').click();
+    // Checked by the core: an address with a space in it.
+    await button(d, 'Add a URL field').click();
+    await field(editorField('New URL field'), 'Field label').fill('Console');
+    await field(editorField('Console field'), 'Console value').fill('console acme example');
+    await button(d, 'Save').click();
+    await visible(editorField('Console field').getByText(/^not a web address/));
+    await button(editorField('Console field'), 'Remove Console').click();
 
     await button(d, 'Add a one-time code field').click();
     await field(editorField('New one-time code field'), 'Field label').fill('Backup 2FA');
