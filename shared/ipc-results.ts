@@ -3,7 +3,7 @@
 // text, URL and notes of an item in `secret.show`; a one-time code in `secret.totp`.
 import type { ErrorCode } from './errors.ts';
 import type { IpcChannel } from './ipc.ts';
-import type { FieldKind, ItemType } from './items.ts';
+import type { FieldKind, GeneratorSettings, ItemType } from './items.ts';
 import type { TeamRole, VaultRole } from './roles.ts';
 
 export interface AppState {
@@ -134,6 +134,10 @@ export interface ItemView {
   notes: string | null;
   tags: string[];
   rotateEveryDays?: number;
+  /** `YYYY-MM-DD`, the day the credential stops working. */
+  expires?: string;
+  /** How the primary value was last generated, which Rotate repeats (no value, only settings). */
+  generator?: GeneratorSettings;
   conflictOf?: string;
   /** Who wrote this version, as the writer's client recorded it inside the envelope. */
   updatedBy: string | null;

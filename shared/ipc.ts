@@ -4,7 +4,7 @@
 // schemas before the core service sees it. A renderer compromised by XSS can therefore only
 // ask for what a user could ask for by clicking, and never receives a key.
 import { z } from 'zod';
-import { FIELD_KEY, FIELD_KINDS, ITEM_LIMITS, ITEM_TYPES } from './items.ts';
+import { FIELD_KEY, FIELD_KINDS, GENERATOR_LIMITS, ITEM_LIMITS, ITEM_TYPES } from './items.ts';
 import { LINK_MAX_EXPIRY_SECONDS, LINK_MAX_VIEWS } from './links.ts';
 import { TEAM_ROLES, VAULT_ROLES } from './roles.ts';
 
@@ -34,6 +34,27 @@ const fieldEdit = z
     remove: z.literal(true).optional(),
   })
   .strict();
+
+const L = GENERATOR_LIMITS;
+const generatorSettings = z.discriminatedUnion('mode', [
+  z
+    .object({
+      mode: z.literal('characters'),
+      length: z.number().int().min(L.length.min).max(L.length.max),
+      lower: z.boolean(),
+      upper: z.boolean(),
+      digits: z.boolean(),
+      symbols: z.boolean(),
+    })
+    .strict(),
+  z
+    .object({
+      mode: z.literal('words'),
+      words: z.number().int().min(L.words.min).max(L.words.max),
+      separator: z.string().max(L.separatorLength),
+    })
+    .strict(),
+]);
 
 export const ipcCalls = {
   'app.state': empty,
@@ -103,27 +124,12 @@ export const ipcCalls = {
       rotateEveryDays: z.number().int().min(1).max(3650).nullable().optional(),
       /** `YYYY-MM-DD`; `null` clears it. */
       expires: z.iso.date().nullable().optional(),
+      /** How the new primary value was generated (secret.generate's settings), so Rotate
+       *  generates the next one the same way. */
+      generator: generatorSettings.optional(),
     })
     .strict(),
-  'secret.generate': z.discriminatedUnion('mode', [
-    z
-      .object({
-        mode: z.literal('characters'),
-        length: z.number().int().min(8).max(128),
-        lower: z.boolean(),
-        upper: z.boolean(),
-        digits: z.boolean(),
-        symbols: z.boolean(),
-      })
-      .strict(),
-    z
-      .object({
-        mode: z.literal('words'),
-        words: z.number().int().min(3).max(20),
-        separator: z.string().max(3),
-      })
-      .strict(),
-  ]),
+  'secret.generate': generatorSettings,
   /** Rotation reminders: overdue, due within 7 days, expired, expiring. */
   'secret.due': empty,
   /** A new primary value, generated the way the item's last one was. */

@@ -119,6 +119,13 @@ export type GeneratorSettings =
   | { mode: 'characters'; length: number; lower: boolean; upper: boolean; digits: boolean; symbols: boolean }
   | { mode: 'words'; words: number; separator: string };
 
+/** The generator's bounds: the IPC schema enforces them and the window's panel offers them. */
+export const GENERATOR_LIMITS = {
+  length: { min: 8, max: 128 },
+  words: { min: 3, max: 20 },
+  separatorLength: 3,
+} as const;
+
 export const DEFAULT_GENERATOR: GeneratorSettings = {
   mode: 'characters',
   length: 24,
@@ -127,6 +134,18 @@ export const DEFAULT_GENERATOR: GeneratorSettings = {
   digits: true,
   symbols: true,
 };
+
+/** A value the core refuses for one field names that field this way, so a form can show the
+ *  problem next to it and the command line still reads a whole sentence. */
+export function fieldProblem(key: string, problem: string): string {
+  return `field ${JSON.stringify(key)}: ${problem}`;
+}
+
+/** The field key and the problem in a message made by fieldProblem, or null for any other. */
+export function problemOfField(message: string): { key: string; problem: string } | null {
+  const m = /^field "([^"\\]+)": (.+)$/s.exec(message);
+  return m ? { key: m[1]!, problem: m[2]! } : null;
+}
 
 /** A calendar date as `YYYY-MM-DD` that exists (no 2026-02-30). */
 export function isCalendarDate(s: string): boolean {

@@ -16,6 +16,9 @@ interface Props {
   children: ReactNode;
   /** Wider layout for side-by-side content. */
   wide?: boolean;
+  /** Changes the form made without typing (a generated value, a removed field) that Escape
+   *  should ask about too. */
+  unsaved?: boolean;
 }
 
 let openCount = 0;
@@ -27,7 +30,7 @@ function hideBackground(hidden: boolean): void {
   else root.removeAttribute('aria-hidden');
 }
 
-export function Dialog({ title, onClose, children, wide }: Props) {
+export function Dialog({ title, onClose, children, wide, unsaved }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const keepRef = useRef<HTMLButtonElement>(null);
   const titleId = useId();
@@ -36,6 +39,8 @@ export function Dialog({ title, onClose, children, wide }: Props) {
   const [asking, setAsking] = useState(false);
   const askingRef = useRef(false);
   askingRef.current = asking;
+  const unsavedRef = useRef(unsaved);
+  unsavedRef.current = unsaved;
 
   useEffect(() => {
     const d = ref.current;
@@ -49,7 +54,7 @@ export function Dialog({ title, onClose, children, wide }: Props) {
     const onEscape = () => {
       // A second Escape answers the question with "keep editing".
       if (askingRef.current) setAsking(false);
-      else if (typed.changed()) setAsking(true);
+      else if (typed.changed() || unsavedRef.current) setAsking(true);
       else close.current();
     };
     // Escape is taken on keydown: the browser's own cancel may not be cancelable a second time

@@ -338,10 +338,10 @@ describe.skipIf(!!unavailable)('desktop window: two people, the real core, a rea
 
     await button(p, 'New secret').click();
     const sd = await visible(dialog(p));
-    await visible(field(sd, 'Value'));
+    await visible(field(sd, 'Password'));
     // The generator and the strength meter are there; the saved value is ours.
-    await button(sd, 'Generate').click();
-    await eventually('a generated value', async () => (await field(sd, 'Value').inputValue()).length >= 8);
+    await button(sd, 'Generate Password').click();
+    await eventually('a generated value', async () => (await field(sd, 'Password').inputValue()).length >= 8);
     await visible(sd.getByText(/^Strength: /));
     await fillSecretDialog(p, { vault: VAULT, name: SECRET, value: VALUE_1, rotateEveryDays: 30 });
     await visible(secretOption(p, SECRET), SLOW);

@@ -4,8 +4,12 @@
 // kind, shows text and URL values, keeps concealed ones out of the page until that field's
 // Reveal, copies any one field from the core, and shows a TOTP field's live code; History
 // shows who wrote each version when, an old version's value on Show, and Restore; a secret is
-// renamed and moved to another vault from the window. TESSERA_SCREENSHOTS=1 also rewrites
-// docs/screenshots/secrets-item.png, the README's picture of an item.
+// renamed and moved to another vault from the window. The item editor (New / Edit secret) lays
+// out a type's fields, adds custom ones, moves the primary, generates through the core with the
+// settings Rotate then repeats, keeps what an edit did not touch, shows the core's refusal on
+// the field it names, and asks before Escape throws typing away. TESSERA_SCREENSHOTS=1 also
+// rewrites docs/screenshots/secrets-item.png (the README's picture of an item) and
+// item-editor.png.
 // Steps share state and run in order; after a failed step the rest are skipped.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import {
@@ -20,7 +24,19 @@ import {
   startE2E,
 } from './harness.ts';
 import { orderedSteps } from './steps.ts';
-import { button, dialog, field, gone, openSecret, secretOption, visible, signUpWithTeam } from './ui.ts';
+import {
+  alert,
+  button,
+  dialog,
+  field,
+  gone,
+  hasFocus,
+  openSecret,
+  SLOW,
+  secretOption,
+  signUpWithTeam,
+  visible,
+} from './ui.ts';
 
 const unavailable = e2eUnavailable();
 if (unavailable && e2eRequired()) throw new Error(`items e2e required but cannot run: ${unavailable}`);
@@ -31,6 +47,10 @@ const RECOVERY = 'recovery-code-71ac';
 const USERNAME = 'ops@acme.example';
 const URL = 'https://db.acme.example';
 const SEED = 'JBSWY3DPEHPK3PXP';
+const DB = 'orders-db';
+const DB_REF = `prod/${DB}`;
+const DB_PASSWORD = 'orders-pw-4f1c';
+const ADMIN_SEED = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 
 let env: E2EEnv;
 let alice: E2EUser;
@@ -41,6 +61,21 @@ const step = steps.step;
 const fields = () => alice.page.getByRole('list', { name: 'Fields', exact: true });
 const row = (label: string) => fields().getByRole('listitem', { name: label, exact: true });
 const fieldValue = (label: string) => alice.page.getByLabel(`${label} value`, { exact: true });
+/** One field's box in the item editor: 'Host field', 'Password field (primary)', 'New URL field'. */
+const editorField = (label: string) => dialog(alice.page).getByRole('group', { name: label, exact: true });
+const show = (ref: string) => alice.dispatch('secret.show', { ref });
+const revealed = async (ref: string, f?: string) =>
+  (await alice.dispatch('secret.reveal', f ? { ref, field: f } : { ref })).value;
+
+async function editOpen() {
+  await button(alice.page, 'Edit').click();
+  return visible(dialog(alice.page));
+}
+
+async function save(d: ReturnType<typeof dialog>) {
+  await button(d, 'Save').click();
+  await gone(d, SLOW);
+}
 
 describe.skipIf(!!unavailable)('desktop window: items with fields', () => {
   beforeAll(async () => {
@@ -190,5 +225,221 @@ describe.skipIf(!!unavailable)('desktop window: items with fields', () => {
     await visible(p.getByText(/^staging · v\d+/));
     const { value } = await alice.dispatch('secret.reveal', { ref: 'staging/db-main', field: 'recovery' });
     expect(value).toBe(RECOVERY);
+  });
+  step(
+    'New secret lays out a database item: host, user, password, a custom TOTP field, notes, tags',
+    async () => {
+      const p = alice.page;
+      await button(p, 'New secret').click();
+      const d = await visible(dialog(p));
+      // The cursor starts where typing starts.
+      expect(await hasFocus(field(d, 'Name'))).toBe(true);
+      await setField(field(d, 'Vault'), 'prod');
+      await setField(field(d, 'Type'), 'Database');
+      expect(
+        await d.getByRole('group').evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label'))),
+      ).toEqual(['Host field', 'Port field', 'Database field', 'Username field', 'Password field (primary)']);
+      await field(d, 'Name').fill(DB);
+      await field(d, 'Host').fill('db.acme.example');
+      await field(d, 'Username').fill('orders');
+      await field(d, 'Password').fill(DB_PASSWORD);
+      await visible(editorField('Password field (primary)').getByText(/^Strength: /));
+      await button(d, 'Add a one-time code field').click();
+      const added = editorField('New one-time code field');
+      expect(await hasFocus(field(added, 'Field label'))).toBe(true);
+      await field(added, 'Field label').fill('Admin 2FA');
+      await field(editorField('Admin 2FA field'), 'Admin 2FA value').fill(ADMIN_SEED);
+      // A TOTP seed is masked like a password until shown.
+      expect(await field(d, 'Admin 2FA value').getAttribute('type')).toBe('password');
+      await field(d, 'Notes').fill('Primary in eu-west.');
+      await field(d, 'Tags').fill('Prod, db, orders');
+      await field(d, 'Rotate every (days)').fill('90');
+      await field(d, 'Expires on').fill('2031-01-31');
+      await screenshot(p, 'item-editor');
+      await save(d);
+
+      await openSecret(p, DB);
+      expect(
+        (await fields().getByRole('listitem').allTextContents()).map((t) => t.split(/Reveal|Copy/)[0]),
+      ).toEqual([
+        'Host textdb.acme.example',
+        'Port textempty',
+        'Database textempty',
+        'Username textorders',
+        'Password concealedprimary••••••••',
+        expect.stringMatching(/^Admin 2FA one-time code\d{6} \d+ s left$/),
+      ]);
+      expect(await p.getByRole('region', { name: 'Notes' }).textContent()).toBe('NotesPrimary in eu-west.');
+      expect(await p.getByRole('list', { name: 'Tags' }).getByRole('listitem').allTextContents()).toEqual([
+        'prod',
+        'db',
+        'orders',
+      ]);
+      await visible(p.getByText('Expires on 2031-01-31'));
+      await visible(p.getByText('Rotate every 90 days'));
+      const item = await show(DB_REF);
+      expect(item).toMatchObject({
+        type: 'database',
+        primary: 'password',
+        notes: 'Primary in eu-west.',
+        tags: ['prod', 'db', 'orders'],
+        rotateEveryDays: 90,
+        expires: '2031-01-31',
+      });
+      expect(item.fields.map((f) => [f.key, f.label, f.kind, f.value])).toEqual([
+        ['host', 'Host', 'text', 'db.acme.example'],
+        ['port', 'Port', 'text', ''],
+        ['database', 'Database', 'text', ''],
+        ['username', 'Username', 'text', 'orders'],
+        ['password', 'Password', 'concealed', null],
+        ['admin-2fa', 'Admin 2FA', 'totp', null],
+      ]);
+      expect(await revealed(DB_REF)).toBe(DB_PASSWORD);
+      expect(await revealed(DB_REF, 'admin-2fa')).toBe(ADMIN_SEED);
+    },
+  );
+
+  step('the primary field is chosen in the editor, and Copy then copies the new primary', async () => {
+    const p = alice.page;
+    const d = await editOpen();
+    await d.getByRole('radio', { name: 'Primary: Username' }).check();
+    await save(d);
+    await eventually('username is primary', async () => (await show(DB_REF)).primary === 'username');
+    await visible(row('Username').getByText('primary', { exact: true }));
+    await button(p, 'Copy').click();
+    await eventually('the new primary copied', async () => alice.clipboard.text === 'orders');
+    // `secret get` and Reveal take the same field.
+    expect(await revealed(DB_REF)).toBe('orders');
+  });
+
+  step(
+    'the generator: a passphrase of words and 24 characters without symbols, as the core stored them',
+    async () => {
+      const d = await editOpen();
+      await d.getByRole('radio', { name: 'Primary: Password' }).check();
+      const pw = editorField('Password field (primary)');
+      await button(pw, 'Password generator options').click();
+      await pw.getByRole('radio', { name: 'Words (passphrase)' }).check();
+      await field(pw, 'Words').fill('5');
+      await field(pw, 'Separator').fill('.');
+      await button(pw, 'Generate Password').click();
+      const phrase = /^[a-z]+(\.[a-z]+){4}$/;
+      const shownPhrase = await eventually('a passphrase', async () => {
+        const v = await field(pw, 'Password').inputValue();
+        return phrase.test(v) ? v : null;
+      });
+      await visible(pw.getByText(/^Strength: /));
+
+      await button(d, 'Add a concealed field').click();
+      await field(editorField('New concealed field'), 'Field label').fill('Deploy token');
+      const tok = editorField('Deploy token field');
+      await button(tok, 'Deploy token generator options').click();
+      await field(tok, 'Length').fill('12');
+      await tok.getByRole('checkbox', { name: /^Symbols/ }).uncheck();
+      await button(tok, 'Generate Deploy token').click();
+      await eventually('12 characters, no symbols', async () =>
+        /^[A-Za-z0-9]{12}$/.test(await field(tok, 'Deploy token value').inputValue()),
+      );
+      // A generated value follows its settings.
+      await field(tok, 'Length').fill('24');
+      const token = await eventually('24 characters, no symbols', async () => {
+        const v = await field(tok, 'Deploy token value').inputValue();
+        return /^[A-Za-z0-9]{24}$/.test(v) ? v : null;
+      });
+      await button(tok, 'Show Deploy token').click();
+      expect(await field(tok, 'Deploy token value').getAttribute('type')).toBe('text');
+      await save(d);
+
+      expect(await revealed(DB_REF)).toBe(shownPhrase);
+      expect(await revealed(DB_REF, 'deploy-token')).toBe(token);
+      const item = await show(DB_REF);
+      expect(item.primary).toBe('password');
+      expect(item.generator).toEqual({ mode: 'words', words: 5, separator: '.' });
+      // Rotate generates the next value the way the last one was made.
+      await alice.dispatch('secret.rotate', { ref: DB_REF });
+      const next = await revealed(DB_REF);
+      expect(next).toMatch(phrase);
+      expect(next).not.toBe(shownPhrase);
+    },
+  );
+
+  step('an edit that changes only the notes keeps every field, the interval and the expiry', async () => {
+    const p = alice.page;
+    await eventually('the rotated version in the pane', async () => (await p.getByText(/· v4/).count()) > 0);
+    const before = await show(DB_REF);
+    const password = await revealed(DB_REF);
+    const d = await editOpen();
+    // Nothing loaded into the form counts as typed: Escape closes at once.
+    await p.keyboard.press('Escape');
+    await gone(d);
+    await editOpen();
+    expect(await field(d, 'Expires on').inputValue()).toBe('2031-01-31');
+    expect(await field(d, 'Rotate every (days)').inputValue()).toBe('90');
+    expect(await field(d, 'Tags').inputValue()).toBe('prod, db, orders');
+    await field(d, 'Notes').fill('Failover in eu-central.');
+    await save(d);
+    const after = await eventually('the new version', async () => {
+      const v = await show(DB_REF);
+      return v.version > before.version ? v : null;
+    });
+    expect(after).toEqual({
+      ...before,
+      version: after.version,
+      pending: after.pending,
+      notes: 'Failover in eu-central.',
+    });
+    expect(await revealed(DB_REF)).toBe(password);
+    expect(await revealed(DB_REF, 'admin-2fa')).toBe(ADMIN_SEED);
+  });
+
+  step("a bad URL or TOTP seed shows the core's message on that field and keeps what was typed", async () => {
+    const p = alice.page;
+    const before = await show(DB_REF);
+    const d = await editOpen();
+    // Checked in the window: a second field with a label already taken.
+    await button(d, 'Add a text field').click();
+    await field(editorField('New text field'), 'Field label').fill('host');
+    await button(d, 'Save').click();
+    await visible(editorField('host field').getByText('Another field is already called "host".'));
+    await button(editorField('host field'), 'Remove host').click();
+    // Checked by the core: an address with a space in it.
+    await button(d, 'Add a URL field').click();
+    await field(editorField('New URL field'), 'Field label').fill('Console');
+    await field(editorField('Console field'), 'Console value').fill('console acme example');
+    await button(d, 'Save').click();
+    await visible(editorField('Console field').getByText(/^not a web address/));
+    await button(editorField('Console field'), 'Remove Console').click();
+
+    await button(d, 'Add a one-time code field').click();
+    await field(editorField('New one-time code field'), 'Field label').fill('Backup 2FA');
+    const backup = editorField('Backup 2FA field');
+    await field(backup, 'Backup 2FA value').fill('not-a-seed!');
+    await button(d, 'Save').click();
+    // The core refused it; its words are on the field, and nothing was written.
+    await visible(
+      backup.getByText('the TOTP seed is not base32 (letters A-Z and digits 2-7)', { exact: true }),
+    );
+    expect(await field(backup, 'Backup 2FA value').getAttribute('aria-invalid')).toBe('true');
+    expect(await field(backup, 'Backup 2FA value').inputValue()).toBe('not-a-seed!');
+    expect(await field(backup, 'Field label').inputValue()).toBe('Backup 2FA');
+    expect(await visible(dialog(p))).toBeTruthy();
+    expect((await show(DB_REF)).version).toBe(before.version);
+  });
+
+  step('Escape with typed input asks before closing; Keep editing keeps it, Discard drops it', async () => {
+    const p = alice.page;
+    const d = dialog(p);
+    await field(d, 'Notes').fill('half-typed note');
+    await p.keyboard.press('Escape');
+    await visible(alert(d).getByText('Discard what you typed? It is not saved.'));
+    await button(d, 'Keep editing').click();
+    expect(await field(d, 'Notes').inputValue()).toBe('half-typed note');
+    expect(await field(editorField('Backup 2FA field'), 'Backup 2FA value').inputValue()).toBe('not-a-seed!');
+    await p.keyboard.press('Escape');
+    await button(await visible(d), 'Discard').click();
+    await gone(d);
+    const item = await show(DB_REF);
+    expect(item.notes).toBe('Failover in eu-central.');
+    expect(item.fields.some((f) => f.key === 'backup-2fa')).toBe(false);
   });
 });

@@ -101,10 +101,12 @@ export async function reveal(page: Page): Promise<string> {
   });
 }
 
-/** Fills the secret dialog (new or edit) and saves; waits for the dialog to close. */
+/** Fills the secret dialog (new or edit) and saves; waits for the dialog to close. `value`
+ *  goes into the field labelled `valueField`: 'Password', the primary field of a new secret's
+ *  default type. */
 export async function fillSecretDialog(
   page: Page,
-  s: { vault?: string; name?: string; value: string; rotateEveryDays?: number },
+  s: { vault?: string; name?: string; value: string; valueField?: string; rotateEveryDays?: number },
 ): Promise<void> {
   const d = await visible(dialog(page));
   if (s.vault !== undefined) {
@@ -112,7 +114,7 @@ export async function fillSecretDialog(
     if (await v.isEnabled()) await setField(v, s.vault);
   }
   if (s.name !== undefined) await field(d, 'Name').fill(s.name);
-  await field(d, 'Value').fill(s.value);
+  await field(d, s.valueField ?? 'Password').fill(s.value);
   if (s.rotateEveryDays !== undefined) await field(d, 'Rotate every (days)').fill(String(s.rotateEveryDays));
   await button(d, 'Save').click();
   await gone(dialog(page), SLOW);

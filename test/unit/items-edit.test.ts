@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyEdit } from '../../electron/core/service/item-edit.ts';
 import { layoutOf } from '../../electron/core/vault/item-payload.ts';
+import { problemOfField } from '../../shared/items.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -102,6 +103,40 @@ describe('applyEdit', () => {
         'a',
       ),
     ).toThrow(/at most 32 tags/);
+  });
+
+  it('refuses a bad TOTP seed or URL when written, naming the field, and keeps old values readable', () => {
+    const set = (key: string, kind: 'totp' | 'url', value: string) => () =>
+      applyEdit(first, 'github', { fields: [{ key, kind, value: enc(value) }] }, 'a');
+    expect(set('otp', 'totp', 'not base32!')).toThrow(
+      'field "otp": the TOTP seed is not base32 (letters A-Z and digits 2-7)',
+    );
+    expect(set('otp2', 'totp', 'otpauth://totp/x?digits=6')).toThrow(/^field "otp2": the otpauth URI/);
+    expect(set('url', 'url', 'not a url')).toThrow(/^field "url": not a web address/);
+    expect(problemOfField('field "otp": the TOTP seed is empty')).toEqual({
+      key: 'otp',
+      problem: 'the TOTP seed is empty',
+    });
+    for (const ok of ['https://github.com', 'db.acme.example:5432', 'postgres://db/x', ''])
+      expect(set('url', 'url', ok)).not.toThrow();
+    expect(set('otp', 'totp', 'jbsw y3dp-ehpk 3pxp')).not.toThrow();
+    // An edit that leaves the field alone does not trip over what it already holds.
+    const unchecked = {
+      ...first,
+      content: {
+        ...first.content,
+        fields: first.content.fields.map((f) => (f.key === 'url' ? { ...f, value: enc('a b') } : f)),
+      },
+    };
+    expect(() => applyEdit(unchecked, 'github', { notes: enc('n') }, 'a')).not.toThrow();
+  });
+
+  it('records generator settings only with the new primary value they made', () => {
+    const g = { mode: 'words', words: 5, separator: '.' } as const;
+    expect(applyEdit(first, 'github', { generator: g }, 'a').header.generator).toBeUndefined();
+    const made = applyEdit(first, 'github', { primaryValue: enc('a.b.c.d.e'), generator: g }, 'a');
+    expect(made.header.generator).toEqual(g);
+    expect(applyEdit(made, 'github', { notes: enc('n') }, 'a').header.generator).toEqual(g);
   });
 
   it('leaves the caller’s buffers alone and hands back copies', () => {

@@ -213,6 +213,7 @@ export const handlers: Handlers = {
         ...(a.tags ? { tags: a.tags } : {}),
         ...(a.rotateEveryDays !== undefined ? { rotateEveryDays: a.rotateEveryDays } : {}),
         ...(a.expires !== undefined ? { expires: a.expires } : {}),
+        ...(a.generator ? { generator: a.generator } : {}),
       });
     } finally {
       wipe(...owned);

@@ -4,9 +4,11 @@
 // even reveal) the password. Metadata works the same way: a new value does not drop a rotation
 // interval or tags. Every check on the shape of an item happens here, once, for both shells.
 import { TesseraError } from '../../../shared/errors.ts';
+import { fromUtf8 } from '../../../shared/encoding.ts';
 import {
   FIELD_KEY,
   type FieldKind,
+  fieldProblem,
   type GeneratorSettings,
   isCalendarDate,
   ITEM_LIMITS,
@@ -16,6 +18,7 @@ import {
   templateField,
 } from '../../../shared/items.ts';
 import { wipe } from '../crypto/index.ts';
+import { checkTotpSeed } from '../vault/totp.ts';
 import {
   emptyContent,
   type ItemContent,
@@ -70,6 +73,33 @@ function checkKey(key: string): void {
     throw usage(
       `a field name is 1 to 64 letters, digits, spaces, "_", "." or "-", starting with a letter or digit (got ${JSON.stringify(key.slice(0, 70))})`,
     );
+}
+
+/** A URL field holds an address a browser or client could open: with or without a scheme
+ *  (people paste "db.acme.example:5432"), never with spaces, and with a host. */
+function isAddress(text: string): boolean {
+  if (/\s/.test(text)) return false;
+  try {
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
+    return url.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Checks a value being written into a URL or TOTP field, naming the field when it refuses. */
+function checkValue(field: { key: string; kind: FieldKind; value: Uint8Array }): void {
+  if (field.value.length === 0) return;
+  if (field.kind === 'url' && !isAddress(fromUtf8(field.value).trim()))
+    throw usage(fieldProblem(field.key, 'not a web address (like https://example.com or host:port)'));
+  if (field.kind === 'totp') {
+    try {
+      checkTotpSeed(field.value);
+    } catch (e) {
+      if (e instanceof TesseraError) throw usage(fieldProblem(field.key, e.message));
+      throw e;
+    }
+  }
 }
 
 /**
@@ -127,6 +157,11 @@ export function applyEdit(
         field.value = fe.value.slice();
       }
     }
+    // Only what this edit writes is checked: an old value stays readable as it was.
+    for (const fe of edit.fields ?? []) {
+      const field = fields.find((x) => x.key === fe.key);
+      if (field && (fe.value || fe.kind)) checkValue(field);
+    }
     if (edit.primary !== undefined) primary = edit.primary;
     const primaryField = fields.find((x) => x.key === primary);
     if (!primaryField)
@@ -136,6 +171,7 @@ export function applyEdit(
     if (edit.primaryValue) {
       wipe(primaryField.value);
       primaryField.value = edit.primaryValue.slice();
+      checkValue(primaryField);
     }
     if (edit.notes !== undefined) {
       if (result.notes) wipe(result.notes);
@@ -168,7 +204,8 @@ export function applyEdit(
         throw usage(`an expiry date is YYYY-MM-DD, got ${JSON.stringify(expires)}`);
       header.expires = expires;
     }
-    const generator = edit.generator ?? previous?.header.generator;
+    // Settings describe the primary value they made; sent without a new one they describe nothing.
+    const generator = (changed ? edit.generator : undefined) ?? previous?.header.generator;
     if (generator) header.generator = generator;
     if (edit.deleted) header.deleted = true;
     const conflictOf = edit.conflictOf ?? previous?.header.conflictOf;

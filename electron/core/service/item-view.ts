@@ -34,6 +34,8 @@ export function itemView(opened: {
       notes: opened.content.notes ? fromUtf8(opened.content.notes) : null,
       tags: opened.header.tags ?? [],
       ...(opened.header.rotateEveryDays ? { rotateEveryDays: opened.header.rotateEveryDays } : {}),
+      ...(opened.header.expires ? { expires: opened.header.expires } : {}),
+      ...(opened.header.generator ? { generator: opened.header.generator } : {}),
       ...(opened.header.conflictOf ? { conflictOf: opened.header.conflictOf } : {}),
       updatedBy: opened.header.updatedBy ?? null,
     };

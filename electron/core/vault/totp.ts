@@ -71,6 +71,22 @@ function parseSeed(seed: Uint8Array): TotpParams {
   return { secret, digits, period, algorithm: algorithm as TotpParams['algorithm'] };
 }
 
+/** Refuses a seed no code could come from, at write time rather than on the first Copy;
+ *  the message is the one a later code would have failed with. */
+export function checkTotpSeed(seed: Uint8Array): void {
+  let p: TotpParams;
+  try {
+    p = parseSeed(seed);
+  } catch (e) {
+    if (e instanceof TesseraError) throw e;
+    // new URL() on a malformed otpauth URI.
+    throw new TesseraError('usage', 'the otpauth URI is not a valid URI');
+  }
+  const empty = p.secret.length === 0;
+  wipe(p.secret);
+  if (empty) throw new TesseraError('usage', 'the TOTP seed is empty');
+}
+
 /** The code for `seed` at `now` (ms since the epoch) and the seconds until it changes. */
 export function totpCode(seed: Uint8Array, now: number): { code: string; secondsLeft: number } {
   if (seed.length === 0) throw new TesseraError('usage', 'this TOTP field has no seed yet');

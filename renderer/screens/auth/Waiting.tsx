@@ -40,10 +40,16 @@ export function Waiting() {
       try {
         await call('sync.now', {});
         const s = await call('app.state', {});
+        // Confirmed: switch to the team properly, which also starts the live push channel. That
+        // holds even when the window moved on already: the sync above reported the confirming
+        // link, App refreshed on it and unmounted this screen, and nothing else starts the push.
+        if (s.team?.role) {
+          const next = await call('team.use', { team: teamId });
+          if (live) setState(next);
+          return;
+        }
         if (!live) return;
         setProblem(null);
-        // Confirmed: switch to the team properly, which also starts the live push channel.
-        if (s.team?.role) setState(await call('team.use', { team: teamId }));
       } catch (e) {
         if (!live) return;
         const code = errorCode(e);

@@ -1,6 +1,7 @@
 // Process: renderer (sandboxed window; talks to the core only through window.tessera).
 // Every field of the open item, with its notes and tags. The layout comes from secret.show,
-// which carries no concealed value; each concealed row asks for its own when revealed.
+// which carries no concealed value; each concealed row asks for its own when revealed. The
+// expiry is shown here, where the item's own data is; the interval is in the pane's header line.
 import type { ItemView } from '../../../../shared/ipc-results.ts';
 import { FieldRow } from './FieldRow.tsx';
 
@@ -31,6 +32,7 @@ export function ItemFields({ secretRef, item, onCopy }: Props) {
           <p className="notes">{item.notes}</p>
         </section>
       )}
+      {item.expires && <p className="muted">Expires on {item.expires}</p>}
       {item.tags.length > 0 && (
         <ul className="tags" aria-label="Tags">
           {item.tags.map((t) => (
