@@ -37,6 +37,8 @@ export class DesktopCore {
   readonly clipboard: ClipboardGuard;
   embeddedServer: string | null = null;
   private stopWatch: (() => void) | null = null;
+  /** Whether the push channel is connected now (it backs off up to 30 s between tries). */
+  private pushOnline = false;
   private readonly dueNotice: DueNotice | null;
   private dueTimer: unknown = null;
   private readonly timers: Timers;
@@ -103,18 +105,26 @@ export class DesktopCore {
   /** After unlock or login: start the idle timer and the push channel. */
   afterUnlock(): void {
     this.autoLock.touch();
-    this.stopWatch?.();
-    this.stopWatch = null;
-    if (this.service.whoami().team) {
-      // Its syncs reach the window through reportSync, like every other sync.
-      this.stopWatch = this.service.watch(
-        undefined,
-        () => undefined,
-        () => this.ports.emit('online', false),
-      );
-    }
+    this.startWatch();
     this.ports.emit('unlocked');
     this.checkDue();
+  }
+
+  /** (Re)starts the push channel for the current team. Its syncs reach the window through
+   *  reportSync, like every other sync. */
+  private startWatch(): void {
+    this.stopWatch?.();
+    this.stopWatch = null;
+    this.pushOnline = false;
+    if (!this.service.whoami().team) return;
+    this.stopWatch = this.service.watch(
+      undefined,
+      () => undefined,
+      () => this.ports.emit('online', false),
+      (online) => {
+        this.pushOnline = online;
+      },
+    );
   }
 
   /** The daily due notification, if one is owed; then again in an hour while unlocked. */
@@ -139,6 +149,10 @@ export class DesktopCore {
     if (r.offline || this.service.profile.data.currentTeam !== teamId) return;
     const payload: SyncedEvent = { revision: r.revision, conflicts: r.conflicts.length, changes: r.changes };
     this.ports.emit('synced', payload);
+    // A sync the server answered while the push channel is down: the server is there and lets
+    // us in (a member it refused until an admin confirmed them, say), so reconnect now rather
+    // than after a backoff of up to 30 s, during which nothing would reach the window.
+    if (this.stopWatch && !this.pushOnline && this.service.isUnlocked) this.startWatch();
     // A pull may bring what makes something due (a teammate's new secret, a vault default).
     if (r.changes.secrets.length > 0 || r.changes.vaults) this.checkDue();
   }

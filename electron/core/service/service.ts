@@ -330,6 +330,7 @@ export class TesseraService {
     team: string | undefined,
     onSynced: (r: SyncResult) => void,
     onError?: (e: unknown) => void,
+    onOnline?: (online: boolean) => void,
   ): () => void {
     const u = this.u;
     const teamId = u.teamId(team);
@@ -343,6 +344,7 @@ export class TesseraService {
       // Each (re)connect pulls once: what was written while the stream was down was announced
       // to no one, and no later write may come to announce it.
       onOnline: (online) => {
+        onOnline?.(online);
         if (online) pacer.catchUp();
       },
     });
