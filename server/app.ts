@@ -19,6 +19,7 @@ import { TeamNotifier } from './notify.ts';
 import { authRoutes } from './routes/auth.ts';
 import { itemRoutes } from './routes/items.ts';
 import { linkRoutes } from './routes/links.ts';
+import { rotationFlagRoutes } from './routes/rotation-flags.ts';
 import { purgeLinks } from './data/links.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { teamRoutes } from './routes/teams.ts';
@@ -119,6 +120,7 @@ export async function createApp(db: Database, options: AppOptions = {}): Promise
   teamRoutes(app, db);
   itemRoutes(app, db);
   vaultRoutes(app, db);
+  rotationFlagRoutes(app, db);
   linkRoutes(app, db, { openRateLimit: options.linkOpenRateLimit ?? 30 });
   const purge = setInterval(() => {
     purgeLinks(db).catch((err) => app.log.warn({ err }, 'link purge failed'));
