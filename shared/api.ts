@@ -224,7 +224,8 @@ export const flagReason = z
 export const flagTime = z.iso.datetime({ precision: 3 });
 export const putFlagBody = z.object({ reason: flagReason, at: flagTime, signature: b64(128) }).strict();
 export const putFlagReply = z.object({ revision });
-export const settleFlagsQuery = z.object({ before: flagTime }).strict();
+/** `before` is the server's own time of the version that rotated the item (its updatedAt). */
+export const settleFlagsQuery = z.object({ before: z.iso.datetime() }).strict();
 export const settleFlagsReply = z.object({ settled: z.number().int().nonnegative() });
 /** Each flag is checked on its own by the client (core/service/rotation-flags.ts), so one
  *  malformed entry drops that flag, not the list. */

@@ -43,8 +43,9 @@ export async function putFlag(
   );
 }
 
-/** Deletes the item's flags made at or before `before` (the new value's time); a flag made
- *  after it asks for another rotation and stays. */
+/** Deletes the item's flags stored at or before `before`, the server's time of the version
+ *  that rotated it: one clock on both sides, whatever the flaggers' and the rotator's clocks
+ *  say. A flag stored after it asks for another rotation and stays. */
 export async function settleFlags(
   q: Queryable,
   vault: string,
@@ -53,7 +54,8 @@ export async function settleFlags(
 ): Promise<number> {
   const r = await q.query(
     `DELETE FROM rotation_flags
-      WHERE vault_id = $1 AND item_id = $2 AND flagged_at::timestamptz <= $3::timestamptz RETURNING item_id`,
+      WHERE vault_id = $1 AND item_id = $2 AND date_trunc('milliseconds', stored_at) <= $3::timestamptz
+      RETURNING item_id`,
     [vault, item, before],
   );
   return r.rows.length;

@@ -197,4 +197,23 @@ describe('rotation flags', () => {
     expect(flagged(bob)).toEqual([]);
     expect((await srv.db.query('SELECT 1 FROM rotation_flags')).rows).toHaveLength(0);
   });
+
+  it('a flagger whose clock runs an hour ahead: `secret rotate` still settles the flag on the server', async () => {
+    const ahead = forge(bob, {
+      reason: 'sent by a clock that runs fast',
+      at: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    const put = await api(srv.url, tokenOf(bob)).put(paths.rotationFlag(team, vault, item), {
+      reason: ahead.reason,
+      at: ahead.at,
+      signature: ahead.signature,
+    });
+    expect(put.status).toBe(200);
+    await alice.svc.sync();
+    expect(flagged(alice)).toHaveLength(1);
+    await alice.svc.rotateSecret('prod/db');
+    // By the dates alone it would still be open (rotatedAt < at); the server's clock decides.
+    expect((await srv.db.query('SELECT 1 FROM rotation_flags')).rows).toHaveLength(0);
+    expect(flagged(alice)).toEqual([]);
+  });
 });

@@ -14,7 +14,8 @@ import type { Unlocked } from '../profile/unlocked.ts';
 import type { IndexedItem } from '../vault/index.ts';
 import { wipeContent } from '../vault/item-payload.ts';
 import { checkFlags, flagVaultsChanged } from './rotation-flags.ts';
-import { readItem } from './secrets.ts';
+import { findItem, readItem } from './secrets.ts';
+import { resolveVault } from './vaults.ts';
 
 /** Shorter values than this turn up in ordinary words; looking for them would refuse
  *  reasons for no good cause. */
@@ -97,6 +98,20 @@ export async function settleItem(u: Unlocked, teamId: string, vault: string, ite
   if (!mayInVault(vaultRoleOf(st.chain, v, u.userId), 'item.write')) return 0;
   const path = `${paths.rotationFlag(teamId, vault, item)}?before=${encodeURIComponent(rec.updatedAt)}`;
   return (await u.http.request('DELETE', path, undefined, settleFlagsReply)).settled;
+}
+
+/** After a rotation landed: the secret's flags are answered, whatever the flaggers' clocks
+ *  said. The rotation stands if this fails (0); the next sync settles what the dates show. */
+export async function settleSecret(
+  u: Unlocked,
+  teamId: string,
+  index: Map<string, IndexedItem>,
+  vaultRef: string,
+  name: string,
+): Promise<number> {
+  const v = resolveVault(u, teamId, vaultRef);
+  const it = findItem(index, v.id, name);
+  return it ? settleItem(u, teamId, v.id, it.id).catch(() => 0) : 0;
 }
 
 /**

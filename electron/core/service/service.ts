@@ -31,7 +31,7 @@ import { DEFAULT_GENERATOR } from '../../../shared/items.ts';
 import { layoutOf } from '../vault/item-payload.ts';
 import { generateValue } from '../vault/password.ts';
 import { type DueEntry, dueList } from './rotation.ts';
-import { flagSecret, refreshFlags, settleItem } from './flag-requests.ts';
+import { flagSecret, refreshFlags, settleSecret } from './flag-requests.ts';
 import { checkFlags } from './rotation-flags.ts';
 import { wipe } from '../crypto/index.ts';
 import * as teams from './teams.ts';
@@ -585,19 +585,11 @@ export class TesseraService {
    *  item's last generated value was (24 characters of every set if it never was). */
   async rotateSecret(ref: string, value?: Uint8Array, team?: string): Promise<SyncResult> {
     const r = await this.writeRotation(ref, value, team);
-    if (!r.offline) await this.settleFlags(ref, team);
-    return r;
-  }
-
-  /** After a rotation landed: its flags are answered, whatever the flaggers' clocks said. The
-   *  rotation stands if this fails; the next sync settles what the dates show is answered. */
-  private async settleFlags(ref: string, team?: string): Promise<void> {
     const teamId = this.u.teamId(team);
     const { vault, name } = parseRef(ref);
-    const v = vaults.resolveVault(this.u, teamId, vault);
-    const it = secrets.findItem(this.index(teamId), v.id, name);
-    const settled = it ? await settleItem(this.u, teamId, v.id, it.id).catch(() => 0) : 0;
-    if (settled > 0) await this.sync(teamId);
+    if (!r.offline && (await settleSecret(this.u, teamId, this.index(teamId), vault, name)) > 0)
+      await this.sync(teamId);
+    return r;
   }
 
   private async writeRotation(ref: string, value?: Uint8Array, team?: string): Promise<SyncResult> {
