@@ -13,6 +13,8 @@ export interface FlagRow {
   reason: string;
   at: string;
   signature: string;
+  /** When the server stored it: its own clock, unsigned, what a settle compares with. */
+  storedAt: Date;
 }
 
 export async function itemInVault(q: Queryable, vault: string, item: string): Promise<boolean> {
@@ -83,7 +85,8 @@ export async function vaultGrantsOf(q: Queryable, m: Member): Promise<Map<string
 export async function flagsIn(q: Queryable, team: string, vaults: readonly string[]): Promise<FlagRow[]> {
   if (vaults.length === 0) return [];
   const r = await q.query<FlagRow>(
-    `SELECT vault_id AS vault, item_id AS item, author_id AS author, reason, flagged_at AS at, signature
+    `SELECT vault_id AS vault, item_id AS item, author_id AS author, reason, flagged_at AS at, signature,
+            stored_at AS "storedAt"
        FROM rotation_flags
       WHERE team_id = $1 AND vault_id IN (SELECT value::uuid FROM jsonb_array_elements_text($2::jsonb))
       ORDER BY stored_at, item_id, author_id`,

@@ -22,6 +22,8 @@ let dave: Person; // signed up, not in the team
 let team: string;
 let vault: string;
 let item: string;
+/** The list the server answered before the first rotation, for replays. */
+let beforeRotation: unknown[] = [];
 
 const unlockedOf = (p: Person) => (p.svc as unknown as { unlocked: Unlocked }).unlocked;
 const tokenOf = (p: Person) => unlockedOf(p).cache.session!.token;
@@ -164,6 +166,7 @@ describe('rotation flags', () => {
   it('rotating clears the flag for everyone after their next sync', async () => {
     const before = proxy.seen.findLast((s) => isFlagList(s.path))!.body as { flags: unknown[] };
     expect(before.flags).toHaveLength(1);
+    beforeRotation = before.flags;
     await alice.svc.rotateSecret('prod/db');
     expect(flagged(alice)).toEqual([]);
     expect(needsAction(alice.svc.due())).toBe(false);
@@ -196,6 +199,16 @@ describe('rotation flags', () => {
     await bob.svc.sync();
     expect(flagged(bob)).toEqual([]);
     expect((await srv.db.query('SELECT 1 FROM rotation_flags')).rows).toHaveLength(0);
+  });
+
+  it('settling a replayed old flag leaves a newer one that a later edit did not answer', async () => {
+    await bob.svc.flagSecret('prod/db', 'still in the old wiki page');
+    await alice.svc.setSecret('prod/db', { tags: ['billing'] });
+    relayAlso(beforeRotation);
+    await alice.svc.sync();
+    const rows = await srv.db.query<{ reason: string }>('SELECT reason FROM rotation_flags');
+    expect(rows.rows.map((r) => r.reason)).toEqual(['still in the old wiki page']);
+    expect(flagged(alice)).toMatchObject([{ flags: [{ reason: 'still in the old wiki page' }] }]);
   });
 
   it('a flagger whose clock runs an hour ahead: `secret rotate` still settles the flag on the server', async () => {

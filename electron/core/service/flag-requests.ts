@@ -88,15 +88,22 @@ export async function flagSecret(
   return { vault: opened.vault.name, name, reason, at };
 }
 
-/** Deletes on the server the item's flags stored before its newest version landed, if this
- *  user may write the item and that version is on the server (not a queued edit). */
-export async function settleItem(u: Unlocked, teamId: string, vault: string, item: string): Promise<number> {
+/** Deletes on the server the item's flags stored up to `before` (the server's time), by
+ *  default when its newest version landed, if this user may write the item and that version
+ *  is on the server (not a queued edit). */
+export async function settleItem(
+  u: Unlocked,
+  teamId: string,
+  vault: string,
+  item: string,
+  before?: string,
+): Promise<number> {
   const st = u.team(teamId);
   const v = st.chain.vaults.get(vault);
   const rec = st.items[item];
   if (!v || !rec || st.queue.some((q) => q.item === item)) return 0;
   if (!mayInVault(vaultRoleOf(st.chain, v, u.userId), 'item.write')) return 0;
-  const path = `${paths.rotationFlag(teamId, vault, item)}?before=${encodeURIComponent(rec.updatedAt)}`;
+  const path = `${paths.rotationFlag(teamId, vault, item)}?before=${encodeURIComponent(before ?? rec.updatedAt)}`;
   return (await u.http.request('DELETE', path, undefined, settleFlagsReply)).settled;
 }
 
@@ -135,7 +142,14 @@ export async function refreshFlags(
   }
   const changed = flagVaultsChanged(st.flags ?? [], relayed);
   st.flags = relayed;
-  const settled = new Map(checkFlags(relayed, st.chain, index, now).settled.map((f) => [f.item, f.vault]));
-  for (const [item, vault] of settled) await settleItem(u, teamId, vault, item);
+  // Up to the newest answered flag's storing time, not the item's newest version: a flag
+  // stored after the rotation but before a later edit of, say, a tag is still open.
+  const settled = new Map<string, { vault: string; before: string }>();
+  for (const f of checkFlags(relayed, st.chain, index, now).settled) {
+    const had = settled.get(f.item);
+    if (f.storedAt && (!had || had.before < f.storedAt))
+      settled.set(f.item, { vault: f.vault, before: f.storedAt });
+  }
+  for (const [item, s] of settled) await settleItem(u, teamId, s.vault, item, s.before);
   return changed;
 }

@@ -30,6 +30,9 @@ export const relayedFlag = z
       .refine((r) => flagReason.safeParse(r).data === r, 'not a reason the client would sign'),
     at: flagTime,
     signature: z.string().max(200),
+    /** The server's time of storing it: unsigned, used only to say which flags a settle
+     *  deletes (the server's own clock on both sides). */
+    storedAt: z.string().max(40).optional(),
   })
   .strict();
 export type RelayedFlag = z.infer<typeof relayedFlag>;
@@ -43,6 +46,7 @@ export interface VerifiedFlag {
   by: string;
   reason: string;
   at: string;
+  storedAt?: string;
 }
 
 export interface FlagCheck {
@@ -90,13 +94,14 @@ export function checkFlags(
     const it = index.get(f.item);
     if (seen.has(key) || !it || it.vault !== f.vault || it.header.deleted || it.header.conflictOf) continue;
     seen.add(key);
-    const flag = {
+    const flag: VerifiedFlag = {
       vault: f.vault,
       item: f.item,
       author: f.author,
       by: author.email,
       reason: f.reason,
       at: f.at,
+      ...(f.storedAt ? { storedAt: f.storedAt } : {}),
     };
     const rotated = it.header.rotatedAt;
     if (rotated !== undefined && Date.parse(rotated) > Date.parse(f.at)) out.settled.push(flag);
