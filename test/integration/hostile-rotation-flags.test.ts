@@ -202,7 +202,8 @@ describe('rotation flags', () => {
   });
 
   it('settling a replayed old flag leaves a newer one that a later edit did not answer', async () => {
-    await bob.svc.flagSecret('prod/db', 'still in the old wiki page');
+    // The newer flag is alice's, the replayed one bob's: one flag per author, so both count.
+    await alice.svc.flagSecret('prod/db', 'still in the old wiki page');
     await alice.svc.setSecret('prod/db', { tags: ['billing'] });
     relayAlso(beforeRotation);
     await alice.svc.sync();

@@ -157,8 +157,12 @@ describe('checkFlags', () => {
     const deleted = indexWith();
     deleted.get(item)!.header.deleted = true;
     expect(checkFlags([f], chain, deleted, t0)).toEqual({ open: [], settled: [], dropped: 0 });
-    // A replayed second copy of the same author's flag is shown once.
+    // A replayed second copy of the same author's flag is shown once, and an older one relayed
+    // first does not stand in for the newer.
     expect(checkFlags([f, f], chain, indexWith(), t0).open).toHaveLength(1);
+    const older = relay(flag('viewer', { at: iso(-9000), reason: 'the old reason' }));
+    const newer = checkFlags([older, f], chain, indexWith(iso(-5000)), t0);
+    expect(newer).toMatchObject({ open: [{ reason: 'left the team' }], settled: [], dropped: 0 });
   });
 });
 

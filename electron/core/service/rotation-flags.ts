@@ -67,7 +67,9 @@ export function checkFlags(
   now: Date,
 ): FlagCheck {
   const out: FlagCheck = { open: [], settled: [], dropped: 0 };
-  const seen = new Set<string>();
+  // The server keeps one flag per author and item; of several copies the newest counts, so a
+  // replayed older one can neither show twice nor stand in for a newer one.
+  const newest = new Map<string, VerifiedFlag>();
   for (const raw of relayed) {
     const f = relayedFlag.safeParse(raw).data;
     const author = f && activeMember(chain, f.author);
@@ -89,12 +91,12 @@ export function checkFlags(
       out.dropped++;
       continue;
     }
-    // The server keeps one flag per author and item; a second copy is a replay of the first.
-    const key = `${f.item}|${f.author}`;
     const it = index.get(f.item);
-    if (seen.has(key) || !it || it.vault !== f.vault || it.header.deleted || it.header.conflictOf) continue;
-    seen.add(key);
-    const flag: VerifiedFlag = {
+    if (!it || it.vault !== f.vault || it.header.deleted || it.header.conflictOf) continue;
+    const key = `${f.item}|${f.author}`;
+    const had = newest.get(key);
+    if (had && Date.parse(had.at) >= Date.parse(f.at)) continue;
+    newest.set(key, {
       vault: f.vault,
       item: f.item,
       author: f.author,
@@ -102,9 +104,11 @@ export function checkFlags(
       reason: f.reason,
       at: f.at,
       ...(f.storedAt ? { storedAt: f.storedAt } : {}),
-    };
-    const rotated = it.header.rotatedAt;
-    if (rotated !== undefined && Date.parse(rotated) > Date.parse(f.at)) out.settled.push(flag);
+    });
+  }
+  for (const flag of newest.values()) {
+    const rotated = index.get(flag.item)?.header.rotatedAt;
+    if (rotated !== undefined && Date.parse(rotated) > Date.parse(flag.at)) out.settled.push(flag);
     else out.open.push(flag);
   }
   return out;
