@@ -209,6 +209,28 @@ export type ChangesReply = z.infer<typeof changesReply>;
 /** Server-sent event payload on GET /teams/:team/events. */
 export const teamChangedEvent = z.object({ team: id, revision });
 
+// ---- rotation flags (docs/design.md "Rotation reminders") -------------------------------
+
+/** A flag's reason is stored in the clear: a short sentence in plain words, one line. */
+export const FLAG_REASON_MAX = 200;
+export const flagReason = z
+  .string()
+  .trim()
+  .min(1)
+  .max(FLAG_REASON_MAX)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+  .regex(/^[^\u0000-\u001f\u007f]*$/, 'must be one line of plain text');
+/** As `Date.toISOString()` writes it, so client and database compare the same instant. */
+export const flagTime = z.iso.datetime({ precision: 3 });
+export const putFlagBody = z.object({ reason: flagReason, at: flagTime, signature: b64(128) }).strict();
+export const putFlagReply = z.object({ revision });
+/** `before` is the server's own time of the version that rotated the item (its updatedAt). */
+export const settleFlagsQuery = z.object({ before: z.iso.datetime() }).strict();
+export const settleFlagsReply = z.object({ settled: z.number().int().nonnegative() });
+/** Each flag is checked on its own by the client (core/service/rotation-flags.ts), so one
+ *  malformed entry drops that flag, not the list. */
+export const flagsReply = z.object({ flags: z.array(z.unknown()).max(100_000) });
+
 export const paths = {
   signupStart: `${API_PREFIX}/signup/start`,
   signupFinish: `${API_PREFIX}/signup/finish`,
@@ -228,4 +250,9 @@ export const paths = {
   changes: (t: string, since: number, seq = 0, own = 0) =>
     `${API_PREFIX}/teams/${t}/changes?since=${since}&seq=${seq}${own ? `&own=${own}` : ''}`,
   events: (t: string) => `${API_PREFIX}/teams/${t}/events`,
+  /** GET: the flags in every vault the caller reads. */
+  rotationFlags: (t: string) => `${API_PREFIX}/teams/${t}/rotation-flags`,
+  /** PUT: the caller's flag on the item; DELETE `?before=ISO`: settle the flags up to then. */
+  rotationFlag: (t: string, v: string, i: string) =>
+    `${API_PREFIX}/teams/${t}/vaults/${v}/items/${i}/rotation-flag`,
 } as const;

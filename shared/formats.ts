@@ -83,7 +83,21 @@ export interface ItemVersionStatement {
   envelopeHash: string;
 }
 
+/** A "rotation required" flag (docs/design.md "Rotation reminders"): who asked for which item
+ *  to be rotated, when, and why in plain words. The server stores it and could serve it to
+ *  anyone, so the client believes it only under the author's chain key. */
+export interface RotationFlagStatement {
+  team: string;
+  vault: string;
+  item: string;
+  reason: string;
+  at: string;
+  author: string;
+}
+
 export const statement = {
   itemVersion: (s: ItemVersionStatement) =>
     `${AD_PREFIX}/item-version\n${JSON.stringify([s.team, s.vault, s.item, s.version, s.generation, s.deleted, s.author, s.envelopeHash])}`,
+  rotationFlag: (s: RotationFlagStatement) =>
+    `${AD_PREFIX}/rotation-flag\n${JSON.stringify([s.team, s.vault, s.item, s.reason, s.at, s.author])}`,
 };

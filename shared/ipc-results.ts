@@ -149,7 +149,8 @@ export interface DueView {
   vault: string;
   vaultId: string;
   name: string;
-  reason: 'overdue' | 'due-soon' | 'expired' | 'expires-soon';
+  reason: 'overdue' | 'due-soon' | 'expired' | 'expires-soon' | 'rotation-required';
+  /** For `rotation-required`: when it was first flagged. */
   dueAt: string;
   days: number;
   rotateEveryDays?: number;
@@ -158,6 +159,9 @@ export interface DueView {
   rotatedAt?: string;
   /** This user's role on the vault lets them save a new value. */
   canRotate: boolean;
+  /** For `rotation-required`: each member's flag, newest first, as verified against the
+   *  team chain (who flagged is the chain's email for the signing key). */
+  flags?: { reason: string; by: string; at: string }[];
 }
 
 export interface VersionView {
@@ -300,6 +304,7 @@ export interface IpcReturns {
   'secret.generate': { value: string; entropyBits: number };
   'secret.due': DueView[];
   'secret.rotate': SyncView;
+  'secret.flag': { vault: string; name: string; reason: string; at: string };
   'secret.restore': SyncView;
   'secret.move': SyncView;
   'secret.remove': SyncView;

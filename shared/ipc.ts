@@ -4,6 +4,7 @@
 // schemas before the core service sees it. A renderer compromised by XSS can therefore only
 // ask for what a user could ask for by clicking, and never receives a key.
 import { z } from 'zod';
+import { FLAG_REASON_MAX } from './api.ts';
 import { FIELD_KEY, FIELD_KINDS, GENERATOR_LIMITS, ITEM_LIMITS, ITEM_TYPES } from './items.ts';
 import { LINK_MAX_EXPIRY_SECONDS, LINK_MAX_VIEWS } from './links.ts';
 import { TEAM_ROLES, VAULT_ROLES } from './roles.ts';
@@ -134,6 +135,11 @@ export const ipcCalls = {
   'secret.due': empty,
   /** A new primary value, generated the way the item's last one was. */
   'secret.rotate': z.object({ ref }).strict(),
+  // ---- rotation flags (docs/design.md "Rotation reminders") ----
+  /** Marks a secret "rotation required" for everyone who reads it; the reason is one line of
+   *  plain words, stored on the server in the clear (the core refuses a name or a value in it). */
+  'secret.flag': z.object({ ref, reason: z.string().min(1).max(FLAG_REASON_MAX) }).strict(),
+  // ---- end of rotation flags ----
   /** Writes an older version's values as the newest version. */
   'secret.restore': z.object({ ref, version: z.number().int().positive() }).strict(),
   /** Renames (`to` = a new name in the same vault, as VAULT/NAME) or moves (`to` = VAULT or

@@ -32,6 +32,9 @@ export type TeamOperation = keyof typeof TEAM_PERMISSIONS;
 export const VAULT_PERMISSIONS = {
   'item.read': ['view', 'edit', 'manage'],
   'item.write': ['edit', 'manage'],
+  /** Ask for a rotation (a signed "rotation required" flag): anyone who can see the value may
+   *  know it leaked, so reading is enough. Settling one is rotating, which is `item.write`. */
+  'item.flag': ['view', 'edit', 'manage'],
   'vault.share': ['manage'],
   'vault.rekey': ['manage'],
   /** Rename (a new name envelope) and delete (a `vault.delete` link). */
@@ -55,6 +58,7 @@ export const OPERATION_WORDS: Record<TeamOperation | VaultOperation, string> = {
   'link.admin': "set a vault's link policy or revoke others' links",
   'item.read': 'read its secrets',
   'item.write': 'change its secrets',
+  'item.flag': 'flag its secrets for rotation',
   'vault.share': 'share it',
   'vault.rekey': 're-key it',
   'vault.manage': 'rename or delete it',

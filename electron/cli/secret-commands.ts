@@ -8,6 +8,7 @@ import { ITEM_TEMPLATES, ITEM_TYPES } from '../../shared/items.ts';
 import { wipe } from '../core/crypto/index.ts';
 import { parseRef, type TesseraService } from '../core/service/service.ts';
 import { generateValue } from '../core/vault/password.ts';
+import { registerFlagCommand } from './due-command.ts';
 import type { Context } from './program.ts';
 import { reportSync } from './program.ts';
 import { collect, editFromFlags, type SetFlags } from './secret-set.ts';
@@ -60,6 +61,7 @@ function showLines(item: ItemView, codes: Map<string, string>): string[] {
 
 export function registerSecretCommands(program: Command, ctx: () => Context, h: Helpers): void {
   const secret = program.command('secret').description('read and write secrets (items with fields)');
+  registerFlagCommand(secret, ctx);
 
   secret
     .command('set <ref>')

@@ -2,6 +2,7 @@
 // The Due screen and its nav badge (issue 9, rotation reminders), through the real renderer
 // build in Chromium, a real DesktopCore and a real team server. The core's clock is moved
 // forward by the test (DesktopPorts.now), so a 30-day interval comes due without waiting.
+// The last steps flag a secret for rotation from its detail pane and rotate it from Due.
 // Steps share state and run in order; after a failed step the rest are skipped.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import {
@@ -14,7 +15,18 @@ import {
   startE2E,
 } from './harness.ts';
 import { orderedSteps } from './steps.ts';
-import { button, dialog, field, gone, heading, navItem, SLOW, visible, signUpWithTeam } from './ui.ts';
+import {
+  button,
+  dialog,
+  field,
+  gone,
+  heading,
+  navItem,
+  openSecret,
+  SLOW,
+  visible,
+  signUpWithTeam,
+} from './ui.ts';
 
 const unavailable = e2eUnavailable();
 if (unavailable && e2eRequired()) throw new Error(`due e2e required but cannot run: ${unavailable}`);
@@ -57,7 +69,7 @@ describe.skipIf(!!unavailable)('desktop window: what to rotate', () => {
     // Only the expired certificate: the database password was just set.
     await eventually('one row', async () => (await rows().count()) === 1);
     expect(await rows().first().textContent()).toMatch(/prod\/certExpired \d+ days ago2020-01-31/);
-    expect(await dueLink().textContent()).toBe('Due1 overdue or expired');
+    expect(await dueLink().textContent()).toBe('Due1 overdue, expired or flagged');
   });
 
   step('thirty-five days on, the database password is overdue and counted in the badge', async () => {
@@ -68,7 +80,10 @@ describe.skipIf(!!unavailable)('desktop window: what to rotate', () => {
     await eventually('two rows', async () => (await rows().count()) === 2);
     const texts = await rows().allTextContents();
     expect(texts.join(' | ')).toMatch(/prod\/dbRotation overdue by 5 days/);
-    await eventually('badge of 2', async () => (await dueLink().textContent()) === 'Due2 overdue or expired');
+    await eventually(
+      'badge of 2',
+      async () => (await dueLink().textContent()) === 'Due2 overdue, expired or flagged',
+    );
   });
 
   step('Rotate saves a new generated value and the row goes away', async () => {
@@ -80,7 +95,10 @@ describe.skipIf(!!unavailable)('desktop window: what to rotate', () => {
     expect(value).not.toBe('db-v1');
     expect(value).toHaveLength(24);
     expect(await button(p, 'Rotate cert').count()).toBe(0);
-    await eventually('badge of 1', async () => (await dueLink().textContent()) === 'Due1 overdue or expired');
+    await eventually(
+      'badge of 1',
+      async () => (await dueLink().textContent()) === 'Due1 overdue, expired or flagged',
+    );
   });
 
   step(
@@ -112,7 +130,7 @@ describe.skipIf(!!unavailable)('desktop window: what to rotate', () => {
       );
       await eventually(
         'badge of 3',
-        async () => (await dueLink().textContent()) === 'Due3 overdue or expired',
+        async () => (await dueLink().textContent()) === 'Due3 overdue, expired or flagged',
       );
     },
   );
@@ -180,5 +198,50 @@ describe.skipIf(!!unavailable)('desktop window: what to rotate', () => {
     offset += DAY;
     await lockAndUnlock();
     expect(alice.notifications).toHaveLength(before);
+  });
+
+  step(
+    'Flag for rotation in the detail pane: Due lists it with the reason and who flagged, the badge counts it',
+    async () => {
+      const p = alice.page;
+      await navItem(p, 'Secrets').click();
+      await setField(field(p, 'Vault'), 'prod');
+      await openSecret(p, 'plain');
+      await button(p, 'Flag for rotation').click();
+      const d = await visible(dialog(p));
+      // Nothing to flag without a reason.
+      expect(await button(d, 'Flag').isDisabled()).toBe(true);
+      await field(d, 'Reason').fill('left on a train in a laptop bag');
+      await button(d, 'Flag').click();
+      await gone(dialog(p), SLOW);
+      await visible(p.getByRole('status').filter({ hasText: 'plain is flagged for rotation' }));
+
+      await dueLink().click();
+      await eventually('two rows', async () => (await rows().count()) === 2);
+      const row = rows().filter({ hasText: 'prod/plain' });
+      expect(await row.getAttribute('data-reason')).toBe('rotation-required');
+      const shown = await row.textContent();
+      expect(shown).toContain('Rotation required: left on a train in a laptop bag');
+      expect(shown).toContain(`flagged by ${alice.email} on `);
+      await eventually(
+        'badge of 2',
+        async () => (await dueLink().textContent()) === 'Due2 overdue, expired or flagged',
+      );
+    },
+  );
+
+  step('Rotate settles the flag: the row and the count go, and the core lists no flag', async () => {
+    const p = alice.page;
+    await button(p, 'Rotate plain').click();
+    await visible(p.getByRole('status').filter({ hasText: 'plain: a new value was generated' }));
+    await eventually('one row left', async () => (await rows().count()) === 1);
+    expect(await rows().first().textContent()).toMatch(/prod\/cert/);
+    await eventually(
+      'badge of 1',
+      async () => (await dueLink().textContent()) === 'Due1 overdue, expired or flagged',
+    );
+    expect((await alice.dispatch('secret.due', {})).some((e) => e.reason === 'rotation-required')).toBe(
+      false,
+    );
   });
 });

@@ -1,5 +1,6 @@
 // Process: test. `tessera due` and `tessera secret rotate` through the real command line and a
 // real team server: the exit code a CI job fails on, and a rotation that really changes the value.
+// A "rotation required" flag alone is enough to fail the job, until a rotation settles it.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CliUser, cliTeamOwner } from '../helpers/cli.ts';
 import { startTestServer } from '../helpers/server.ts';
@@ -88,5 +89,46 @@ describe('tessera due', () => {
     expect(bad.stderr).toMatch(/1 to 3650 days/);
     ok(await alice.run(['vault', 'set', 'ops', '--no-rotate-every']));
     expect((await alice.run(['vault', 'list'])).stdout).not.toMatch(/rotate every/);
+  });
+
+  it('a flag alone makes `due` exit 6, with the reason and who flagged; rotating settles it', async () => {
+    ok(await alice.run(['secret', 'set', 'prod/flagged', '--value-stdin'], { stdin: 'v1' }));
+    const quiet = await alice.run(['due']);
+    ok(quiet);
+    expect(quiet.stdout).toBe('nothing to rotate\n');
+    const noReason = await alice.run(['secret', 'flag', 'prod/flagged']);
+    expect(noReason.code).toBe(1);
+    expect(noReason.stderr).toMatch(/--reason/);
+    const flag = await alice.run([
+      'secret',
+      'flag',
+      'prod/flagged',
+      '--reason',
+      'left on a laptop that was stolen',
+    ]);
+    ok(flag);
+    expect(flag.stdout).toBe('flagged prod/flagged for rotation: left on a laptop that was stolen\n');
+
+    const due = await alice.run(['due']);
+    expect(due.code).toBe(6);
+    expect(due.stdout).toMatch(
+      /^prod\/flagged\trotation required: left on a laptop that was stolen \(flagged by alice@example\.test on \d{4}-\d{2}-\d{2}\)\n$/,
+    );
+    const json = await alice.run(['due', '--json']);
+    expect(json.code).toBe(6);
+    expect(JSON.parse(json.stdout)).toMatchObject([
+      {
+        vault: 'prod',
+        name: 'flagged',
+        reason: 'rotation-required',
+        canRotate: true,
+        flags: [{ reason: 'left on a laptop that was stolen', by: 'alice@example.test' }],
+      },
+    ]);
+
+    ok(await alice.run(['secret', 'rotate', 'prod/flagged', '--value-stdin'], { stdin: 'v2\n' }));
+    const after = await alice.run(['due']);
+    ok(after);
+    expect(after.stdout).toBe('nothing to rotate\n');
   });
 });

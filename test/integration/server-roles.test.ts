@@ -264,6 +264,25 @@ const vaultOps: Record<VaultOperation, Record<string, Probe>> = {
       refused: (role) =>
         `your access to this vault (${role}) does not let you change its secrets: ask someone who manages it`,
     },
+    // Settling a rotation flag is the rotator's step, so it needs the right to rotate.
+    'rotation flag settle': {
+      call: (u) =>
+        u.api.del(`${T()}/vaults/${vault}/items/${item}/rotation-flag?before=${new Date().toISOString()}`),
+      refused: (role) =>
+        `your access to this vault (${role}) does not let you change its secrets: ask someone who manages it`,
+    },
+  },
+  'item.flag': {
+    'rotation flag': {
+      call: (u) =>
+        u.api.put(`${T()}/vaults/${vault}/items/${item}/rotation-flag`, {
+          reason: 'left the team',
+          at: new Date().toISOString(),
+          signature: rand(64),
+        }),
+      refused: (role) =>
+        `your access to this vault (${role}) does not let you flag its secrets for rotation: ask someone who manages it`,
+    },
   },
   'vault.share': {
     'vault.grant': {

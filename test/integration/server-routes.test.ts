@@ -351,6 +351,24 @@ const ROUTES: Route[] = [
     needs: [{ vault: 'item.read' }],
     call: (u) => u.api.get(`${V()}/items/${item}/versions`),
   },
+  {
+    name: 'rotationFlag',
+    what: 'flag',
+    needs: [{ vault: 'item.flag' }],
+    call: (u) =>
+      u.api.put(`${V()}/items/${item}/rotation-flag`, {
+        reason: 'left the team',
+        at: new Date().toISOString(),
+        signature: rand(64),
+      }),
+  },
+  {
+    name: 'rotationFlag',
+    what: 'settle',
+    needs: [{ vault: 'item.write' }],
+    call: (u) => u.api.del(`${V()}/items/${item}/rotation-flag?before=${new Date().toISOString()}`),
+  },
+  { name: 'rotationFlags', needs: [{ member: true }], call: (u) => u.api.get(`${T()}/rotation-flags`) },
   { name: 'changes', needs: [{ team: 'team.read' }], call: (u) => u.api.get(`${T()}/changes?since=0&seq=0`) },
   {
     name: 'events',
@@ -467,7 +485,7 @@ async function storedSeq(): Promise<number> {
 
 describe('without a session', () => {
   /** Every route of shared/api.ts, with its method; signup and login are the only public ones. */
-  const ALL: Record<keyof typeof paths, ['GET' | 'POST' | 'PUT', () => string][] | 'public'> = {
+  const ALL: Record<keyof typeof paths, ['GET' | 'POST' | 'PUT' | 'DELETE', () => string][] | 'public'> = {
     signupStart: 'public',
     signupFinish: 'public',
     loginStart: 'public',
@@ -487,6 +505,11 @@ describe('without a session', () => {
     vaultName: [['PUT', () => paths.vaultName(team, vault)]],
     changes: [['GET', () => paths.changes(team, 0)]],
     events: [['GET', () => paths.events(team)]],
+    rotationFlag: [
+      ['PUT', () => paths.rotationFlag(team, vault, item)],
+      ['DELETE', () => `${paths.rotationFlag(team, vault, item)}?before=${new Date().toISOString()}`],
+    ],
+    rotationFlags: [['GET', () => paths.rotationFlags(team)]],
   };
 
   it('every route but signup and login answers 401, with no token or an unknown one', async () => {

@@ -34,6 +34,7 @@ const teamTable: Record<string, [boolean, boolean, boolean]> = {
 const vaultTable: Record<string, [boolean, boolean, boolean]> = {
   'item.read': [true, true, true],
   'item.write': [false, true, true],
+  'item.flag': [true, true, true],
   'vault.share': [false, false, true],
   'vault.rekey': [false, false, true],
   'vault.manage': [false, false, true],

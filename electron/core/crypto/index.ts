@@ -33,7 +33,14 @@ export {
   publicKeyset,
   wipeAccountKeys,
 } from './keyset.ts';
-export { envelopeHash, hashSealedKey, signItemVersion, verifyItemVersion } from './signing.ts';
+export {
+  envelopeHash,
+  hashSealedKey,
+  signItemVersion,
+  signRotationFlag,
+  verifyItemVersion,
+  verifyRotationFlag,
+} from './signing.ts';
 export { contentDigest } from './digest.ts';
 export { newVaultKey, openVaultKey, sealVaultKey } from './vault-key.ts';
 export { openFrame, sealFrame } from './frame.ts';

@@ -5,7 +5,12 @@
 // verify for another. Verification returns false on anything malformed instead of throwing, so a
 // hostile input can never take a code path where an exception is mistaken for "no opinion".
 import { fromB64, toB64, utf8 } from '../../../shared/encoding.ts';
-import { type Envelope, type ItemVersionStatement, statement } from '../../../shared/formats.ts';
+import {
+  type Envelope,
+  type ItemVersionStatement,
+  type RotationFlagStatement,
+  statement,
+} from '../../../shared/formats.ts';
 import { CryptoError, sodium } from './sodium.ts';
 
 const SECRET_BYTES = 64;
@@ -47,6 +52,18 @@ export function verifyItemVersion(
   signPublicKey: string | Uint8Array,
 ): boolean {
   return signature !== undefined && verify(() => statement.itemVersion(s), signature, signPublicKey);
+}
+
+export function signRotationFlag(s: RotationFlagStatement, signSecretKey: Uint8Array): string {
+  return sign(statement.rotationFlag(s), signSecretKey);
+}
+
+export function verifyRotationFlag(
+  s: RotationFlagStatement,
+  signature: string,
+  signPublicKey: string | Uint8Array,
+): boolean {
+  return verify(() => statement.rotationFlag(s), signature, signPublicKey);
 }
 
 /** The hash a chain link records for a sealed vault key: base64url BLAKE2b-256 of its raw

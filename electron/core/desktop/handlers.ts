@@ -229,6 +229,8 @@ export const handlers: Handlers = {
   },
   'secret.due': async (core) => core.service.due(),
   'secret.rotate': async (core, a) => core.service.rotateSecret(a.ref),
+  // Rotation flags: signed in the core with the account key.
+  'secret.flag': async (core, a) => core.service.flagSecret(a.ref, a.reason),
   'secret.restore': async (core, a) => core.service.restoreSecret(a.ref, a.version),
   'secret.move': async (core, a) => core.service.moveSecret(a.ref, a.to),
   'secret.remove': async (core, a) => core.service.removeSecret(a.ref),

@@ -4,11 +4,13 @@
 // decryption. "Rotated" means the primary value changed: the header's `rotatedAt`, stamped by
 // the writer's client. Items written before that stamp existed count from the server's time of
 // their newest version, a reminder's starting point and nothing more. A secret without an
-// interval of its own takes its vault's default, kept in the vault's name envelope.
+// interval of its own takes its vault's default, kept in the vault's name envelope. A secret a
+// member flagged (rotation-flags.ts decides which flags to believe) is "rotation required".
 import { isUrgent } from '../../../shared/due-words.ts';
 import type { DueView } from '../../../shared/ipc-results.ts';
 import { mayInVault } from '../../../shared/roles.ts';
 import type { IndexedItem } from '../vault/index.ts';
+import { flagsByItem, type VerifiedFlag } from './rotation-flags.ts';
 import type { VaultSummary } from './vaults.ts';
 
 export const DUE_SOON_DAYS = 7;
@@ -26,8 +28,10 @@ export function dueList(
   vaults: VaultSummary[],
   serverTimeOf: (itemId: string) => string | undefined,
   now: Date,
+  flags: readonly VerifiedFlag[] = [],
 ): DueEntry[] {
   const byId = new Map(vaults.map((v) => [v.id, v]));
+  const flagged = flagsByItem(flags);
   const t = now.getTime();
   const out: DueEntry[] = [];
   for (const it of index.values()) {
@@ -59,6 +63,18 @@ export function dueList(
           ...(from ? { rotatedAt: from } : {}),
         });
     }
+    const asked = flagged.get(it.id);
+    if (asked?.length) {
+      const first = asked.reduce((a, b) => (a.at <= b.at ? a : b)).at;
+      out.push({
+        ...base,
+        reason: 'rotation-required',
+        dueAt: first,
+        days: Math.trunc((Date.parse(first) - t) / DAY),
+        flags: asked.map(({ reason, by, at }) => ({ reason, by, at })),
+        ...(h.rotatedAt ? { rotatedAt: h.rotatedAt } : {}),
+      });
+    }
     if (h.expires) {
       // An expiry date means the credential stops working at the start of that day (UTC).
       const end = Date.parse(`${h.expires}T00:00:00Z`);
@@ -73,7 +89,8 @@ export function dueList(
   );
 }
 
-/** Whether a due list should fail a CI job (`tessera due` exits 6). */
+/** Whether a due list should fail a CI job (`tessera due` exits 6): something overdue,
+ *  expired or flagged for rotation. */
 export function needsAction(list: DueEntry[]): boolean {
   return list.some(isUrgent);
 }

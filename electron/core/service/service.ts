@@ -31,6 +31,8 @@ import { DEFAULT_GENERATOR } from '../../../shared/items.ts';
 import { layoutOf } from '../vault/item-payload.ts';
 import { generateValue } from '../vault/password.ts';
 import { type DueEntry, dueList } from './rotation.ts';
+import { flagSecret, refreshFlags, settleSecret } from './flag-requests.ts';
+import { checkFlags } from './rotation-flags.ts';
 import { wipe } from '../crypto/index.ts';
 import * as teams from './teams.ts';
 import type { Unlocked } from '../profile/unlocked.ts';
@@ -272,6 +274,10 @@ export class TesseraService {
       if (pushed.pushed > 0 && !pushed.offline) result.revision = await this.pull(teamId, changes);
       if (opts.fulfilKeys !== false && !pushed.offline)
         result.keysSealed = await this.completeDistribution(teamId, changes);
+      // A flag changes what the Due screen shows for its vault, so it counts as a change there.
+      if (!pushed.offline)
+        for (const v of await refreshFlags(u, teamId, this.index(teamId), this.now()))
+          addOnce(changes.secrets, v);
     } catch (e) {
       if (!(e instanceof TesseraError && e.code === 'unreachable')) throw e;
       result.offline = true;
@@ -555,12 +561,40 @@ export class TesseraService {
       vaults.listVaults(this.u, teamId),
       (id) => st.items[id]?.updatedAt,
       now,
+      this.rotationFlags(teamId, now).open,
     );
+  }
+
+  /** The flags the server relayed, checked against the chain (service/rotation-flags.ts). */
+  rotationFlags(team?: string, now = this.now()) {
+    const teamId = this.u.teamId(team);
+    return checkFlags(this.u.team(teamId).flags ?? [], this.u.team(teamId).chain, this.index(teamId), now);
+  }
+
+  /** Signs a "rotation required" flag on a secret and sends it; syncs before (the item must be
+   *  on the server) and after (so the due list shows it). */
+  async flagSecret(ref: string, reason: string, team?: string) {
+    const teamId = this.u.teamId(team);
+    if ((await this.sync(teamId)).offline)
+      throw new TesseraError('unreachable', 'cannot flag a secret while the server is unreachable');
+    const { vault, name } = parseRef(ref);
+    const r = await flagSecret(this.u, teamId, this.index(teamId), vault, name, reason, this.now());
+    await this.sync(teamId);
+    return r;
   }
 
   /** Saves a new primary value as the next version: `value`, or one generated the way the
    *  item's last generated value was (24 characters of every set if it never was). */
   async rotateSecret(ref: string, value?: Uint8Array, team?: string): Promise<SyncResult> {
+    const r = await this.writeRotation(ref, value, team);
+    const teamId = this.u.teamId(team);
+    const { vault, name } = parseRef(ref);
+    if (!r.offline && (await settleSecret(this.u, teamId, this.index(teamId), vault, name)) > 0)
+      await this.sync(teamId);
+    return r;
+  }
+
+  private async writeRotation(ref: string, value?: Uint8Array, team?: string): Promise<SyncResult> {
     const teamId = this.u.teamId(team);
     const { vault, name } = parseRef(ref);
     const header = secrets.itemHeader(this.u, teamId, this.index(teamId), vault, name);

@@ -39,6 +39,9 @@ export interface TeamState {
   /** The newest verified record of each item (kept in the item log, not the state file). */
   items: Record<string, ItemRecord>;
   queue: QueuedEdit[];
+  /** Rotation flags as the server last relayed them, believed only once checked against the
+   *  chain when read (service/rotation-flags.ts). Absent in profiles from before flags. */
+  flags?: unknown[];
 }
 
 export interface CacheState {

@@ -1,5 +1,6 @@
 // Process: renderer (sandboxed window; talks to the core only through window.tessera).
-// The nav's count of secrets that are overdue or expired; nothing when there are none.
+// The nav's count of reminders that are overdue, expired or flagged for rotation; nothing when
+// there are none.
 import { useDue } from '../../app/queries.ts';
 import { isUrgent } from '../../../shared/due-words.ts';
 
@@ -10,7 +11,7 @@ export function DueBadge() {
   return (
     <span className="badge conflict nav-badge">
       {n}
-      <span className="visually-hidden"> overdue or expired</span>
+      <span className="visually-hidden"> overdue, expired or flagged</span>
     </span>
   );
 }

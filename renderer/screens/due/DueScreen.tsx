@@ -2,8 +2,10 @@
 // What to rotate: secrets whose rotation is overdue or due within a week, and credentials that
 // have expired or expire soon. The list holds names and dates only; Rotate asks the core for a
 // new value generated the way the secret's last one was, so no value passes through here.
+// "Rotation required" rows are secrets a member flagged, with the reason and who flagged it
+// (the core showed only flags whose signatures the team chain vouches for); rotating settles them.
 import { useQueryClient } from '@tanstack/react-query';
-import { describeDue, describeInterval, isUrgent } from '../../../shared/due-words.ts';
+import { describeDue, describeFlaggers, describeInterval, isUrgent } from '../../../shared/due-words.ts';
 import { plural } from '../../../shared/words.ts';
 import type { DueView } from '../../../shared/ipc-results.ts';
 import { invalidateLists, useDue } from '../../app/queries.ts';
@@ -26,6 +28,11 @@ export function DueScreen() {
     });
 
   const list = due.data ?? [];
+  // One Rotate per secret: a flagged secret that is also overdue offers it on the flag's row.
+  const flagged = new Set(list.filter((e) => e.reason === 'rotation-required').map((e) => e.id));
+  const rotatable = (e: DueView) =>
+    e.reason === 'rotation-required' ||
+    ((e.reason === 'overdue' || e.reason === 'due-soon') && !flagged.has(e.id));
   return (
     <>
       <div className="screen-head">
@@ -33,7 +40,7 @@ export function DueScreen() {
         <p className="muted">
           {list.length === 0
             ? 'Nothing to rotate'
-            : `${plural(list.filter(isUrgent).length, 'secret')} overdue or expired, ${list.filter((e) => !isUrgent(e)).length} due within 7 days`}
+            : `${plural(list.filter(isUrgent).length, 'secret')} overdue, expired or flagged, ${list.filter((e) => !isUrgent(e)).length} due within 7 days`}
         </p>
       </div>
       <ErrorAlert error={action.error ?? (due.error ? due.error.message : null)} />
@@ -65,10 +72,11 @@ export function DueScreen() {
                 <td>
                   <span className={`badge ${isUrgent(e) ? 'conflict' : 'pending'}`}>{describeDue(e)}</span>
                   {describeInterval(e) && <span className="muted"> {describeInterval(e)}</span>}
+                  {describeFlaggers(e) && <span className="muted"> {describeFlaggers(e)}</span>}
                 </td>
                 <td>{e.dueAt.slice(0, 10)}</td>
                 <td>
-                  {(e.reason === 'overdue' || e.reason === 'due-soon') && e.canRotate && (
+                  {rotatable(e) && e.canRotate && (
                     <button type="button" disabled={action.busy} onClick={() => void rotate(e)}>
                       Rotate {e.name}
                     </button>

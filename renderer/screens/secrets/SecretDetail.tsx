@@ -8,6 +8,7 @@ import type { SecretView, SyncView, VaultView } from '../../../shared/ipc-result
 import { mayInVault } from '../../../shared/roles.ts';
 import { call, errorText } from '../../bridge.ts';
 import { ShareLinkButton } from '../links/ShareLinkButton.tsx';
+import { FlagForRotation } from '../due/FlagForRotation.tsx';
 import { type CopyState, CopyStatus } from './CopyStatus.tsx';
 import { History } from './History.tsx';
 import { ItemFields } from './item/ItemFields.tsx';
@@ -97,6 +98,7 @@ export function SecretDetail(props: Props) {
           </>
         )}
       </div>
+      <FlagForRotation secretRef={ref} name={secret.name} vault={vault} />
       {reveal.value !== null && (
         <output className="value" aria-label="Secret value" aria-live="off">
           {reveal.value}
