@@ -45,8 +45,16 @@ describe('rotatedAt', () => {
 
   it('keeps an expiry date and the generator settings across edits, and checks the date', () => {
     const g = { mode: 'words' as const, words: 5, separator: '-' };
-    const withExp = applyEdit(first, 'db', { expires: '2027-03-31', generator: g }, 'x', at(1));
-    const later = applyEdit(withExp, 'db', { primaryValue: enc('c') }, 'x', at(2));
+    // Settings are recorded with the value they made, never on an edit that keeps the value.
+    expect(applyEdit(first, 'db', { generator: g }, 'x', at(1)).header.generator).toBeUndefined();
+    const withExp = applyEdit(
+      first,
+      'db',
+      { expires: '2027-03-31', primaryValue: enc('b'), generator: g },
+      'x',
+      at(1),
+    );
+    const later = applyEdit(withExp, 'db', { notes: enc('n') }, 'x', at(2));
     expect(later.header).toMatchObject({ expires: '2027-03-31', generator: g });
     expect(applyEdit(later, 'db', { expires: null }, 'x', at(3)).header.expires).toBeUndefined();
     expect(() => applyEdit(first, 'db', { expires: '2027-02-30' }, 'x', at(1))).toThrow(/YYYY-MM-DD/);
