@@ -23,18 +23,7 @@ export async function itemInVault(q: Queryable, vault: string, item: string): Pr
 }
 
 /** The author's flag on the item, replacing one they made before. */
-export async function putFlag(
-  q: Queryable,
-  f: {
-    team: string;
-    vault: string;
-    item: string;
-    author: string;
-    reason: string;
-    at: string;
-    signature: string;
-  },
-): Promise<void> {
+export async function putFlag(q: Queryable, f: Omit<FlagRow, 'storedAt'> & { team: string }): Promise<void> {
   await q.query(
     `INSERT INTO rotation_flags (team_id, vault_id, item_id, author_id, reason, flagged_at, signature)
      VALUES ($1, $2, $3, $4, $5, $6, $7)

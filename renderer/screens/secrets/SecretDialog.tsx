@@ -3,7 +3,7 @@
 // secret.show, so the form holds every field, the notes, the tags, the interval and the expiry
 // the item has, and the dialog opens only once it does: an input that filled in a moment later
 // could be typed over, or lose the first field's focus.
-import { useState } from 'react';
+import { type ComponentProps, useState } from 'react';
 import type { SecretView, SyncView, VaultView } from '../../../shared/ipc-results.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -21,40 +21,40 @@ interface Props {
   onSaved(result: SyncView, saved: { vaultId: string; name: string }): void;
 }
 
-export function SecretDialog({ editing, vaults, defaultVaultId, onClose, onSaved }: Props) {
-  const [unsaved, setUnsaved] = useState(false);
-  if (editing) return <EditDialog editing={editing} {...{ vaults, defaultVaultId, onClose, onSaved }} />;
-  return (
-    <Dialog title="New secret" onClose={onClose} wide unsaved={unsaved}>
-      <ItemEditor
-        item={null}
-        vaults={vaults}
-        defaultVaultId={defaultVaultId}
-        onCancel={onClose}
-        onSaved={onSaved}
-        onUnsaved={setUnsaved}
-      />
-    </Dialog>
-  );
+export function SecretDialog({ editing, ...rest }: Props) {
+  if (editing) return <EditDialog editing={editing} {...rest} />;
+  return <EditorDialog title="New secret" item={null} {...rest} />;
 }
 
-function EditDialog({ editing, vaults, defaultVaultId, onClose, onSaved }: Props & { editing: SecretView }) {
-  const [unsaved, setUnsaved] = useState(false);
+function EditDialog({ editing, ...rest }: Omit<Props, 'editing'> & { editing: SecretView }) {
   const { item, error } = useItem(refOf(editing), editing.version);
   if (error)
     return (
-      <Dialog title={`Edit ${editing.name}`} onClose={onClose}>
+      <Dialog title={`Edit ${editing.name}`} onClose={rest.onClose}>
         <ErrorAlert error={error} />
         <div className="actions">
-          <button type="button" onClick={onClose}>
+          <button type="button" onClick={rest.onClose}>
             Close
           </button>
         </div>
       </Dialog>
     );
   if (!item) return null;
+  return <EditorDialog title={`Edit ${editing.name}`} item={item} {...rest} />;
+}
+
+/** One dialog around the editor for New and Edit; it asks before Escape drops typed input. */
+function EditorDialog({
+  title,
+  item,
+  vaults,
+  defaultVaultId,
+  onClose,
+  onSaved,
+}: Omit<Props, 'editing'> & { title: string; item: ComponentProps<typeof ItemEditor>['item'] }) {
+  const [unsaved, setUnsaved] = useState(false);
   return (
-    <Dialog title={`Edit ${editing.name}`} onClose={onClose} wide unsaved={unsaved}>
+    <Dialog title={title} onClose={onClose} wide unsaved={unsaved}>
       <ItemEditor
         item={item}
         vaults={vaults}

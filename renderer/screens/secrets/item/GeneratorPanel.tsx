@@ -3,7 +3,7 @@
 // of words. The panel only holds settings; the value comes from the core's secret.generate,
 // so there is one generator, and the settings travel with the saved value for Rotate to reuse.
 import { useId } from 'react';
-import { GENERATOR_LIMITS, type GeneratorSettings } from '../../../../shared/items.ts';
+import { DEFAULT_GENERATOR, GENERATOR_LIMITS, type GeneratorSettings } from '../../../../shared/items.ts';
 
 interface Props {
   /** The field's label, for the controls' names. */
@@ -30,14 +30,6 @@ export function usable(s: GeneratorSettings): GeneratorSettings {
     : { ...s, length: clamp(s.length, L.length.min, L.length.max) };
 }
 
-const CHARACTERS = {
-  mode: 'characters',
-  length: 24,
-  lower: true,
-  upper: true,
-  digits: true,
-  symbols: true,
-} as const;
 const WORDS = { mode: 'words', words: 5, separator: '-' } as const;
 
 export function GeneratorPanel({ label, settings, onChange }: Props) {
@@ -55,7 +47,7 @@ export function GeneratorPanel({ label, settings, onChange }: Props) {
             type="radio"
             name={`${id}-mode`}
             checked={s.mode === 'characters'}
-            onChange={() => onChange(CHARACTERS)}
+            onChange={() => onChange(DEFAULT_GENERATOR)}
           />{' '}
           Characters
         </label>
