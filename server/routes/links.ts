@@ -4,7 +4,7 @@
 // account. Opening is a POST, so a mail scanner that prefetches the page (a GET) never spends
 // a view, and both public routes are rate limited per address. The server stores and returns
 // ciphertext; it never sees the key, which stays in the URL fragment.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createLinkBody, linkPaths, linkPolicyBody } from '../../shared/link-api.ts';
 import { TesseraError } from '../../shared/errors.ts';
 import { mayInTeam } from '../../shared/roles.ts';
@@ -80,6 +80,13 @@ async function liveVault(q: Queryable, team: string, vault: string): Promise<voi
     team,
   ]);
   if (r.rows.length === 0) throw new TesseraError('not_found', 'vault not found');
+}
+
+/** What the recipient's page asks for (the link's state, then its sealed value) is never kept
+ *  by a browser or a proxy: set before the handler runs, so refusals carry it too. */
+function noStore(_req: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  reply.header('cache-control', 'no-store');
+  done();
 }
 
 export function linkRoutes(app: FastifyInstance, db: Database, o: LinkOptions): void {
@@ -179,7 +186,7 @@ export function linkRoutes(app: FastifyInstance, db: Database, o: LinkOptions): 
     });
   });
 
-  app.get(linkPaths.peek(':link'), { config: publicLimited }, async (req) => {
+  app.get(linkPaths.peek(':link'), { config: publicLimited, onRequest: noStore }, async (req) => {
     const { link } = ids(req.params, 'link');
     const l = await findLink(db, link);
     if (!l || statusOf(l) !== 'active' || !l.envelope) throw refusal(l);
@@ -191,7 +198,7 @@ export function linkRoutes(app: FastifyInstance, db: Database, o: LinkOptions): 
     };
   });
 
-  app.post(linkPaths.open(':link'), { config: publicLimited }, async (req) => {
+  app.post(linkPaths.open(':link'), { config: publicLimited, onRequest: noStore }, async (req) => {
     const { link } = ids(req.params, 'link');
     const opened = await db.transaction(async (tx) => {
       const v = await consumeView(tx, link);

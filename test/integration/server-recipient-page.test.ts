@@ -101,6 +101,14 @@ describe('the recipient page routes', () => {
     expect(r.headers.get('content-security-policy')).toContain("default-src 'self'");
   });
 
+  it("keep the link API's answers out of every cache, refusals included", async () => {
+    const peek = await get(`/api/v1/links/${id}`);
+    const open = await get(`/api/v1/links/${id}/open`, { method: 'POST' });
+    expect([peek.status, open.status].every((s) => s >= 400)).toBe(true);
+    expect(peek.headers.get('cache-control')).toBe('no-store');
+    expect(open.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('without a build: the server starts, the page says to run npm run build, the API still answers', async () => {
     for (const url of [`/s/${id}`, '/s/assets/index-Ab1.js']) {
       const r = await unbuilt.inject({ method: 'GET', url });
