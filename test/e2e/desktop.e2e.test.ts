@@ -27,6 +27,7 @@ import {
   setField,
   setPageClipboard,
   watchFor,
+  type ScreenshotName,
   writeScreenshotIndex,
   startE2E,
 } from './harness.ts';
@@ -80,17 +81,13 @@ let inviteCode = '';
 /** Things the run noticed that are not failures but belong in the report. */
 const notes: string[] = [];
 const timings: Record<string, string> = {};
-const shots: [string, string][] = [];
 
 const steps = orderedSteps();
 const step = steps.step;
 
 const revisionOf = (payload: unknown) => (payload as { revision?: number } | null)?.revision ?? -1;
 
-async function shot(u: E2EUser, file: string, caption: string) {
-  await screenshot(u.page, file);
-  shots.push([file, caption]);
-}
+const shot = (u: E2EUser, file: ScreenshotName) => screenshot(u.page, file);
 
 describe.skipIf(!!unavailable)('desktop window: two people, the real core, a real team server', () => {
   beforeAll(async () => {
@@ -109,7 +106,7 @@ describe.skipIf(!!unavailable)('desktop window: two people, the real core, a rea
           .join('\n')}`,
       );
     }
-    if (screenshotsEnabled() && !steps.failed) writeScreenshotIndex(shots);
+    if (screenshotsEnabled() && !steps.failed) writeScreenshotIndex();
     await env?.close();
   }, 60_000);
 
@@ -133,7 +130,7 @@ describe.skipIf(!!unavailable)('desktop window: two people, the real core, a rea
     await visible(heading(alice.page, 'Welcome to Tessera'));
     for (const name of ['Create account', 'Log in', 'Start a local server'])
       await visible(button(alice.page, name));
-    await shot(alice, 'first-run', 'First run');
+    await shot(alice, 'first-run');
     const t0 = now();
     await Promise.all(
       [alice, bob].map((u) =>
@@ -179,7 +176,7 @@ describe.skipIf(!!unavailable)('desktop window: two people, the real core, a rea
       expect((await alice.dispatch('team.members', {})).find((m) => m.email === bob.email)?.status).toBe(
         'invited',
       );
-      await shot(alice, 'team-invite-code', 'Team screen: the invite code to give the invited person');
+      await shot(alice, 'team-invite-code');
 
       // Copy, through the browser's Clipboard API.
       await setPageClipboard(p, 'something else');
@@ -250,7 +247,7 @@ describe.skipIf(!!unavailable)('desktop window: two people, the real core, a rea
       if (wrong === otherCode) expect(refusal.ok ? '' : refusal.error.code).toMatch(/^(tampered|not_found)$/);
       await visible(heading(p, 'Join or create a team'));
     }
-    await shot(bob, 'join-wrong-code', 'Joining with a wrong invite code');
+    await shot(bob, 'join-wrong-code');
     expect(await bob.dispatch('app.state', {})).toMatchObject({ team: null });
     expect(await bob.dispatch('team.list', {})).toEqual([]);
     expect((await alice.dispatch('team.members', {})).find((m) => m.email === bob.email)?.status).toBe(
@@ -273,7 +270,7 @@ describe.skipIf(!!unavailable)('desktop window: two people, the real core, a rea
         (m) => m.email === bob.email && m.status === 'accepted',
       ),
     );
-    await shot(bob, 'waiting', 'Joined, waiting for an admin to confirm');
+    await shot(bob, 'waiting');
     // While he waits his window checks every few seconds, not in a loop its own syncs feed.
     const syncs = () => bob.calls.filter((c) => c.channel === 'sync.now').length;
     const before = syncs();
@@ -313,7 +310,7 @@ describe.skipIf(!!unavailable)('desktop window: two people, the real core, a rea
     );
 
     await field(d, 'Fingerprint they read to you').fill(bobFingerprint);
-    await shot(alice, 'team-confirm', 'Team screen: confirming a member by fingerprint');
+    await shot(alice, 'team-confirm');
     await field(d, 'Fingerprint they read to you').fill(bobFingerprint.toLowerCase().replaceAll(' ', '-'));
     await button(d, 'Confirm member').click();
     await gone(dialog(alice.page), SLOW);
@@ -362,13 +359,13 @@ describe.skipIf(!!unavailable)('desktop window: two people, the real core, a rea
     );
     await visible(share.getByText(bob.email).or(share.getByText('bob', { exact: true })));
     await visible(button(share, `Remove ${bob.email}`));
-    await shot(alice, 'share-dialog', 'Sharing a vault');
+    await shot(alice, 'share-dialog');
     await closeDialog(p);
     await setField(field(p, 'Vault'), 'All vaults');
 
     await openSecret(p, SECRET);
     expect(await reveal(p)).toBe(VALUE_1);
-    await shot(alice, 'secrets-revealed', 'Secrets list with one value revealed');
+    await shot(alice, 'secrets-revealed');
   });
 
   step('bob sees the shared secret, reveals it, and has no Edit or Delete', async () => {
@@ -516,18 +513,18 @@ describe.skipIf(!!unavailable)('desktop window: two people, the real core, a rea
     await p.waitForTimeout(300);
     expect(await alert(p).count()).toBe(0);
     await visible(p.getByText('Conflicts'));
-    await shot(alice, 'sync', 'Sync status');
+    await shot(alice, 'sync');
 
     await openScreen(p, 'Settings');
     await visible(field(p, 'Auto-lock after (minutes)'));
     await visible(field(p, 'Clear clipboard after (seconds)'));
-    await shot(alice, 'settings', 'Settings');
+    await shot(alice, 'settings');
     await setField(field(p, 'Theme'), 'dark');
     await button(p, 'Save settings').click();
     await eventually('theme saved', async () => (await alice.dispatch('settings.get', {})).theme === 'dark');
     await openScreen(p, 'Secrets');
     await openSecret(p, SECRET);
-    await shot(alice, 'secrets-dark', 'Secrets, dark theme');
+    await shot(alice, 'secrets-dark');
     await openScreen(p, 'Settings');
     await setField(field(p, 'Theme'), 'light');
     await button(p, 'Save settings').click();
@@ -581,7 +578,7 @@ describe.skipIf(!!unavailable)('desktop window: two people, the real core, a rea
       expect(dom).not.toContain(secret);
     }
     expect(dom).not.toContain(SECRET); // not even a secret's name survives the lock
-    await shot(alice, 'unlock', 'Locked');
+    await shot(alice, 'unlock');
 
     await field(p, 'Password').fill('not the password');
     await button(p, 'Unlock').click();

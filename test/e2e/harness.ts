@@ -696,7 +696,27 @@ export async function eventually<T>(
  *  run never dirties the work tree. */
 export const screenshotsEnabled = () => process.env.TESSERA_SCREENSHOTS === '1';
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** Every screenshot any e2e file takes, in the order the index shows them. One table, so the
+ *  index lists them all whichever file ran last, and a new picture cannot go uncaptioned. */
+export const SCREENSHOT_CAPTIONS = {
+  'first-run': 'First run',
+  'team-invite-code': 'Team screen: the invite code to give the invited person',
+  'join-wrong-code': 'Joining with a wrong invite code',
+  waiting: 'Joined, waiting for an admin to confirm',
+  'team-confirm': 'Team screen: confirming a member by fingerprint',
+  'share-dialog': 'Sharing a vault',
+  'secrets-revealed': 'Secrets list with one value revealed',
+  'secrets-item': 'A login item: its fields, one concealed field revealed, the live one-time code',
+  'item-editor': 'The item editor: fields, primary, strength meter, notes, tags, rotation and expiry',
+  'item-editor-dark': 'The item editor, dark theme',
+  sync: 'Sync status',
+  settings: 'Settings',
+  'secrets-dark': 'Secrets, dark theme',
+  unlock: 'Locked',
+} as const;
+export type ScreenshotName = keyof typeof SCREENSHOT_CAPTIONS;
+
+export async function screenshot(page: Page, name: ScreenshotName): Promise<void> {
   if (!screenshotsEnabled()) return;
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   // Let fonts load and transitions finish so the picture is the settled screen.
@@ -708,9 +728,12 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled', caret: 'hide' });
 }
 
-/** Writes a small index of the screenshots for docs/ readers. */
-export function writeScreenshotIndex(entries: [file: string, caption: string][]): void {
+/** Writes the index of the screenshots present for docs/ readers. */
+export function writeScreenshotIndex(): void {
   if (!screenshotsEnabled()) return;
+  const present = Object.entries(SCREENSHOT_CAPTIONS).filter(([file]) =>
+    existsSync(join(SCREENSHOT_DIR, `${file}.png`)),
+  );
   const lines = [
     '<!-- Process: test (browser end-to-end). Written by test/e2e/harness.ts; regenerate, do not edit. -->',
     '# Screenshots',
@@ -718,7 +741,7 @@ export function writeScreenshotIndex(entries: [file: string, caption: string][])
     'Made by the browser end-to-end test (`TESSERA_SCREENSHOTS=1 npx vitest run test/e2e`) from the real',
     'renderer build, with two people on a real team server. Regenerate them the same way.',
     '',
-    ...entries.flatMap(([file, caption]) => [`## ${caption}`, '', `![${caption}](${file}.png)`, '']),
+    ...present.flatMap(([file, caption]) => [`## ${caption}`, '', `![${caption}](${file}.png)`, '']),
   ];
   writeFileSync(join(SCREENSHOT_DIR, 'README.md'), lines.join('\n'));
 }

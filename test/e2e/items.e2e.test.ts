@@ -20,8 +20,10 @@ import {
   e2eUnavailable,
   eventually,
   screenshot,
+  screenshotsEnabled,
   setField,
   startE2E,
+  writeScreenshotIndex,
 } from './harness.ts';
 import { orderedSteps } from './steps.ts';
 import {
@@ -56,6 +58,8 @@ let env: E2EEnv;
 let alice: E2EUser;
 
 const steps = orderedSteps();
+/** Sets the page's theme attribute (inside the page: this file compiles without the DOM library). */
+type ThemeRoot = { document: { documentElement: { setAttribute(n: string, v: string): void } } };
 const step = steps.step;
 
 const fields = () => alice.page.getByRole('list', { name: 'Fields', exact: true });
@@ -88,6 +92,7 @@ describe.skipIf(!!unavailable)('desktop window: items with fields', () => {
   }, 600_000);
 
   afterAll(async () => {
+    if (screenshotsEnabled() && !steps.failed) writeScreenshotIndex();
     await env?.close();
   }, 60_000);
 
@@ -256,6 +261,19 @@ describe.skipIf(!!unavailable)('desktop window: items with fields', () => {
       await field(d, 'Rotate every (days)').fill('90');
       await field(d, 'Expires on').fill('2031-01-31');
       await screenshot(p, 'item-editor');
+      if (screenshotsEnabled()) {
+        // The same dialog in the dark palette, for the docs: switched on the page only, so the
+        // saved settings (and the rest of this run) stay light.
+        await p.evaluate(
+          (t) => (globalThis as unknown as ThemeRoot).document.documentElement.setAttribute('data-theme', t),
+          'dark',
+        );
+        await screenshot(p, 'item-editor-dark');
+        await p.evaluate(
+          (t) => (globalThis as unknown as ThemeRoot).document.documentElement.setAttribute('data-theme', t),
+          'light',
+        );
+      }
       await save(d);
 
       await openSecret(p, DB);
@@ -340,6 +358,11 @@ describe.skipIf(!!unavailable)('desktop window: items with fields', () => {
       await eventually('12 characters, no symbols', async () =>
         /^[A-Za-z0-9]{12}$/.test(await field(tok, 'Deploy token value').inputValue()),
       );
+      // Trying Words and coming back keeps what was chosen for Characters.
+      await tok.getByRole('radio', { name: 'Words (passphrase)' }).check();
+      await tok.getByRole('radio', { name: 'Characters' }).check();
+      expect(await field(tok, 'Length').inputValue()).toBe('12');
+      expect(await tok.getByRole('checkbox', { name: /^Symbols/ }).isChecked()).toBe(false);
       // A generated value follows its settings.
       await field(tok, 'Length').fill('24');
       const token = await eventually('24 characters, no symbols', async () => {

@@ -2,7 +2,7 @@
 // How one concealed field's value is generated: characters from chosen sets, or a passphrase
 // of words. The panel only holds settings; the value comes from the core's secret.generate,
 // so there is one generator, and the settings travel with the saved value for Rotate to reuse.
-import { useId } from 'react';
+import { useId, useRef } from 'react';
 import { DEFAULT_GENERATOR, GENERATOR_LIMITS, type GeneratorSettings } from '../../../../shared/items.ts';
 
 interface Props {
@@ -35,6 +35,10 @@ const WORDS = { mode: 'words', words: 5, separator: '-' } as const;
 export function GeneratorPanel({ label, settings, onChange }: Props) {
   const id = useId();
   const s = settings;
+  // Each mode's last settings, so Characters → Words → Characters gives back the length and
+  // sets chosen before, not the defaults.
+  const last = useRef({ characters: DEFAULT_GENERATOR, words: WORDS as GeneratorSettings });
+  last.current[s.mode] = s;
   const settle = () => {
     const u = usable(s);
     if (JSON.stringify(u) !== JSON.stringify(s)) onChange(u);
@@ -47,7 +51,7 @@ export function GeneratorPanel({ label, settings, onChange }: Props) {
             type="radio"
             name={`${id}-mode`}
             checked={s.mode === 'characters'}
-            onChange={() => onChange(DEFAULT_GENERATOR)}
+            onChange={() => onChange(usable(last.current.characters))}
           />{' '}
           Characters
         </label>
@@ -56,7 +60,7 @@ export function GeneratorPanel({ label, settings, onChange }: Props) {
             type="radio"
             name={`${id}-mode`}
             checked={s.mode === 'words'}
-            onChange={() => onChange(WORDS)}
+            onChange={() => onChange(usable(last.current.words))}
           />{' '}
           Words (passphrase)
         </label>
