@@ -7,16 +7,7 @@
 // goes away right after the login). Steps share state and run in order; after a failed step
 // the rest are skipped, so the first failure is the one reported.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import {
-  bodyText,
-  type E2EEnv,
-  type E2EUser,
-  e2eRequired,
-  e2eUnavailable,
-  now,
-  setField,
-  startE2E,
-} from './harness.ts';
+import { bodyText, type E2EEnv, type E2EUser, e2eGate, now, setField, startE2E } from './harness.ts';
 import { orderedSteps } from './steps.ts';
 import {
   alert,
@@ -34,9 +25,7 @@ import {
 } from './ui.ts';
 import { bytes, type Person, signUp } from '../helpers/people.ts';
 
-const unavailable = e2eUnavailable();
-if (unavailable && e2eRequired()) throw new Error(`account e2e required but cannot run: ${unavailable}`);
-if (unavailable) console.warn(`account e2e skipped: ${unavailable}`);
+const unavailable = e2eGate('account');
 
 const SECRET = 'db-password';
 const BOB_SECRET = 'deploy-token';

@@ -15,8 +15,7 @@ import {
   domDump,
   type E2EEnv,
   type E2EUser,
-  e2eRequired,
-  e2eUnavailable,
+  e2eGate,
   eventually,
   now,
   pageClipboard,
@@ -59,9 +58,7 @@ import {
 import { inviteCodeOf } from '../../shared/chain/invite-code.ts';
 import { formTeam, newUser } from '../helpers/server.ts';
 
-const unavailable = e2eUnavailable();
-if (unavailable && e2eRequired()) throw new Error(`desktop e2e required but cannot run: ${unavailable}`);
-if (unavailable) console.warn(`desktop e2e skipped: ${unavailable}`);
+const unavailable = e2eGate('desktop');
 
 /** The push-channel promise from docs/design.md "Flows": every open client shows a change within a second. */
 const PUSH_BUDGET_MS = 1000;

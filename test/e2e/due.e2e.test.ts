@@ -5,15 +5,7 @@
 // The last steps flag a secret for rotation from its detail pane and rotate it from Due.
 // Steps share state and run in order; after a failed step the rest are skipped.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import {
-  type E2EEnv,
-  type E2EUser,
-  e2eRequired,
-  e2eUnavailable,
-  eventually,
-  setField,
-  startE2E,
-} from './harness.ts';
+import { type E2EEnv, type E2EUser, e2eGate, eventually, setField, startE2E } from './harness.ts';
 import { orderedSteps } from './steps.ts';
 import {
   button,
@@ -28,9 +20,7 @@ import {
   signUpWithTeam,
 } from './ui.ts';
 
-const unavailable = e2eUnavailable();
-if (unavailable && e2eRequired()) throw new Error(`due e2e required but cannot run: ${unavailable}`);
-if (unavailable) console.warn(`due e2e skipped: ${unavailable}`);
+const unavailable = e2eGate('due');
 
 const DAY = 86_400_000;
 let offset = 0;

@@ -75,6 +75,15 @@ export function e2eUnavailable(): string | null {
 
 export const e2eRequired = () => process.env.TESSERA_E2E === 'require';
 
+/** The opening every browser file shares: why `suite` cannot run (it is then skipped, with a
+ *  warning), or null. Under TESSERA_E2E=require a missing piece fails the file instead. */
+export function e2eGate(suite: string): string | null {
+  const unavailable = e2eUnavailable();
+  if (unavailable && e2eRequired()) throw new Error(`${suite} e2e required but cannot run: ${unavailable}`);
+  if (unavailable) console.warn(`${suite} e2e skipped: ${unavailable}`);
+  return unavailable;
+}
+
 // ---- the renderer build ------------------------------------------------------------------
 
 function newestMtime(path: string): number {

@@ -16,8 +16,7 @@ import {
   bodyText,
   type E2EEnv,
   type E2EUser,
-  e2eRequired,
-  e2eUnavailable,
+  e2eGate,
   eventually,
   screenshot,
   screenshotsEnabled,
@@ -40,9 +39,7 @@ import {
   visible,
 } from './ui.ts';
 
-const unavailable = e2eUnavailable();
-if (unavailable && e2eRequired()) throw new Error(`items e2e required but cannot run: ${unavailable}`);
-if (unavailable) console.warn(`items e2e skipped: ${unavailable}`);
+const unavailable = e2eGate('items');
 
 const PASSWORD = 'pw-primary-9d3e';
 const RECOVERY = 'recovery-code-71ac';

@@ -12,8 +12,7 @@ import {
   domDump,
   type E2EEnv,
   type E2EUser,
-  e2eRequired,
-  e2eUnavailable,
+  e2eGate,
   eventually,
   setField,
   startE2E,
@@ -34,9 +33,7 @@ import {
   visible,
 } from './ui.ts';
 
-const unavailable = e2eUnavailable();
-if (unavailable && e2eRequired()) throw new Error(`links e2e required but cannot run: ${unavailable}`);
-if (unavailable) console.warn(`links e2e skipped: ${unavailable}`);
+const unavailable = e2eGate('links');
 
 const PASSWORD = 'pw-link-5c1f';
 const USERNAME = 'ops@acme.example';

@@ -7,14 +7,12 @@
 // neither a request nor the server's log. Every request the browser makes is recorded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { buildRecipient, e2eRequired, e2eUnavailable, launchBrowser, pageClipboard } from './harness.ts';
+import { buildRecipient, e2eGate, launchBrowser, pageClipboard } from './harness.ts';
 import { bytes, formTeam, type Person, signUp } from '../helpers/people.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import type { CreateLinkOptions } from '../../electron/core/service/links.ts';
 
-const unavailable = e2eUnavailable();
-if (unavailable && e2eRequired()) throw new Error(`recipient e2e required but cannot run: ${unavailable}`);
-if (unavailable) console.warn(`recipient e2e skipped: ${unavailable}`);
+const unavailable = e2eGate('recipient');
 
 const VALUE = 'pg-secret-value-1';
 const PASS = 'tangerine dream';

@@ -9,21 +9,11 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { TeamRole } from '../../shared/roles.ts';
 import { bytes, type Person, signUp } from '../helpers/people.ts';
-import {
-  type E2EEnv,
-  type E2EUser,
-  e2eRequired,
-  e2eUnavailable,
-  eventually,
-  setField,
-  startE2E,
-} from './harness.ts';
+import { type E2EEnv, type E2EUser, e2eGate, eventually, setField, startE2E } from './harness.ts';
 import { orderedSteps } from './steps.ts';
 import { button, dialog, field, gone, heading, openScreen, SLOW, visible, signUpWithTeam } from './ui.ts';
 
-const unavailable = e2eUnavailable();
-if (unavailable && e2eRequired()) throw new Error(`team e2e required but cannot run: ${unavailable}`);
-if (unavailable) console.warn(`team e2e skipped: ${unavailable}`);
+const unavailable = e2eGate('team');
 
 let env: E2EEnv;
 let alice: E2EUser; // owner in the window, made admin by bob later

@@ -7,16 +7,7 @@
 // value concealed until revealed, and a count in the nav.
 // Steps share state and run in order; after a failed step the rest are skipped.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import {
-  bodyText,
-  type E2EEnv,
-  type E2EUser,
-  e2eRequired,
-  e2eUnavailable,
-  eventually,
-  setField,
-  startE2E,
-} from './harness.ts';
+import { bodyText, type E2EEnv, type E2EUser, e2eGate, eventually, setField, startE2E } from './harness.ts';
 import { bytes, type Person, signUp } from '../helpers/people.ts';
 import { orderedSteps } from './steps.ts';
 import {
@@ -37,9 +28,7 @@ import {
   signUpWithTeam,
 } from './ui.ts';
 
-const unavailable = e2eUnavailable();
-if (unavailable && e2eRequired()) throw new Error(`ux e2e required but cannot run: ${unavailable}`);
-if (unavailable) console.warn(`ux e2e skipped: ${unavailable}`);
+const unavailable = e2eGate('ux');
 
 let env: E2EEnv;
 let alice: E2EUser;

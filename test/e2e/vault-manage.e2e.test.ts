@@ -5,15 +5,7 @@
 // use with the core's words, and asks before a delete, naming how many secrets go with it.
 // Steps share state and run in order; after a failed step the rest are skipped.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import {
-  type E2EEnv,
-  type E2EUser,
-  e2eRequired,
-  e2eUnavailable,
-  eventually,
-  setField,
-  startE2E,
-} from './harness.ts';
+import { type E2EEnv, type E2EUser, e2eGate, eventually, setField, startE2E } from './harness.ts';
 import { orderedSteps } from './steps.ts';
 import {
   alert,
@@ -29,9 +21,7 @@ import {
   signUpWithTeam,
 } from './ui.ts';
 
-const unavailable = e2eUnavailable();
-if (unavailable && e2eRequired()) throw new Error(`vault e2e required but cannot run: ${unavailable}`);
-if (unavailable) console.warn(`vault e2e skipped: ${unavailable}`);
+const unavailable = e2eGate('vault');
 
 let env: E2EEnv;
 let alice: E2EUser;
