@@ -5,8 +5,8 @@ export default {
     'shared/chain/**/*.ts',
     'shared/roles.ts',
     'electron/core/crypto/**/*.ts',
-    // server/access.ts belongs here too, but its tests need a running team server and the
-    // server is being rewritten: add it once that settles.
+    // Judged by test/unit/mutation-access.test.ts over an in-memory PGlite, not the server suite.
+    'server/access.ts',
   ],
   testRunner: 'vitest',
   // Only the unit tests of these files (chain-*, crypto-*, mutation-*), see that config.

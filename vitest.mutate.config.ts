@@ -5,7 +5,8 @@ import type { Reporter } from 'vitest/node';
 import base from './vitest.config.ts';
 
 // The unit tests of the files `npm run mutate` mutates (stryker.config.mjs): the chain verifier,
-// the role table and the crypto layer. No server, browser or integration test runs under mutation.
+// the role table, the crypto layer and server/access.ts (over an in-memory PGlite). No team
+// server, browser or integration test runs under mutation.
 //
 // Two gaps between Stryker's Vitest runner (9.x, the last for Node 20) and Vitest 5 are bridged
 // here; without them every mutant "survives" whatever the tests say:
