@@ -179,7 +179,7 @@ export const handlers: Handlers = {
   },
   'secret.copy': async (core, a) => {
     const seconds = core.settings().clipboardClearSeconds;
-    const f = core.service.getField(a.ref, a.field);
+    const f = core.service.getField(a.ref, a.field, undefined, 'copy');
     // A TOTP field copies the code people type, not the seed behind it.
     const value = f.kind === 'totp' ? bytes(core.service.oneTimeCode(f.value)) : f.value;
     try {

@@ -35,6 +35,8 @@ import { flagSecret, refreshFlags, settleSecret } from './flag-requests.ts';
 import { checkFlags } from './rotation-flags.ts';
 import { wipe } from '../crypto/index.ts';
 import * as teams from './teams.ts';
+import { type AuditFilter, flushAudit, reportAudit } from './audit.ts';
+import { type AuditAsk, auditEntries, readAuditView } from './audit-view.ts';
 import type { Unlocked } from '../profile/unlocked.ts';
 import * as vaults from './vaults.ts';
 
@@ -278,6 +280,7 @@ export class TesseraService {
       if (!pushed.offline)
         for (const v of await refreshFlags(u, teamId, this.index(teamId), this.now()))
           addOnce(changes.secrets, v);
+      if (!pushed.offline) await flushAudit(u, teamId).catch(() => 0);
     } catch (e) {
       if (!(e instanceof TesseraError && e.code === 'unreachable')) throw e;
       result.offline = true;
@@ -633,13 +636,31 @@ export class TesseraService {
     const teamId = this.u.teamId(team);
     const { vault, name } = parseRef(ref);
     const opened = await secrets.readSecretVersion(this.u, teamId, this.index(teamId), vault, name, version);
-    return secrets.pickField(opened, name, field);
+    const f = secrets.pickField(opened, name, field);
+    const { item, vault: v } = secrets.resolveItem(this.u, teamId, this.index(teamId), vault, name);
+    reportAudit(this.u, teamId, 'secret.reveal', { vault: v.id, item: item.id, version }, this.now());
+    return f;
   }
 
-  getField(ref: string, field?: string, team?: string) {
+  /** Reported to the team's audit log as a reveal, or as a copy when `use` says so. */
+  getField(ref: string, field?: string, team?: string, use: 'reveal' | 'copy' = 'reveal') {
     const teamId = this.u.teamId(team);
     const { vault, name } = parseRef(ref);
-    return secrets.pickField(secrets.readItem(this.u, teamId, this.index(teamId), vault, name), name, field);
+    const opened = secrets.readItem(this.u, teamId, this.index(teamId), vault, name);
+    const f = secrets.pickField(opened, name, field);
+    reportAudit(this.u, teamId, `secret.${use}`, { vault: opened.vault.id, item: opened.item.id }, this.now());
+    return f;
+  }
+
+  /** The team's audit log, verified, with names (service/audit-view.ts). */
+  audit(ask: AuditAsk = {}, opts: { verify?: boolean } = {}, team?: string) {
+    const teamId = this.u.teamId(team);
+    return readAuditView(this.u, teamId, this.index(teamId), ask, opts.verify ?? false);
+  }
+
+  /** Verified entries by ids, e.g. one member's reveals and copies (offboarding's report). */
+  auditEntries(filter: AuditFilter, team?: string) {
+    return auditEntries(this.u, this.u.teamId(team), filter);
   }
 
   /** The item with its layout: text, URL and notes values as text, concealed values left out
