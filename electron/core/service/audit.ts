@@ -59,6 +59,7 @@ export async function flushAudit(u: Unlocked, teamId: string): Promise<number> {
     try {
       await u.http.request('POST', auditPaths.log(teamId), { events: batch }, auditReportReply);
     } catch (e) {
+      if (u.keyring.wiped) return sent;
       if (e instanceof TesseraError && (e.code === 'bad_request' || e.code === 'forbidden')) {
         drop(a, batch);
         u.save();
@@ -66,6 +67,9 @@ export async function flushAudit(u: Unlocked, teamId: string): Promise<number> {
       }
       throw e;
     }
+    // Locked while the request was out: the next unlock sends the events again (the server
+    // takes each id once).
+    if (u.keyring.wiped) return sent;
     drop(a, batch);
     sent += batch.length;
     u.save();
