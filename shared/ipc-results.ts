@@ -350,6 +350,7 @@ export interface IpcReturns {
   'link.revoke': { id: string; revoked: boolean };
   'link.policy': LinkPolicyView;
   'link.setPolicy': LinkPolicyView;
+  'audit.list': AuditView;
   'sync.now': SyncView;
   'settings.get': SettingsView;
   'settings.set': SettingsView;
