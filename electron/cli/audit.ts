@@ -38,7 +38,10 @@ export function registerAuditCommand(program: Command, ctx: () => Context): void
       });
       const summary = `audit log of ${view.team}: verified up to entry ${view.verifiedUpTo}`;
       if (verify) {
-        c.out.result({ team: view.team, verifiedUpTo: view.verifiedUpTo, queued: view.queued }, () => summary);
+        c.out.result(
+          { team: view.team, verifiedUpTo: view.verifiedUpTo, queued: view.queued },
+          () => summary,
+        );
         return;
       }
       if (c.out.json) for (const r of view.rows) process.stdout.write(`${JSON.stringify(r)}\n`);
@@ -47,6 +50,7 @@ export function registerAuditCommand(program: Command, ctx: () => Context): void
         for (const r of view.rows) process.stdout.write(`${auditLine(r)}\n`);
         if (view.rows.length === 0) c.out.note('no entries match');
       }
-      if (view.queued > 0) c.out.note(`${view.queued} of your own events are not sent yet: they go with the next sync`);
+      if (view.queued > 0)
+        c.out.note(`${view.queued} of your own events are not sent yet: they go with the next sync`);
     });
 }

@@ -3,7 +3,12 @@
 // caller's transaction, so the action and its entry commit together or not at all: an event
 // that cannot be recorded does not happen. The head row is locked first, so entries of one
 // team are chained one after another whatever transaction records them.
-import { type AuditEntry, type AuditRefs, auditHashedMessage, type ServerAuditKind } from '../../shared/audit/entry.ts';
+import {
+  type AuditEntry,
+  type AuditRefs,
+  auditHashedMessage,
+  type ServerAuditKind,
+} from '../../shared/audit/entry.ts';
 import type { ClientAuditEvent } from '../../shared/audit/entry.ts';
 import type { ChainLink } from '../../shared/chain/links.ts';
 import { toB64, utf8 } from '../../shared/encoding.ts';
@@ -36,12 +41,10 @@ async function append(
   const seq = Number(h.rows[0]!.seq) + 1;
   const entry = make(seq, h.rows[0]!.hash);
   const hash = toB64(serverChainCrypto.hash(utf8(auditHashedMessage(team, entry))));
-  await tx.query('INSERT INTO audit_entries (team_id, seq, entry, client_id) VALUES ($1, $2, $3::jsonb, $4)', [
-    team,
-    seq,
-    JSON.stringify(entry),
-    clientId,
-  ]);
+  await tx.query(
+    'INSERT INTO audit_entries (team_id, seq, entry, client_id) VALUES ($1, $2, $3::jsonb, $4)',
+    [team, seq, JSON.stringify(entry), clientId],
+  );
   await tx.query('UPDATE audit_heads SET seq = $2, hash = $3 WHERE team_id = $1', [team, seq, hash]);
   return seq;
 }
@@ -131,7 +134,12 @@ export interface AuditPage {
   head: number;
 }
 
-export async function auditAfter(q: Queryable, team: string, after: number, limit: number): Promise<AuditPage> {
+export async function auditAfter(
+  q: Queryable,
+  team: string,
+  after: number,
+  limit: number,
+): Promise<AuditPage> {
   const r = await q.query<{ entry: unknown }>(
     'SELECT entry FROM audit_entries WHERE team_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
     [team, after, limit],

@@ -26,5 +26,7 @@ export const auditReply = z.object({
   head: z.number().int().min(0),
 });
 
-export const auditReportBody = z.object({ events: z.array(clientAuditEvent).min(1).max(AUDIT_REPORT_MAX) }).strict();
+export const auditReportBody = z
+  .object({ events: z.array(clientAuditEvent).min(1).max(AUDIT_REPORT_MAX) })
+  .strict();
 export const auditReportReply = z.object({ seqs: z.array(z.number().int()) });

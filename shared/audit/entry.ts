@@ -52,7 +52,9 @@ const b64 = (max: number) =>
     .regex(/^[A-Za-z0-9_-]*$/, 'must be base64url')
     .max(max);
 /** An ISO 8601 UTC instant as toISOString writes it. */
-export const auditTime = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/, 'must be an ISO UTC time');
+export const auditTime = z
+  .string()
+  .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/, 'must be an ISO UTC time');
 
 /** What an entry is about. Ids only; `chainSeq` points at the team chain link the event is,
  *  where the client finds an invited email or a group name it already verified. */
@@ -96,7 +98,10 @@ export const auditEntrySchema = z
     actor: id.nullable(),
     refs: auditRefs,
     /** Present exactly on client kinds: the author's event id, clock and signature. */
-    client: z.object({ id, at: auditTime, sig: b64(128) }).strict().optional(),
+    client: z
+      .object({ id, at: auditTime, sig: b64(128) })
+      .strict()
+      .optional(),
   })
   .strict();
 export type AuditEntry = z.infer<typeof auditEntrySchema>;

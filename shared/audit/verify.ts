@@ -81,8 +81,7 @@ export function extendAudit(
   for (const r of raw) {
     const expected = head.seq + 1;
     const p = auditEntrySchema.safeParse(r);
-    if (!p.success)
-      throw new AuditError(expected, `malformed: ${p.error.issues[0]?.message ?? 'invalid'}`);
+    if (!p.success) throw new AuditError(expected, `malformed: ${p.error.issues[0]?.message ?? 'invalid'}`);
     const e = p.data;
     if (e.seq !== expected) throw new AuditError(expected, `expected entry ${expected}, got ${e.seq}`);
     if (e.prev !== head.hash) throw new AuditError(e.seq, 'prev does not match the hash of the entry before');
@@ -90,7 +89,8 @@ export function extendAudit(
       checkClient(c, team, e, keyOf);
       if (seen.has(e.client!.id)) throw new AuditError(e.seq, 'a client event recorded twice (a replay)');
       seen.add(e.client!.id);
-    } else if (e.client) throw new AuditError(e.seq, `a ${e.kind} entry is the server's and carries no signature`);
+    } else if (e.client)
+      throw new AuditError(e.seq, `a ${e.kind} entry is the server's and carries no signature`);
     head = { seq: e.seq, hash: toB64(c.hash(utf8(auditHashedMessage(team, e)))) };
     entries.push(e);
   }
@@ -98,7 +98,11 @@ export function extendAudit(
 }
 
 /** The rollback check: what the server offers must pass through the head this client kept. */
-export function checkAuditExtends(team: string, known: AuditHead, offered: { seq: number; hashAtKnownSeq: string | null }): void {
+export function checkAuditExtends(
+  team: string,
+  known: AuditHead,
+  offered: { seq: number; hashAtKnownSeq: string | null },
+): void {
   if (offered.seq < known.seq)
     throw new AuditError(
       offered.seq,

@@ -5,7 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { chainCrypto, signAuditEvent } from '../../electron/core/crypto/chain.ts';
 import { initSodium, sodium } from '../../electron/core/crypto/sodium.ts';
-import { type AuditEntry, auditHashedMessage, auditSignedMessage, SERVER_AUDIT_KINDS } from '../../shared/audit/entry.ts';
+import {
+  type AuditEntry,
+  auditHashedMessage,
+  auditSignedMessage,
+  SERVER_AUDIT_KINDS,
+} from '../../shared/audit/entry.ts';
 import { EMPTY_AUDIT, extendAudit } from '../../shared/audit/verify.ts';
 import { fromB64, toB64, utf8 } from '../../shared/encoding.ts';
 import { type Figure, median, ms, printFigure, ratio, verdictMax } from './setup.ts';
@@ -45,7 +50,13 @@ function buildLog(signedEvery: number) {
       ? [
           {
             sig: fromB64(e.client.sig),
-            msg: utf8(auditSignedMessage(team, { id: e.client.id, kind: 'secret.reveal', at: e.client.at, refs: e.refs }, e.actor!)),
+            msg: utf8(
+              auditSignedMessage(
+                team,
+                { id: e.client.id, kind: 'secret.reveal', at: e.client.at, refs: e.refs },
+                e.actor!,
+              ),
+            ),
             pk: fromB64(keys.get(e.actor!)!),
           },
         ]

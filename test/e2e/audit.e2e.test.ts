@@ -6,7 +6,16 @@
 // verify, with no rows.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { bodyText, type E2EEnv, type E2EUser, e2eRequired, e2eUnavailable, eventually, setField, startE2E } from './harness.ts';
+import {
+  bodyText,
+  type E2EEnv,
+  type E2EUser,
+  e2eRequired,
+  e2eUnavailable,
+  eventually,
+  setField,
+  startE2E,
+} from './harness.ts';
 import { orderedSteps } from './steps.ts';
 import { button, field, navItem, SLOW, signUpWithTeam, visible } from './ui.ts';
 
@@ -93,9 +102,16 @@ describe.skipIf(!!unavailable)('desktop window: audit log', () => {
     const [download] = await Promise.all([p.waitForEvent('download'), button(p, 'Export').click()]);
     expect(download.suggestedFilename()).toMatch(/^tessera-audit-Acme-\d{4}-\d\d-\d\d\.jsonl$/);
     const path = await download.path();
-    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.kind)).toEqual(await kinds());
-    expect(lines.find((l) => l.kind === 'secret.copy')).toMatchObject({ vault: 'prod', secret: 'db', signed: true });
+    expect(lines.find((l) => l.kind === 'secret.copy')).toMatchObject({
+      vault: 'prod',
+      secret: 'db',
+      signed: true,
+    });
     expect(readFileSync(path, 'utf8')).not.toContain('hunter2-e2e');
   });
 

@@ -23,5 +23,11 @@ export async function readAudit(u: TestUser, team: string): Promise<unknown[]> {
 }
 
 export function verifyAll(team: string, chain: TeamState, entries: readonly unknown[]) {
-  return extendAudit(chainCrypto, team, (id) => chain.members.get(id)?.keys.signPublicKey, EMPTY_AUDIT, entries);
+  return extendAudit(
+    chainCrypto,
+    team,
+    (id) => chain.members.get(id)?.keys.signPublicKey,
+    EMPTY_AUDIT,
+    entries,
+  );
 }

@@ -34,10 +34,25 @@ describe('tessera audit', () => {
   it('prints one JSON object per line with --json, filtered', async () => {
     const r = await alice.run(['--json', 'audit', '--secret', 'prod/db', '--action', 'secret.reveal']);
     ok(r);
-    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ kind: 'secret.reveal', actor: 'alice@example.test', vault: 'prod', secret: 'db' });
-    const none = await alice.run(['--json', 'audit', '--person', 'alice@example.test', '--until', '2001-01-01']);
+    expect(rows[0]).toMatchObject({
+      kind: 'secret.reveal',
+      actor: 'alice@example.test',
+      vault: 'prod',
+      secret: 'db',
+    });
+    const none = await alice.run([
+      '--json',
+      'audit',
+      '--person',
+      'alice@example.test',
+      '--until',
+      '2001-01-01',
+    ]);
     ok(none);
     expect(none.stdout).toBe('');
   });

@@ -52,12 +52,10 @@ async function snapshot() {
 async function restore() {
   await srv.db.query('DELETE FROM audit_entries WHERE team_id = $1', [team]);
   for (const r of saved)
-    await srv.db.query('INSERT INTO audit_entries (team_id, seq, entry, client_id) VALUES ($1, $2, $3::jsonb, $4)', [
-      team,
-      r.seq,
-      JSON.stringify(r.entry),
-      r.client_id,
-    ]);
+    await srv.db.query(
+      'INSERT INTO audit_entries (team_id, seq, entry, client_id) VALUES ($1, $2, $3::jsonb, $4)',
+      [team, r.seq, JSON.stringify(r.entry), r.client_id],
+    );
   await srv.db.query('UPDATE audit_heads SET seq = $2, hash = $3 WHERE team_id = $1', [
     team,
     savedHead.seq,
@@ -199,7 +197,9 @@ describe('tampering in the database', () => {
     await srv.db.query('DELETE FROM audit_entries WHERE team_id = $1 AND seq > 4', [team]);
     await srv.db.query('UPDATE audit_heads SET seq = 4 WHERE team_id = $1', [team]);
     const e = await tamperedError(alice.svc.audit({}, { verify: true }));
-    expect(e.message).toContain(`the server offers 4 audit entries; this client already verified ${saved.length}`);
+    expect(e.message).toContain(
+      `the server offers 4 audit entries; this client already verified ${saved.length}`,
+    );
   });
 });
 

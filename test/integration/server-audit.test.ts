@@ -87,7 +87,14 @@ describe('server events', () => {
 
   it('records link creation, view and revocation with link, vault and item ids', async () => {
     const id = uuid();
-    const body = { id, vault, item, envelope: { ...envelope(), kdf: null }, expiresInSeconds: 3600, views: 2 };
+    const body = {
+      id,
+      vault,
+      item,
+      envelope: { ...envelope(), kdf: null },
+      expiresInSeconds: 3600,
+      views: 2,
+    };
     expect((await owner.api.post(`/api/v1/teams/${team}/links`, body)).status).toBe(200);
     expect((await api(srv.url).post(`/api/v1/links/${id}/open`)).status).toBe(200);
     expect((await owner.api.del(`/api/v1/teams/${team}/links/${id}`)).status).toBe(200);
@@ -101,7 +108,9 @@ describe('server events', () => {
   });
 
   it('names no email, name or secret anywhere in the stored entries', async () => {
-    const r = await srv.db.query<{ entry: unknown }>('SELECT entry FROM audit_entries WHERE team_id = $1', [team]);
+    const r = await srv.db.query<{ entry: unknown }>('SELECT entry FROM audit_entries WHERE team_id = $1', [
+      team,
+    ]);
     const text = JSON.stringify(r.rows);
     for (const u of [owner, admin, member]) {
       expect(text).not.toContain(u.email);
@@ -129,7 +138,9 @@ describe('client events', () => {
     expect(r.body.error.message).toContain('events.0: the signature does not verify under your key');
     const altered = { ...signedEvent(member, team, 'secret.copy', { vault, item }), refs: { vault } };
     expect((await member.api.post(A(), { events: [altered] })).status).toBe(400);
-    expect((await entries()).some((x) => x.client?.id === forged.id || x.client?.id === altered.id)).toBe(false);
+    expect((await entries()).some((x) => x.client?.id === forged.id || x.client?.id === altered.id)).toBe(
+      false,
+    );
   });
 
   it('refuses a server kind sent as a client event', async () => {
@@ -165,13 +176,25 @@ describe('fail closed', () => {
       const stranger = `late-${uuid()}@example.com`;
       const r = await invite(owner, team, stranger, 'member');
       expect(r.status).toBe(500);
-      const stored = await srv.db.query<{ chain_seq: number }>('SELECT chain_seq FROM teams WHERE id = $1', [team]);
+      const stored = await srv.db.query<{ chain_seq: number }>('SELECT chain_seq FROM teams WHERE id = $1', [
+        team,
+      ]);
       expect(Number(stored.rows[0]!.chain_seq)).toBe(seq);
-      const m = await srv.db.query('SELECT 1 FROM memberships WHERE team_id = $1 AND email = $2', [team, stranger]);
+      const m = await srv.db.query('SELECT 1 FROM memberships WHERE team_id = $1 AND email = $2', [
+        team,
+        stranger,
+      ]);
       expect(m.rows).toHaveLength(0);
 
       const id = uuid();
-      const link = { id, vault, item, envelope: { ...envelope(), kdf: null }, expiresInSeconds: 3600, views: 1 };
+      const link = {
+        id,
+        vault,
+        item,
+        envelope: { ...envelope(), kdf: null },
+        expiresInSeconds: 3600,
+        views: 1,
+      };
       expect((await owner.api.post(`/api/v1/teams/${team}/links`, link)).status).toBe(500);
       expect((await srv.db.query('SELECT 1 FROM links WHERE id = $1', [id])).rows).toHaveLength(0);
 
@@ -180,6 +203,20 @@ describe('fail closed', () => {
       await srv.db.exec('DROP TRIGGER audit_refuse ON audit_entries; DROP FUNCTION audit_refuse();');
     }
     // The chain the test keeps was not extended by the refused append, so the next one fits.
-    expect((await appendLinks(owner, team, [['member.invite', { email: `ok-${rand(4).toLowerCase().replace(/[^a-z0-9]/g, 'x')}@example.com`, role: 'member' }]])).status).toBe(200);
+    expect(
+      (
+        await appendLinks(owner, team, [
+          [
+            'member.invite',
+            {
+              email: `ok-${rand(4)
+                .toLowerCase()
+                .replace(/[^a-z0-9]/g, 'x')}@example.com`,
+              role: 'member',
+            },
+          ],
+        ])
+      ).status,
+    ).toBe(200);
   });
 });

@@ -245,7 +245,8 @@ const teamOps: Record<TeamOperation, Probe> = {
       `your role in this team (${role}) does not let you read the team's audit log: ask an owner or an admin`,
   },
   'audit.report': {
-    call: (u) => u.api.post(`${T()}/audit`, { events: [signedEvent(u, team, 'secret.reveal', { vault, item })] }),
+    call: (u) =>
+      u.api.post(`${T()}/audit`, { events: [signedEvent(u, team, 'secret.reveal', { vault, item })] }),
     refused: () => 'never refused',
   },
 };

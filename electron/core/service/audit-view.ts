@@ -32,7 +32,12 @@ function time(what: string, s: string | undefined, endOfDay: boolean): string | 
   return new Date(t).toISOString();
 }
 
-export function auditFilter(u: Unlocked, teamId: string, index: Map<string, IndexedItem>, a: AuditAsk): AuditFilter {
+export function auditFilter(
+  u: Unlocked,
+  teamId: string,
+  index: Map<string, IndexedItem>,
+  a: AuditAsk,
+): AuditFilter {
   const chain = u.team(teamId).chain;
   const f: AuditFilter = {};
   if (a.person) {
@@ -43,7 +48,10 @@ export function auditFilter(u: Unlocked, teamId: string, index: Map<string, Inde
   }
   if (a.action) {
     if (!(AUDIT_KINDS as readonly string[]).includes(a.action))
-      throw new TesseraError('usage', `no audit action ${JSON.stringify(a.action)}; one of: ${AUDIT_KINDS.join(', ')}`);
+      throw new TesseraError(
+        'usage',
+        `no audit action ${JSON.stringify(a.action)}; one of: ${AUDIT_KINDS.join(', ')}`,
+      );
     f.kinds = [a.action as AuditKind];
   }
   if (a.secret) {
@@ -70,7 +78,11 @@ export function auditView(
   f: AuditFilter,
 ): AuditView {
   const chain = u.team(teamId).chain;
-  const vaults = new Map(listVaults(u, teamId).filter((v) => v.readable).map((v) => [v.id, v.name]));
+  const vaults = new Map(
+    listVaults(u, teamId)
+      .filter((v) => v.readable)
+      .map((v) => [v.id, v.name]),
+  );
   const email = (id: string | undefined | null) => (id ? (chain.members.get(id)?.email ?? id) : null);
   const row = (e: AuditEntry): AuditRowView => ({
     seq: e.seq,

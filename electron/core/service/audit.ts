@@ -5,9 +5,15 @@
 // through the head this client verified before, kept in the encrypted profile, or it is
 // `tampered`. Reporting signs a reveal or copy with the member's signing key, queues it in the
 // profile and sends it without making the user wait: offline, it goes with a later sync.
-import { type AuditEntry, type AuditKind, type AuditRefs, type ClientAuditKind } from '../../../shared/audit/entry.ts';
+import type { AuditEntry, AuditKind, AuditRefs, ClientAuditKind } from '../../../shared/audit/entry.ts';
 import { AUDIT_REPORT_MAX, auditPaths, auditReply, auditReportReply } from '../../../shared/audit/api.ts';
-import { AuditError, type AuditHead, checkAuditExtends, EMPTY_AUDIT, extendAudit } from '../../../shared/audit/verify.ts';
+import {
+  AuditError,
+  type AuditHead,
+  checkAuditExtends,
+  EMPTY_AUDIT,
+  extendAudit,
+} from '../../../shared/audit/verify.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import { chainCrypto, signAuditEvent } from '../crypto/chain.ts';
 import type { Unlocked } from '../profile/unlocked.ts';
@@ -32,7 +38,13 @@ function kept(u: Unlocked, teamId: string) {
 
 /** Signs and queues one event, then tries to send it; never throws at the caller, who is
  *  showing or copying a value and must not be stopped by the audit. */
-export function reportAudit(u: Unlocked, teamId: string, kind: ClientAuditKind, refs: AuditRefs, now: Date): void {
+export function reportAudit(
+  u: Unlocked,
+  teamId: string,
+  kind: ClientAuditKind,
+  refs: AuditRefs,
+  now: Date,
+): void {
   try {
     const event = signAuditEvent(
       teamId,

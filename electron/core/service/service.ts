@@ -648,7 +648,13 @@ export class TesseraService {
     const { vault, name } = parseRef(ref);
     const opened = secrets.readItem(this.u, teamId, this.index(teamId), vault, name);
     const f = secrets.pickField(opened, name, field);
-    reportAudit(this.u, teamId, `secret.${use}`, { vault: opened.vault.id, item: opened.item.id }, this.now());
+    reportAudit(
+      this.u,
+      teamId,
+      `secret.${use}`,
+      { vault: opened.vault.id, item: opened.item.id },
+      this.now(),
+    );
     return f;
   }
 

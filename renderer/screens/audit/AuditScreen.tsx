@@ -99,7 +99,13 @@ export function AuditScreen() {
               </option>
             ))}
         </SelectField>
-        <Field label="Secret" type="search" placeholder="vault/name" value={f.secret} onChange={set('secret')} />
+        <Field
+          label="Secret"
+          type="search"
+          placeholder="vault/name"
+          value={f.secret}
+          onChange={set('secret')}
+        />
         <SelectField label="Action" value={f.action} onChange={set('action')}>
           <option value={ANY}>All actions</option>
           {AUDIT_KINDS.map((k) => (
@@ -137,7 +143,11 @@ export function AuditScreen() {
                 <td>{r.actor ?? 'anyone with the link'}</td>
                 <td>{r.kind}</td>
                 <td>{on(r)}</td>
-                <td>{[r.role && `as ${r.role}`, r.reason, r.signed && 'signed by their device'].filter(Boolean).join(' · ')}</td>
+                <td>
+                  {[r.role && `as ${r.role}`, r.reason, r.signed && 'signed by their device']
+                    .filter(Boolean)
+                    .join(' · ')}
+                </td>
               </tr>
             ))}
           </tbody>
