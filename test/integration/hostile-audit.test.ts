@@ -245,6 +245,20 @@ describe('a hostile server', () => {
     expect(e.message).toContain(`bad signature by ${bobId}`);
   });
 
+  it('cannot replay a member’s signed reveal as a second one', async () => {
+    await alice.svc.audit({}, { verify: true });
+    proxy.tamper = (req, body) => {
+      if (req.method !== 'GET' || !isAudit(req.path)) return body;
+      const b = body as { entries: AuditEntry[]; head: number };
+      const last = b.entries.at(-1)!;
+      const signed = b.entries.find((e) => e.client)!;
+      const again: AuditEntry = { ...structuredClone(signed), seq: last.seq + 1, prev: hashOf(last) };
+      return { entries: [...b.entries, again], head: b.head + 1 };
+    };
+    const e = await tamperedError(alice.svc.audit({}, { verify: true }));
+    expect(e.message).toContain('a client event recorded twice (a replay)');
+  });
+
   it('cannot pass a client event off as a server one', async () => {
     await alice.svc.audit({}, { verify: true });
     proxy.tamper = (req, body) => {
