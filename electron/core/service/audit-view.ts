@@ -126,10 +126,11 @@ export function auditLine(r: AuditRowView): string {
 export async function readAuditView(
   u: Unlocked,
   teamId: string,
-  index: Map<string, IndexedItem>,
+  indexOf: (teamId: string) => Map<string, IndexedItem>,
   ask: AuditAsk,
   full: boolean,
 ): Promise<AuditView> {
+  const index = indexOf(teamId);
   const f = auditFilter(u, teamId, index, ask);
   await flushAudit(u, teamId).catch(() => 0);
   return auditView(u, teamId, index, await readAudit(u, teamId, full), f);

@@ -60,6 +60,19 @@ export function reportAudit(
   void flushAudit(u, teamId).catch(() => 0);
 }
 
+/** A concealed value read (`reveal`) or copied, with the vault and item ids it came from. */
+export function reportUse(
+  u: Unlocked,
+  teamId: string,
+  use: 'reveal' | 'copy',
+  from: { vault: { id: string }; item: { id: string } },
+  now: Date,
+  version?: number,
+): void {
+  const refs: AuditRefs = { vault: from.vault.id, item: from.item.id, ...(version ? { version } : {}) };
+  reportAudit(u, teamId, `secret.${use}`, refs, now);
+}
+
 /** Sends the queued events; returns how many the server took. Offline they stay queued; an
  *  event the server refuses as malformed or no longer this member's to send is dropped, as
  *  sending it again would be refused again. */

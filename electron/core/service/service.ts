@@ -35,7 +35,7 @@ import { flagSecret, refreshFlags, settleSecret } from './flag-requests.ts';
 import { checkFlags } from './rotation-flags.ts';
 import { wipe } from '../crypto/index.ts';
 import * as teams from './teams.ts';
-import { type AuditFilter, flushAudit, reportAudit } from './audit.ts';
+import { type AuditFilter, flushAudit, reportUse } from './audit.ts';
 import { type AuditAsk, auditEntries, readAuditView } from './audit-view.ts';
 import type { Unlocked } from '../profile/unlocked.ts';
 import * as vaults from './vaults.ts';
@@ -637,8 +637,8 @@ export class TesseraService {
     const { vault, name } = parseRef(ref);
     const opened = await secrets.readSecretVersion(this.u, teamId, this.index(teamId), vault, name, version);
     const f = secrets.pickField(opened, name, field);
-    const { item, vault: v } = secrets.resolveItem(this.u, teamId, this.index(teamId), vault, name);
-    reportAudit(this.u, teamId, 'secret.reveal', { vault: v.id, item: item.id, version }, this.now());
+    const at = secrets.resolveItem(this.u, teamId, this.index(teamId), vault, name);
+    reportUse(this.u, teamId, 'reveal', at, this.now(), version);
     return f;
   }
 
@@ -648,20 +648,13 @@ export class TesseraService {
     const { vault, name } = parseRef(ref);
     const opened = secrets.readItem(this.u, teamId, this.index(teamId), vault, name);
     const f = secrets.pickField(opened, name, field);
-    reportAudit(
-      this.u,
-      teamId,
-      `secret.${use}`,
-      { vault: opened.vault.id, item: opened.item.id },
-      this.now(),
-    );
+    reportUse(this.u, teamId, use, opened, this.now());
     return f;
   }
 
   /** The team's audit log, verified, with names (service/audit-view.ts). */
   audit(ask: AuditAsk = {}, opts: { verify?: boolean } = {}, team?: string) {
-    const teamId = this.u.teamId(team);
-    return readAuditView(this.u, teamId, this.index(teamId), ask, opts.verify ?? false);
+    return readAuditView(this.u, this.u.teamId(team), (id) => this.index(id), ask, opts.verify ?? false);
   }
 
   /** Verified entries by ids, e.g. one member's reveals and copies (offboarding's report). */
