@@ -20,6 +20,7 @@ import { authRoutes } from './routes/auth.ts';
 import { itemRoutes } from './routes/items.ts';
 import { linkRoutes } from './routes/links.ts';
 import { recipientPageRoutes } from './routes/recipient-page.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { rotationFlagRoutes } from './routes/rotation-flags.ts';
 import { purgeLinks } from './data/links.ts';
 import { syncRoutes } from './routes/sync.ts';
@@ -124,6 +125,7 @@ export async function createApp(db: Database, options: AppOptions = {}): Promise
   itemRoutes(app, db);
   vaultRoutes(app, db);
   rotationFlagRoutes(app, db);
+  auditRoutes(app, db);
   linkRoutes(app, db, { openRateLimit: options.linkOpenRateLimit ?? 30 });
   recipientPageRoutes(app, { dir: options.recipientDir });
   const purge = setInterval(() => {

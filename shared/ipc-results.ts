@@ -263,6 +263,39 @@ export interface SettingsView {
   dueNotifications: boolean;
 }
 
+/** One audit entry with the ids this client could name (docs/design.md "Audit"): emails
+ *  from the verified chain, vault and secret names from this client's own decrypted state;
+ *  an id stays an id where the client cannot name it. */
+export interface AuditRowView {
+  seq: number;
+  at: string;
+  kind: string;
+  /** True for a member's own signed event (reveal, copy). */
+  signed: boolean;
+  actor: string | null;
+  actorId: string | null;
+  vault: string | null;
+  vaultId: string | null;
+  secret: string | null;
+  itemId: string | null;
+  /** The member an event is about (a role change, a grant), by email. */
+  target: string | null;
+  link: string | null;
+  role: string | null;
+  reason: string | null;
+}
+
+export interface AuditView {
+  team: string;
+  /** Every entry up to this one verified; 0 when the log is empty. */
+  verifiedUpTo: number;
+  /** How many entries the filters left out of `rows`. */
+  filteredOut: number;
+  rows: AuditRowView[];
+  /** This member's reveal and copy events not yet taken by the server. */
+  queued: number;
+}
+
 export interface IpcReturns {
   'app.state': AppState;
   'account.signup': AppState;
@@ -317,6 +350,7 @@ export interface IpcReturns {
   'link.revoke': { id: string; revoked: boolean };
   'link.policy': LinkPolicyView;
   'link.setPolicy': LinkPolicyView;
+  'audit.list': AuditView;
   'sync.now': SyncView;
   'settings.get': SettingsView;
   'settings.set': SettingsView;

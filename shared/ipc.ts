@@ -172,6 +172,19 @@ export const ipcCalls = {
   'link.setPolicy': z
     .object({ vault: text(), linksAllowed: z.boolean(), maxExpirySeconds: linkExpiry.nullable() })
     .strict(),
+  /** The team's audit log, verified, filtered, with names (owners and admins: `audit.read`).
+   *  `verify` re-reads it from entry 1 instead of only what came after the last read. */
+  'audit.list': z
+    .object({
+      person: z.string().trim().max(254).optional(),
+      vault: z.string().trim().max(200).optional(),
+      secret: z.string().trim().max(400).optional(),
+      action: z.string().trim().max(40).optional(),
+      since: z.string().trim().max(40).optional(),
+      until: z.string().trim().max(40).optional(),
+      verify: z.boolean().optional(),
+    })
+    .strict(),
   'sync.now': empty,
   'settings.get': empty,
   'settings.set': z

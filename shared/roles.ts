@@ -24,6 +24,11 @@ export const TEAM_PERMISSIONS = {
   'vault.create': ['owner', 'admin', 'member'],
   /** List and revoke anyone's one-time links; set a vault's link policy. */
   'link.admin': ['owner', 'admin'],
+  /** Read the team's whole audit log (docs/design.md "Audit"): it shows who did what to which
+   *  vault, so it is for the people who run the team. */
+  'audit.read': ['owner', 'admin'],
+  /** Send this member's own signed reveal and copy events: everyone who can read a secret. */
+  'audit.report': ['owner', 'admin', 'member'],
 } as const satisfies Record<string, readonly TeamRole[]>;
 export type TeamOperation = keyof typeof TEAM_PERMISSIONS;
 
@@ -56,6 +61,8 @@ export const OPERATION_WORDS: Record<TeamOperation | VaultOperation, string> = {
   'group.manage': 'manage groups',
   'vault.create': 'create vaults',
   'link.admin': "set a vault's link policy or revoke others' links",
+  'audit.read': "read the team's audit log",
+  'audit.report': 'report what you revealed or copied',
   'item.read': 'read its secrets',
   'item.write': 'change its secrets',
   'item.flag': 'flag its secrets for rotation',

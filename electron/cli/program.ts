@@ -12,6 +12,7 @@ import { registerVaultSettings } from './vault-settings.ts';
 import { makeOutput, type Output, parseDays, readPassword, readStdinBytes } from './io.ts';
 import { registerDueCommand } from './due-command.ts';
 import { registerLinkCommands } from './link.ts';
+import { registerAuditCommand } from './audit.ts';
 import { exitCodeHelp, jsonRequested, writeError } from './errors.ts';
 import { registerSecretCommands } from './secret-commands.ts';
 
@@ -409,6 +410,7 @@ export function buildProgram(runServer: ServerCommand): Command {
   registerSecretCommands(program, ctx, { parseDays, readStdinBytes });
   registerDueCommand(program, ctx);
   registerLinkCommands(program, ctx);
+  registerAuditCommand(program, ctx);
 
   program
     .command('sync')

@@ -21,6 +21,7 @@ export const keys = {
   access: (vault: string) => ['vault.access', vault] as const,
   links: ['link.list'] as const,
   linkPolicy: (vault: string) => ['link.policy', vault] as const,
+  audit: ['audit.list'] as const,
 };
 
 export const useVaults = () => useQuery({ queryKey: keys.vaults, queryFn: () => call('vault.list', {}) });

@@ -8,6 +8,8 @@ import { useShortcut } from '../app/shortcuts.ts';
 import { useSession } from '../app/session.tsx';
 import { SyncStatusProvider } from '../app/sync-status.tsx';
 import { LockButton } from '../components/LockButton.tsx';
+import { mayInTeam } from '../../shared/roles.ts';
+import { AuditScreen } from './audit/AuditScreen.tsx';
 import { DueBadge } from './due/DueBadge.tsx';
 import { DueScreen } from './due/DueScreen.tsx';
 import { LinksScreen } from './links/LinksScreen.tsx';
@@ -18,13 +20,15 @@ import { SyncScreen } from './sync/SyncScreen.tsx';
 import { TeamScreen } from './team/TeamScreen.tsx';
 import { TeamSwitcher } from './TeamSwitcher.tsx';
 
-const SCREENS = ['Secrets', 'Due', 'My links', 'Team', 'Sync', 'Settings'] as const;
+const SCREENS = ['Secrets', 'Due', 'My links', 'Team', 'Audit', 'Sync', 'Settings'] as const;
 type ScreenName = (typeof SCREENS)[number];
 const SYNC_BADGE = 'nav-sync-conflicts';
 
 export function MainLayout() {
   const { state } = useSession();
   const [screen, setScreen] = useState<ScreenName>('Secrets');
+  // docs/design.md "Audit": the log is the team's owners' and admins' to read.
+  const mayAudit = mayInTeam(state.team?.role, 'audit.read');
   // Set when the menu asks for the search box while another screen is showing.
   const focusSearch = useRef(false);
 
@@ -58,7 +62,7 @@ export function MainLayout() {
         </header>
         <nav className="sidenav" aria-label="Main">
           <ul>
-            {SCREENS.map((name) => (
+            {SCREENS.filter((name) => name !== 'Audit' || mayAudit).map((name) => (
               <li key={name}>
                 <a
                   href={`#${name.toLowerCase().replace(' ', '-')}`}
@@ -82,6 +86,7 @@ export function MainLayout() {
           {screen === 'Due' && <DueScreen />}
           {screen === 'My links' && <LinksScreen />}
           {screen === 'Team' && <TeamScreen />}
+          {screen === 'Audit' && mayAudit && <AuditScreen />}
           {screen === 'Sync' && <SyncScreen />}
           {screen === 'Settings' && <SettingsScreen />}
         </main>

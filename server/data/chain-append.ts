@@ -12,6 +12,7 @@ import { ChainError, extendChain } from '../../shared/chain/verify.ts';
 import { TesseraError } from '../../shared/errors.ts';
 import { serverChainCrypto } from '../chain-crypto.ts';
 import type { Queryable } from '../db.ts';
+import { chainLinkEvent, recordAudit } from './audit.ts';
 import { chainState, storeLinks } from './chain.ts';
 import { checkAllTaken, indexKeys, type Payloads, projectLink } from './chain-effects.ts';
 
@@ -54,6 +55,9 @@ export async function appendLinks(tx: Queryable, a: Append): Promise<TeamState> 
     }
     const link = raw as unknown as ChainLink;
     await projectLink(tx, p, link);
+    // docs/design.md "Audit": the event commits with the link or neither does.
+    const event = chainLinkEvent(link);
+    if (event) await recordAudit(tx, a.team, event);
     accepted.push(link);
   }
   checkAllTaken(p);

@@ -5,6 +5,7 @@
 // no longer be opened loses its ciphertext at once; its tombstone row says why to whoever
 // tries later, until the purge deletes it.
 import type { Queryable } from '../db.ts';
+import { recordAudit } from './audit.ts';
 
 export interface LinkRow {
   id: string;
@@ -75,11 +76,14 @@ export async function findLink(q: Queryable, id: string): Promise<LinkRow | null
 export async function consumeView(
   q: Queryable,
   id: string,
-): Promise<Pick<LinkRow, 'team_id' | 'vault_id' | 'envelope' | 'kdf' | 'views_left' | 'expires_at'> | null> {
+): Promise<Pick<
+  LinkRow,
+  'team_id' | 'vault_id' | 'item_id' | 'envelope' | 'kdf' | 'views_left' | 'expires_at'
+> | null> {
   const r = await q.query<LinkRow>(
     `UPDATE links SET views_left = views_left - 1
       WHERE id = $1 AND views_left > 0 AND expires_at > now() AND revoked_at IS NULL AND envelope IS NOT NULL
-      RETURNING team_id, vault_id, envelope, kdf, views_left, expires_at`,
+      RETURNING team_id, vault_id, item_id, envelope, kdf, views_left, expires_at`,
     [id],
   );
   const row = r.rows[0];
@@ -134,14 +138,24 @@ export async function purgeLinks(q: Queryable): Promise<{ emptied: number; delet
 
 export type LinkEvent = 'created' | 'viewed' | 'revoked';
 
+const AUDIT_KIND = { created: 'link.create', viewed: 'link.view', revoked: 'link.revoke' } as const;
+
+/** Keeps the link's own event row and chains the event into the team's audit log
+ *  (docs/design.md "Audit"), in the caller's transaction: a view that cannot be recorded is
+ *  not spent. */
 export async function recordLinkEvent(
   q: Queryable,
-  e: { team: string; link: string; vault: string; event: LinkEvent; actor: string | null },
+  e: { team: string; link: string; vault: string; item: string; event: LinkEvent; actor: string | null },
 ): Promise<void> {
   await q.query(
     'INSERT INTO link_events (team_id, link_id, vault_id, event, actor_id) VALUES ($1, $2, $3, $4, $5)',
     [e.team, e.link, e.vault, e.event, e.actor],
   );
+  await recordAudit(q, e.team, {
+    kind: AUDIT_KIND[e.event],
+    actor: e.actor,
+    refs: { link: e.link, vault: e.vault, item: e.item },
+  });
 }
 
 export interface VaultLinkPolicy {

@@ -38,6 +38,7 @@ import {
 } from '../data/sessions.ts';
 import { findUserByEmail, findUserById, insertUser } from '../data/users.ts';
 import { listMyTeams } from '../data/teams.ts';
+import { recordForUser } from '../data/audit.ts';
 import { parse } from '../validate.ts';
 
 export interface AuthOptions {
@@ -136,13 +137,23 @@ export function authRoutes(app: FastifyInstance, db: Database, o: AuthOptions): 
         finishLoginRequest: body.finishLoginRequest,
       });
     } catch {
+      // docs/design.md "Audit": a wrong password for a real account goes into that user's
+      // teams. Not awaited, so the answer takes as long as for an unknown email, and the
+      // refusal stands whether or not the entry could be written.
+      const userId = attempt.user_id;
+      if (userId) void db.transaction((tx) => recordForUser(tx, userId, 'auth.login_failed')).catch(() => {});
       throw WRONG();
     }
     // A dummy record never authenticates, so reaching here means a real account.
     const user = attempt.user_id ? await findUserById(db, attempt.user_id) : null;
     if (!user) throw WRONG();
     if (user.suspended_at) throw new TesseraError('forbidden', 'this account is suspended');
-    const session = await createSession(db, user.id, o.sessionTtlSeconds);
+    // The session and the login's audit entries commit together (docs/design.md "Audit").
+    const session = await db.transaction(async (tx) => {
+      const s = await createSession(tx, user.id, o.sessionTtlSeconds);
+      await recordForUser(tx, user.id, 'auth.login');
+      return s;
+    });
     return {
       token: session.token,
       expiresAt: session.expiresAt,

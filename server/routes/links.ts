@@ -132,6 +132,7 @@ export function linkRoutes(app: FastifyInstance, db: Database, o: LinkOptions): 
         team,
         link: body.id,
         vault: body.vault,
+        item: body.item,
         event: 'created',
         actor: caller.userId,
       });
@@ -160,7 +161,14 @@ export function linkRoutes(app: FastifyInstance, db: Database, o: LinkOptions): 
         );
       const revoked = await revokeLink(tx, link);
       if (revoked)
-        await recordLinkEvent(tx, { team, link, vault: l.vault_id, event: 'revoked', actor: m.userId });
+        await recordLinkEvent(tx, {
+          team,
+          link,
+          vault: l.vault_id,
+          item: l.item_id,
+          event: 'revoked',
+          actor: m.userId,
+        });
       return { id: link, revoked };
     });
   });
@@ -203,7 +211,14 @@ export function linkRoutes(app: FastifyInstance, db: Database, o: LinkOptions): 
     const opened = await db.transaction(async (tx) => {
       const v = await consumeView(tx, link);
       if (!v) return null;
-      await recordLinkEvent(tx, { team: v.team_id, link, vault: v.vault_id, event: 'viewed', actor: null });
+      await recordLinkEvent(tx, {
+        team: v.team_id,
+        link,
+        vault: v.vault_id,
+        item: v.item_id,
+        event: 'viewed',
+        actor: null,
+      });
       return v;
     });
     if (!opened) {

@@ -14,6 +14,7 @@ import { serverChainCrypto } from '../chain-crypto.ts';
 import type { Database, Queryable } from '../db.ts';
 import { chainSeq, linksAfter } from '../data/chain.ts';
 import { appendLinks } from '../data/chain-append.ts';
+import { recordAudit } from '../data/audit.ts';
 import { teamChange } from '../data/revision.ts';
 import { acceptMembership, insertOwner, insertTeam, listMembers, teamInfo } from '../data/teams.ts';
 import { findUserById, publicKeys } from '../data/users.ts';
@@ -68,6 +69,7 @@ export function teamRoutes(app: FastifyInstance, db: Database): void {
         revision,
       ]);
       await insertOwner(tx, { team: state.team, email: user.email, userId: user.id, keys, revision });
+      await recordAudit(tx, state.team, { kind: 'team.create', actor: user.id, refs: { chainSeq: 1 } });
       return { team: { id: state.team, name: state.name } };
     });
   });

@@ -5,6 +5,7 @@
 // measured in the same run and marked 'within target' or 'OVER target'; only a broken bench
 // (wrong data, crash) exits non-zero.
 import { cpus, totalmem } from 'node:os';
+import * as auditVerify from './audit-verify.ts';
 import * as chainVerify from './chain-verify.ts';
 import * as coldSync from './cold-sync.ts';
 import * as deltaSync from './delta-sync.ts';
@@ -35,6 +36,7 @@ const BENCHES: [string, (fx: Fixture, opts: BenchOptions) => Promise<Figure[]>][
   ['renderer-search', rendererSearch.run],
   ['link-open', linkOpen.run],
   ['chain-verify', () => chainVerify.run()],
+  ['audit-verify', () => auditVerify.run()],
   // Last: it re-keys the fixture's vault (every item at a new generation and version).
   ['rekey', rekey.run],
 ];

@@ -41,6 +41,7 @@ import {
   type TestUser,
   uuid,
 } from '../helpers/server.ts';
+import { signedEvent } from '../helpers/audit.ts';
 
 let srv: TestServer;
 let owner: TestUser;
@@ -237,6 +238,16 @@ const teamOps: Record<TeamOperation, Probe> = {
       u.api.put(`${T()}/vaults/${vault}/link-policy`, { linksAllowed: true, maxExpirySeconds: null }),
     refused: (role) =>
       `your role in this team (${role}) does not let you set a vault's link policy or revoke others' links: ask an owner or an admin`,
+  },
+  'audit.read': {
+    call: (u) => u.api.get(`${T()}/audit`),
+    refused: (role) =>
+      `your role in this team (${role}) does not let you read the team's audit log: ask an owner or an admin`,
+  },
+  'audit.report': {
+    call: (u) =>
+      u.api.post(`${T()}/audit`, { events: [signedEvent(u, team, 'secret.reveal', { vault, item })] }),
+    refused: () => 'never refused',
   },
 };
 

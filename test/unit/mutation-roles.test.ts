@@ -28,6 +28,8 @@ const teamTable: Record<string, [boolean, boolean, boolean]> = {
   'group.manage': [true, true, false],
   'vault.create': [true, true, true],
   'link.admin': [true, true, false],
+  'audit.read': [true, true, false],
+  'audit.report': [true, true, true],
 };
 
 /** Operation → [view, edit, manage]. */

@@ -134,6 +134,9 @@ export class Unlocked {
 
   /** Items first (append or compact), then the state: the state never points past the log. */
   save(): void {
+    // A zeroed key would write a cache nobody can open again.
+    if (this.keyring.wiped)
+      throw new TesseraError('locked', 'the profile was locked before this change was saved');
     const key = this.keyring.cacheKey;
     const live = Object.values(this.cache.teams).reduce((n, t) => n + Object.keys(t.items).length, 0);
     const changes: LogEntry[] = [];

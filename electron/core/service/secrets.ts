@@ -92,6 +92,18 @@ function requireItem(index: Map<string, IndexedItem>, v: VaultSummary, name: str
   return it;
 }
 
+/** The vault and item a VAULT/NAME names, without decrypting anything. */
+export function resolveItem(
+  u: Unlocked,
+  teamId: string,
+  index: Map<string, IndexedItem>,
+  vaultRef: string,
+  name: string,
+) {
+  const vault = resolveVault(u, teamId, vaultRef);
+  return { vault, item: requireItem(index, vault, name) };
+}
+
 /** The newest version's header, from the name index: no decryption. */
 export function itemHeader(
   u: Unlocked,

@@ -35,6 +35,8 @@ import { flagSecret, refreshFlags, settleSecret } from './flag-requests.ts';
 import { checkFlags } from './rotation-flags.ts';
 import { wipe } from '../crypto/index.ts';
 import * as teams from './teams.ts';
+import { type AuditFilter, flushAudit, reportUse } from './audit.ts';
+import { type AuditAsk, auditEntries, readAuditView } from './audit-view.ts';
 import type { Unlocked } from '../profile/unlocked.ts';
 import * as vaults from './vaults.ts';
 
@@ -278,6 +280,7 @@ export class TesseraService {
       if (!pushed.offline)
         for (const v of await refreshFlags(u, teamId, this.index(teamId), this.now()))
           addOnce(changes.secrets, v);
+      if (!pushed.offline) await flushAudit(u, teamId).catch(() => 0);
     } catch (e) {
       if (!(e instanceof TesseraError && e.code === 'unreachable')) throw e;
       result.offline = true;
@@ -633,13 +636,30 @@ export class TesseraService {
     const teamId = this.u.teamId(team);
     const { vault, name } = parseRef(ref);
     const opened = await secrets.readSecretVersion(this.u, teamId, this.index(teamId), vault, name, version);
-    return secrets.pickField(opened, name, field);
+    const f = secrets.pickField(opened, name, field);
+    const at = secrets.resolveItem(this.u, teamId, this.index(teamId), vault, name);
+    reportUse(this.u, teamId, 'reveal', at, this.now(), version);
+    return f;
   }
 
-  getField(ref: string, field?: string, team?: string) {
+  /** Reported to the team's audit log as a reveal, or as a copy when `use` says so. */
+  getField(ref: string, field?: string, team?: string, use: 'reveal' | 'copy' = 'reveal') {
     const teamId = this.u.teamId(team);
     const { vault, name } = parseRef(ref);
-    return secrets.pickField(secrets.readItem(this.u, teamId, this.index(teamId), vault, name), name, field);
+    const opened = secrets.readItem(this.u, teamId, this.index(teamId), vault, name);
+    const f = secrets.pickField(opened, name, field);
+    reportUse(this.u, teamId, use, opened, this.now());
+    return f;
+  }
+
+  /** The team's audit log, verified, with names (service/audit-view.ts). */
+  audit(ask: AuditAsk = {}, opts: { verify?: boolean } = {}, team?: string) {
+    return readAuditView(this.u, this.u.teamId(team), (id) => this.index(id), ask, opts.verify ?? false);
+  }
+
+  /** Verified entries by ids, e.g. one member's reveals and copies (offboarding's report). */
+  auditEntries(filter: AuditFilter, team?: string) {
+    return auditEntries(this.u, this.u.teamId(team), filter);
   }
 
   /** The item with its layout: text, URL and notes values as text, concealed values left out

@@ -9,6 +9,7 @@ export class Keyring {
   /** Key for the profile cache file, derived from the password. */
   readonly cacheKey: Uint8Array;
   private readonly vaultKeys = new Map<string, Uint8Array>();
+  private gone = false;
 
   constructor(account: AccountKeys, cacheKey: Uint8Array) {
     this.account = account;
@@ -37,10 +38,16 @@ export class Keyring {
 
   /** Zeroes every key. The object is unusable afterwards. */
   wipe(): void {
+    this.gone = true;
     for (const key of this.vaultKeys.values()) wipe(key);
     this.vaultKeys.clear();
     wipe(this.cacheKey);
     wipeAccountKeys(this.account);
+  }
+
+  /** True once wiped: work finishing after a lock (a background send) must not save. */
+  get wiped(): boolean {
+    return this.gone;
   }
 
   /** Every buffer this keyring holds; tests use it to prove lock() zeroed them all. */

@@ -7,6 +7,8 @@
 import type { ItemRecord, MyKey, VaultRecord } from '../../../shared/api.ts';
 import type { TeamState as ChainState } from '../../../shared/chain/state.ts';
 import type { Envelope } from '../../../shared/formats.ts';
+import type { ClientAuditEvent } from '../../../shared/audit/entry.ts';
+import type { AuditHead } from '../../../shared/audit/verify.ts';
 
 /** An edit made while offline (or not yet acknowledged), already encrypted for its item. */
 export interface QueuedEdit {
@@ -42,6 +44,10 @@ export interface TeamState {
   /** Rotation flags as the server last relayed them, believed only once checked against the
    *  chain when read (service/rotation-flags.ts). Absent in profiles from before flags. */
   flags?: unknown[];
+  /** The team's audit log as this client last verified it (its newest head, which every later
+   *  answer must pass through) and this member's signed events not yet taken by the server
+   *  (service/audit.ts). Absent in profiles from before the audit log. */
+  audit?: { head: AuditHead; queue: ClientAuditEvent[] };
 }
 
 export interface CacheState {

@@ -1,0 +1,149 @@
+// Process: server (team server; plain Node).
+// Recording into the team's audit log (docs/design.md "Audit"). recordAudit runs inside the
+// caller's transaction, so the action and its entry commit together or not at all: an event
+// that cannot be recorded does not happen. The head row is locked first, so entries of one
+// team are chained one after another whatever transaction records them.
+import {
+  type AuditEntry,
+  type AuditRefs,
+  auditHashedMessage,
+  type ServerAuditKind,
+} from '../../shared/audit/entry.ts';
+import type { ClientAuditEvent } from '../../shared/audit/entry.ts';
+import type { ChainLink } from '../../shared/chain/links.ts';
+import { toB64, utf8 } from '../../shared/encoding.ts';
+import { serverChainCrypto } from '../chain-crypto.ts';
+import type { Queryable } from '../db.ts';
+
+export interface ServerAuditEvent {
+  kind: ServerAuditKind;
+  /** The user who did it; null when nobody with an account did (a one-time link opened). */
+  actor: string | null;
+  refs?: AuditRefs;
+}
+
+/** Only the refs that are set: canonical encoding refuses an undefined. */
+function cleanRefs(refs: AuditRefs | undefined): AuditRefs {
+  return Object.fromEntries(Object.entries(refs ?? {}).filter(([, v]) => v !== undefined)) as AuditRefs;
+}
+
+async function append(
+  tx: Queryable,
+  team: string,
+  make: (seq: number, prev: string | null) => AuditEntry,
+  clientId: string | null,
+): Promise<number> {
+  await tx.query('INSERT INTO audit_heads (team_id) VALUES ($1) ON CONFLICT (team_id) DO NOTHING', [team]);
+  const h = await tx.query<{ seq: number; hash: string | null }>(
+    'SELECT seq, hash FROM audit_heads WHERE team_id = $1 FOR UPDATE',
+    [team],
+  );
+  const seq = Number(h.rows[0]!.seq) + 1;
+  const entry = make(seq, h.rows[0]!.hash);
+  const hash = toB64(serverChainCrypto.hash(utf8(auditHashedMessage(team, entry))));
+  await tx.query(
+    'INSERT INTO audit_entries (team_id, seq, entry, client_id) VALUES ($1, $2, $3::jsonb, $4)',
+    [team, seq, JSON.stringify(entry), clientId],
+  );
+  await tx.query('UPDATE audit_heads SET seq = $2, hash = $3 WHERE team_id = $1', [team, seq, hash]);
+  return seq;
+}
+
+/** Records a server event in `team`'s log inside `tx`; returns its seq. A failure throws, and
+ *  the caller's transaction, action included, rolls back. */
+export function recordAudit(tx: Queryable, team: string, event: ServerAuditEvent): Promise<number> {
+  return append(
+    tx,
+    team,
+    (seq, prev) => ({
+      seq,
+      prev,
+      at: new Date().toISOString(),
+      kind: event.kind,
+      actor: event.actor,
+      refs: cleanRefs(event.refs),
+    }),
+    null,
+  );
+}
+
+/** Chains a client event whose signature the caller checked. A resend of one already chained
+ *  returns its seq and adds nothing. */
+export async function recordClientAudit(
+  tx: Queryable,
+  team: string,
+  actor: string,
+  e: ClientAuditEvent,
+): Promise<number> {
+  const had = await tx.query<{ seq: number }>(
+    'SELECT seq FROM audit_entries WHERE team_id = $1 AND client_id = $2',
+    [team, e.id],
+  );
+  if (had.rows[0]) return Number(had.rows[0].seq);
+  return append(
+    tx,
+    team,
+    (seq, prev) => ({
+      seq,
+      prev,
+      at: new Date().toISOString(),
+      kind: e.kind,
+      actor,
+      refs: cleanRefs(e.refs),
+      client: { id: e.id, at: e.at, sig: e.sig },
+    }),
+    e.id,
+  );
+}
+
+/** Records in every team where `user` is a confirmed member (a login is the user's, not a
+ *  team's), in team id order so two logins never wait on each other's head locks crosswise. */
+export async function recordForUser(
+  tx: Queryable,
+  user: string,
+  kind: 'auth.login' | 'auth.login_failed',
+): Promise<void> {
+  const r = await tx.query<{ team_id: string }>(
+    `SELECT team_id FROM memberships WHERE user_id = $1 AND status = 'confirmed' ORDER BY team_id`,
+    [user],
+  );
+  for (const { team_id } of r.rows) await recordAudit(tx, team_id, { kind, actor: user });
+}
+
+/** The audit event a chain link is, or null for links that record no event of their own
+ *  (a key delivery is the bookkeeping of a grant or a re-key already recorded). */
+export function chainLinkEvent(link: ChainLink): ServerAuditEvent | null {
+  const b = link.body as Record<string, unknown>;
+  const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : undefined);
+  const principal = b.principal as { kind: 'user' | 'group'; id: string } | undefined;
+  const refs: AuditRefs = {
+    chainSeq: link.seq,
+    user: str('user') ?? (principal?.kind === 'user' ? principal.id : undefined),
+    group: str('group') ?? (principal?.kind === 'group' ? principal.id : undefined),
+    vault: str('vault'),
+    role: str('role') as AuditRefs['role'],
+    reason: str('reason') as AuditRefs['reason'],
+  };
+  if (link.type === 'key.deliver') return null;
+  return { kind: link.type as ServerAuditKind, actor: link.author, refs };
+}
+
+export interface AuditPage {
+  entries: unknown[];
+  /** The server's newest seq, so a client knows whether to ask for more. */
+  head: number;
+}
+
+export async function auditAfter(
+  q: Queryable,
+  team: string,
+  after: number,
+  limit: number,
+): Promise<AuditPage> {
+  const r = await q.query<{ entry: unknown }>(
+    'SELECT entry FROM audit_entries WHERE team_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+    [team, after, limit],
+  );
+  const h = await q.query<{ seq: number }>('SELECT seq FROM audit_heads WHERE team_id = $1', [team]);
+  return { entries: r.rows.map((x) => x.entry), head: Number(h.rows[0]?.seq ?? 0) };
+}
