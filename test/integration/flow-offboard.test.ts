@@ -38,9 +38,8 @@ const aliceFetch: typeof fetch = async (input, init) => {
 beforeAll(async () => {
   srv = await startTestServer();
   alice = await signUp(srv.url, 'alice', { fetch: aliceFetch });
-  [adam, bob, carol, dave, erin] = await Promise.all(
-    ['adam', 'bob', 'carol', 'dave', 'erin'].map((n) => signUp(srv.url, n)),
-  );
+  const others = await Promise.all(['adam', 'bob', 'carol', 'dave', 'erin'].map((n) => signUp(srv.url, n)));
+  [adam, bob, carol, dave, erin] = others as [Person, Person, Person, Person, Person];
   await formTeam(alice, 'acme', [
     { person: adam, role: 'admin' },
     { person: bob, role: 'member' },
