@@ -36,7 +36,8 @@ const aliceFetch: typeof fetch = async (input, init) => {
 };
 
 beforeAll(async () => {
-  srv = await startTestServer();
+  // Heartbeats far apart: the stream must end on the offboarding itself, not on the next beat.
+  srv = await startTestServer({ heartbeatMs: 60_000 });
   alice = await signUp(srv.url, 'alice', { fetch: aliceFetch });
   const others = await Promise.all(['adam', 'bob', 'carol', 'dave', 'erin'].map((n) => signUp(srv.url, n)));
   [adam, bob, carol, dave, erin] = others as [Person, Person, Person, Person, Person];
@@ -141,7 +142,8 @@ describe('offboarding', () => {
     expect(r.links[0]).toMatchObject({ vault: 'direct', secret: 'db', status: 'revoked' });
 
     await expect(bob.svc.sync()).rejects.toMatchObject({ code: 'session_revoked' });
-    expect(await stream.ended).toBe(true);
+    const late = new Promise<boolean>((r) => setTimeout(() => r(false), 3000));
+    expect(await Promise.race([stream.ended, late])).toBe(true);
     const u = await srv.db.query('SELECT suspended_at FROM users WHERE id = $1', [idOf(bob)]);
     expect(u.rows[0]!.suspended_at).not.toBeNull();
 
