@@ -74,7 +74,7 @@ describe('tessera team offboard', () => {
     expect(again.stdout).toMatch(
       /^bob@example\.test was already offboarded by alice@example\.test on \d{4}-\d{2}-\d{2}; continued$/m,
     );
-    expect(again.stdout).toMatch(/^  prod\/db\trotation required: /m);
+    expect(again.stdout).toMatch(/^ {2}prod\/db\trotation required: /m);
     const csv = await alice.run(['team', 'offboard', bob.email, '--csv']);
     ok(csv);
     expect(csv.stdout.split('\r\n')).toEqual([
