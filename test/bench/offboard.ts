@@ -61,7 +61,11 @@ export async function run(fx: Fixture, _opts: BenchOptions): Promise<Figure[]> {
     try {
       for (const rec of items) {
         const old = u.keyring.vaultKey(rec.vault, rec.generation)!;
-        const plain = openEnvelope(old, rec.envelope, ad.item(teamId, rec.vault, rec.id, rec.generation, rec.version));
+        const plain = openEnvelope(
+          old,
+          rec.envelope,
+          ad.item(teamId, rec.vault, rec.id, rec.generation, rec.version),
+        );
         sealEnvelope(key, plain, ad.item(teamId, rec.vault, rec.id, rec.generation + 1, rec.version + 1));
         wipe(plain);
       }
@@ -87,7 +91,10 @@ export async function run(fx: Fixture, _opts: BenchOptions): Promise<Figure[]> {
   } finally {
     globalThis.fetch = originalFetch;
   }
-  if (report.secrets.length !== ITEMS || report.vaults.filter((v) => v.status === 'rekeyed').length !== VAULTS)
+  if (
+    report.secrets.length !== ITEMS ||
+    report.vaults.filter((v) => v.status === 'rekeyed').length !== VAULTS
+  )
     throw new Error(`offboard bench: the report lists ${report.secrets.length} secrets`);
 
   let upload = 0;

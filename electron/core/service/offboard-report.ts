@@ -7,7 +7,7 @@
 // secret in vaults they may not even read.
 import type { Offboarding, TeamState as ChainState } from '../../../shared/chain/state.ts';
 import type { IndexedItem } from '../vault/index.ts';
-import type { VerifiedFlag } from './rotation-flags.ts';
+import { FLAG_FUTURE_SLACK_MS, type VerifiedFlag } from './rotation-flags.ts';
 
 /** "bob@example.com offboarded on 2026-12-04": the reason a flag shows after "Rotation required: ". */
 export function offboardReason(o: Pick<Offboarding, 'email' | 'at'>): string {
@@ -28,11 +28,12 @@ export function rotatedSince(o: Offboarding, it: IndexedItem): boolean {
   return o.at !== null && r !== undefined && Date.parse(r) > Date.parse(o.at);
 }
 
-/** The open "rotation required" flags every dated offboarding in the chain implies. */
-export function offboardFlags(chain: ChainState, index: Map<string, IndexedItem>): VerifiedFlag[] {
+/** The open "rotation required" flags every dated offboarding in the chain implies. A date
+ *  far ahead of this clock is not believed, as with signed flags: it would outlive rotations. */
+export function offboardFlags(chain: ChainState, index: Map<string, IndexedItem>, now: Date): VerifiedFlag[] {
   const out: VerifiedFlag[] = [];
   for (const o of chain.offboardings ?? []) {
-    if (o.at === null) continue;
+    if (o.at === null || Date.parse(o.at) > now.getTime() + FLAG_FUTURE_SLACK_MS) continue;
     const by = chain.members.get(o.author)?.email ?? o.author;
     for (const it of secretsOf(o, index))
       if (!rotatedSince(o, it))

@@ -448,16 +448,10 @@ export class TesseraService {
   /** Offboards a member, or continues an offboarding cut short (service/offboard.ts). */
   offboard(email: string, team?: string) {
     const teamId = this.u.teamId(team);
-    return offboard.offboard(
-      {
-        u: this.u,
-        teamId,
-        chainChange: (build) => this.chainChange(teamId, build, { fulfilKeys: false }),
-        index: () => this.index(teamId),
-        now: this.now,
-      },
-      email,
-    );
+    const chainChange = <T>(build: (b: ChainBatch) => T | Promise<T>) =>
+      this.chainChange(teamId, build, { fulfilKeys: false });
+    const index = () => this.index(teamId);
+    return offboard.offboard({ u: this.u, teamId, chainChange, index, now: this.now }, email);
   }
   /** Withdraws an invitation not confirmed yet: the person can no longer accept or be confirmed. */
   revokeInvitation(email: string, team?: string) {
@@ -581,7 +575,7 @@ export class TesseraService {
       vaults.listVaults(this.u, teamId),
       (id) => st.items[id]?.updatedAt,
       now,
-      [...this.rotationFlags(teamId, now).open, ...offboardFlags(st.chain, this.index(teamId))],
+      [...this.rotationFlags(teamId, now).open, ...offboardFlags(st.chain, this.index(teamId), now)],
     );
   }
 
