@@ -19,6 +19,7 @@ import { TeamNotifier } from './notify.ts';
 import { authRoutes } from './routes/auth.ts';
 import { itemRoutes } from './routes/items.ts';
 import { linkRoutes } from './routes/links.ts';
+import { offboardRoutes } from './routes/offboard.ts';
 import { recipientPageRoutes } from './routes/recipient-page.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { rotationFlagRoutes } from './routes/rotation-flags.ts';
@@ -122,6 +123,7 @@ export async function createApp(db: Database, options: AppOptions = {}): Promise
     loginRateLimit: options.loginRateLimit ?? 10,
   });
   teamRoutes(app, db);
+  offboardRoutes(app, db);
   itemRoutes(app, db);
   vaultRoutes(app, db);
   rotationFlagRoutes(app, db);

@@ -71,6 +71,58 @@ export interface MemberChangeView {
   pending: PendingRekeyView[];
 }
 
+/** One secret the leaver could decrypt (docs/design.md "Offboarding"). Room is left for what
+ *  the audit log will add per secret (whether the leaver revealed or copied it). */
+export interface OffboardSecretView {
+  id: string;
+  vaultId: string;
+  vault: string;
+  name: string;
+  /** "rotation required: bob@example.com offboarded on 2026-12-04", or null once rotated. */
+  flag: string | null;
+}
+
+/** One vault the leaver could read, and where its re-key stands. */
+export interface OffboardVaultView {
+  vaultId: string;
+  /** Null when this user cannot read the vault (its name is under its key). */
+  name: string | null;
+  /** `rekeyed`: by this run; `done`: already on a key the leaver never had; `pending`: only
+   *  `managers` can re-key it; `deleted`: the vault was deleted. */
+  status: 'rekeyed' | 'done' | 'pending' | 'deleted';
+  /** Secrets in it, or null when this user cannot read it. */
+  secrets: number | null;
+  managers: string[];
+}
+
+export interface OffboardLinkView {
+  id: string;
+  vaultId: string;
+  vault: string | null;
+  secret: string | null;
+  createdAt: string;
+  expiresAt: string;
+  /** As the server reports it after the offboarding revoked the active ones. */
+  status: 'active' | 'used_up' | 'expired' | 'revoked';
+}
+
+export interface OffboardReport {
+  email: string;
+  user: string;
+  role: TeamRole;
+  /** The signed date in the chain's `member.remove` link (null on links from before dates). */
+  offboardedAt: string | null;
+  /** Who signed the offboarding, as the chain says. */
+  by: string;
+  /** True when the offboarding was already in the chain and this run only continued it. */
+  resumed: boolean;
+  /** What the server did in the offboarding's transaction; null when this run resumed. */
+  server: { sessionsRevoked: number; linksRevoked: number; accountSuspended: boolean } | null;
+  vaults: OffboardVaultView[];
+  secrets: OffboardSecretView[];
+  links: OffboardLinkView[];
+}
+
 export interface GroupView {
   id: string;
   name: string;
@@ -315,6 +367,7 @@ export interface IpcReturns {
   'team.confirm': MemberView;
   'team.role': MemberChangeView & { from: TeamRole; changed: boolean };
   'team.remove': MemberChangeView;
+  'team.offboard': OffboardReport;
   'team.revokeInvitation': { email: string; role: TeamRole };
   'group.list': GroupView[];
   'group.create': { name: string };

@@ -80,6 +80,8 @@ export const ipcCalls = {
   'team.role': z.object({ email: z.email(), role: z.enum(TEAM_ROLES) }).strict(),
   /** Removes a confirmed member; the same batch re-keys what they could read (what this user may). */
   'team.remove': z.object({ email: z.email() }).strict(),
+  /** Offboards a confirmed member, or continues an offboarding cut short; answers the report. */
+  'team.offboard': z.object({ email: z.email() }).strict(),
   /** Withdraws an invitation that was not confirmed yet (invited, or accepted and waiting). */
   'team.revokeInvitation': z.object({ email: z.email() }).strict(),
   'group.list': empty,

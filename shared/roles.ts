@@ -112,6 +112,12 @@ export function mayRemoveMember(actor: TeamRole | null | undefined, target: Team
   return mayInTeam(actor, `team.manage.${target}`);
 }
 
+/** Offboarding is removing the member, with their sessions and links ended and their secrets
+ *  flagged (docs/design.md "Offboarding"): the same authority as removing them. */
+export function mayOffboardMember(actor: TeamRole | null | undefined, target: TeamRole): boolean {
+  return mayRemoveMember(actor, target);
+}
+
 /** Withdrawing an invitation is removing someone before they joined: the same authority. */
 export function mayRevokeInvitation(actor: TeamRole | null | undefined, invited: TeamRole): boolean {
   return mayRemoveMember(actor, invited);

@@ -13,6 +13,7 @@ import { makeOutput, type Output, parseDays, readPassword, readStdinBytes } from
 import { registerDueCommand } from './due-command.ts';
 import { registerLinkCommands } from './link.ts';
 import { registerAuditCommand } from './audit.ts';
+import { registerOffboardCommand } from './offboard-command.ts';
 import { exitCodeHelp, jsonRequested, writeError } from './errors.ts';
 import { registerSecretCommands } from './secret-commands.ts';
 
@@ -265,6 +266,7 @@ export function buildProgram(runServer: ServerCommand): Command {
       const r = await c.unlocked((s) => s.removeMember(email, c.team));
       c.out.result(r, () => [`removed ${r.email} from the team`, ...memberChangeLines(r)]);
     });
+  registerOffboardCommand(team, ctx);
   team
     .command('revoke <email>')
     .description('withdraw an invitation that is not confirmed yet; the invite code no longer lets them join')

@@ -21,6 +21,7 @@ import {
   stampVault,
   upsertAccess,
 } from './vaults.ts';
+import { offboardEffects } from './offboard.ts';
 
 export interface Payloads {
   team: string;
@@ -111,8 +112,10 @@ const effects: { [T in LinkType]: Effect<T> } = {
     await setMembership(tx, p.team, b.user, { role: b.role, status: 'confirmed' }, p.revision);
   },
   'member.role': (tx, p, _link, b) => setMembership(tx, p.team, b.user, { role: b.role }, p.revision),
-  'member.remove': async (tx, p, _link, b) => {
+  'member.remove': async (tx, p, link, b) => {
     await setMembership(tx, p.team, b.user, { status: 'removed' }, p.revision);
+    if (b.reason === 'offboarded')
+      await offboardEffects(tx, { team: p.team, user: b.user, by: link.author, seq: link.seq });
     await tx.query(
       `DELETE FROM vault_access WHERE principal_type = 'user' AND principal_id = $2
           AND vault_id IN (SELECT id FROM vaults WHERE team_id = $1)`,

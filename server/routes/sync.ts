@@ -46,17 +46,22 @@ export function syncRoutes(app: FastifyInstance, db: Database, o: SyncOptions): 
     res.write(': connected\n\n');
     o.streams.add(res);
 
-    const unsubscribe = o.notifier.subscribe(team, (revision) => {
-      res.write(`event: changed\ndata: ${JSON.stringify({ team, revision })}\n\n`);
-    });
-    const heartbeat = setInterval(() => {
-      authenticate(db, authorization)
+    // Every announcement re-checks the session first, in order: the change that offboards or
+    // removes the listener is the last thing their stream hears of (docs/design.md "Offboarding").
+    let checks = Promise.resolve();
+    const recheck = (line: string) => {
+      checks = checks
+        .then(() => authenticate(db, authorization))
         .then((c) => authorizeTeam(db, team, c, 'team.read'))
         .then(
-          () => res.write(': heartbeat\n\n'),
-          () => res.end(),
+          () => void res.write(line),
+          () => void res.end(),
         );
-    }, o.heartbeatMs);
+    };
+    const unsubscribe = o.notifier.subscribe(team, (revision) =>
+      recheck(`event: changed\ndata: ${JSON.stringify({ team, revision })}\n\n`),
+    );
+    const heartbeat = setInterval(() => recheck(': heartbeat\n\n'), o.heartbeatMs);
     const cleanup = () => {
       clearInterval(heartbeat);
       unsubscribe();

@@ -29,7 +29,12 @@ export const linkBodies = {
   'member.invite': z.object({ email, role: teamRole }).strict(),
   'member.confirm': z.object({ user: id, email, keys, role: teamRole }).strict(),
   'member.role': z.object({ user: id, role: teamRole }).strict(),
-  'member.remove': z.object({ user: id, reason: z.enum(['removed', 'offboarded']) }).strict(),
+  /** `at` dates an offboarding (docs/design.md "Offboarding"): signed, so every client can
+   *  flag what the leaver could read as "rotation required" since then, on no server's word. */
+  'member.remove': z
+    .object({ user: id, reason: z.enum(['removed', 'offboarded']), at: z.iso.datetime().optional() })
+    .strict()
+    .refine((b) => b.at === undefined || b.reason === 'offboarded', 'only an offboarding carries a date'),
   /** Withdraws an open invitation (invited, or accepted and not yet confirmed): the person has no
    *  user id in the chain yet, so the invitation is named by the email it went to. */
   'member.uninvite': z.object({ email }).strict(),

@@ -7,6 +7,7 @@ import {
   mayConfirm,
   mayInTeam,
   mayInVault,
+  mayOffboardMember,
   mayRemoveMember,
   mayRevokeInvitation,
   inviteOperation,
@@ -82,6 +83,15 @@ function forget(s: TeamState, user: string) {
   for (const g of s.groups.values()) g.members.delete(user);
 }
 
+/** What the leaver could read at the moment of the link (docs/design.md "Offboarding"). */
+function recordOffboarding(s: TeamState, m: ChainMember, a: ChainMember, at: string | undefined) {
+  const vaults = [...s.vaults.values()]
+    .filter((v) => !v.deleted && (vaultRoleOf(s, v, m.user) !== null || v.keyHolders.has(m.user)))
+    .map((v) => v.id);
+  const record = { user: m.user, email: m.email, at: at ?? null, seq: s.seq + 1, author: a.user, vaults };
+  s.offboardings = [...(s.offboardings ?? []), record];
+}
+
 const rules: { [T in Exclude<LinkType, 'team.create'>]: Rule<T> } = {
   'member.invite': (s, a, b, fail) => {
     if (!mayInTeam(a.role, inviteOperation(b.role))) throw fail(`a ${a.role} may not invite a ${b.role}`);
@@ -110,8 +120,10 @@ const rules: { [T in Exclude<LinkType, 'team.create'>]: Rule<T> } = {
   'member.remove': (s, a, b, fail) => {
     const m = activeMember(s, b.user);
     if (!m) throw fail(`user ${b.user} is not a member`);
-    if (!mayRemoveMember(a.role, m.role)) throw fail(`a ${a.role} may not remove a ${m.role}`);
+    const may = b.reason === 'offboarded' ? mayOffboardMember : mayRemoveMember;
+    if (!may(a.role, m.role)) throw fail(`a ${a.role} may not remove a ${m.role}`);
     if (m.role === 'owner' && ownerCount(s) === 1) throw fail('the team would have no owner');
+    if (b.reason === 'offboarded') recordOffboarding(s, m, a, b.at);
     m.status = 'removed';
     m.removedReason = b.reason;
     forget(s, m.user);

@@ -31,6 +31,19 @@ export interface ChainVault {
   deleted?: true;
 }
 
+/** A `member.remove` with reason `offboarded`, and what the leaver could read just before it
+ *  (docs/design.md "Offboarding"): derived from the verified chain, never from a server. */
+export interface Offboarding {
+  user: string;
+  email: string;
+  /** The signed date of the offboarding, when the link carries one. */
+  at: string | null;
+  seq: number;
+  author: string;
+  /** Vaults the leaver could read (a grant, a group's grant, or owner) or held the key of. */
+  vaults: string[];
+}
+
 export interface TeamState {
   team: string;
   name: string;
@@ -43,6 +56,8 @@ export interface TeamState {
   invites: Map<string, TeamRole>;
   groups: Map<string, { name: string; members: Set<string> }>;
   vaults: Map<string, ChainVault>;
+  /** Absent in states saved before offboarding existed. */
+  offboardings?: Offboarding[];
 }
 
 export const principalKey = (p: Principal) => `${p.kind}:${p.id}`;
@@ -94,6 +109,7 @@ export function cloneState(s: TeamState): TeamState {
         { ...v, grants: new Map(v.grants), keyHolders: new Map(v.keyHolders) },
       ]),
     ),
+    ...(s.offboardings ? { offboardings: s.offboardings.map((o) => ({ ...o, vaults: [...o.vaults] })) } : {}),
   };
 }
 
@@ -114,7 +130,7 @@ export function stateToJson(s: TeamState): unknown {
 
 export function stateFromJson(j: unknown): TeamState {
   // Only ever fed what stateToJson wrote into the encrypted, authenticated profile.
-  const o = j as Pick<TeamState, 'team' | 'name' | 'seq' | 'head' | 'root'> & {
+  const o = j as Pick<TeamState, 'team' | 'name' | 'seq' | 'head' | 'root' | 'offboardings'> & {
     members: ChainMember[];
     invites: [string, TeamRole][];
     groups: { id: string; name: string; members: string[] }[];
@@ -135,5 +151,6 @@ export function stateFromJson(j: unknown): TeamState {
     vaults: new Map(
       o.vaults.map((v) => [v.id, { ...v, grants: new Map(v.grants), keyHolders: new Map(v.keyHolders) }]),
     ),
+    ...(o.offboardings ? { offboardings: o.offboardings } : {}),
   };
 }

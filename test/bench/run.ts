@@ -11,6 +11,7 @@ import * as coldSync from './cold-sync.ts';
 import * as deltaSync from './delta-sync.ts';
 import * as due from './due.ts';
 import * as linkOpen from './link-open.ts';
+import * as offboard from './offboard.ts';
 import * as rekey from './rekey.ts';
 import * as rendererSearch from './renderer-search.ts';
 import * as serverThroughput from './server-throughput.ts';
@@ -37,6 +38,8 @@ const BENCHES: [string, (fx: Fixture, opts: BenchOptions) => Promise<Figure[]>][
   ['link-open', linkOpen.run],
   ['chain-verify', () => chainVerify.run()],
   ['audit-verify', () => auditVerify.run()],
+  // Its own team and people on the fixture's server: the fixture's vault is left as it was.
+  ['offboard', offboard.run],
   // Last: it re-keys the fixture's vault (every item at a new generation and version).
   ['rekey', rekey.run],
 ];

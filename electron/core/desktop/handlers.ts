@@ -10,6 +10,7 @@ import { generateCharacters, generatePassphrase } from '../vault/password.ts';
 import type { DesktopCore } from './desktop-core.ts';
 import { linkHandlers } from './link-handlers.ts';
 import { auditHandlers } from './audit-handlers.ts';
+import { offboardHandlers } from './offboard-handlers.ts';
 
 type Handler<C extends IpcChannel> = (core: DesktopCore, args: IpcArgs<C>) => Promise<IpcReturns[C]>;
 type Handlers = { [C in IpcChannel]: Handler<C> };
@@ -240,6 +241,7 @@ export const handlers: Handlers = {
   'conflict.resolve': async (core, a) => core.service.resolveConflict(a.ref, a.keep),
   ...linkHandlers,
   ...auditHandlers,
+  ...offboardHandlers,
   'sync.now': async (core) => core.service.sync(),
   'settings.get': async (core) => core.settings(),
   'settings.set': async (core, a) => {

@@ -21,6 +21,8 @@ import * as groups from './groups.ts';
 import * as keys from './keys.ts';
 import * as links from './links.ts';
 import * as membership from './membership.ts';
+import * as offboard from './offboard.ts';
+import { offboardFlags } from './offboard-report.ts';
 import * as secrets from './secrets.ts';
 import type { ItemEdit } from './item-edit.ts';
 import { itemView } from './item-view.ts';
@@ -370,7 +372,11 @@ export class TesseraService {
    * another member's links landed first the server answers "conflict": pull, rebuild, retry.
    * The links the server accepted come back through the pull that follows, verified like any.
    */
-  private async chainChange<T>(teamId: string, build: (b: ChainBatch) => T | Promise<T>): Promise<T> {
+  private async chainChange<T>(
+    teamId: string,
+    build: (b: ChainBatch) => T | Promise<T>,
+    after: SyncOptions = {},
+  ): Promise<T> {
     const first = await this.sync(teamId, { fulfilKeys: false });
     if (first.offline) throw new TesseraError('unreachable', 'cannot change the team while offline');
     for (let attempt = 1; ; attempt++) {
@@ -385,7 +391,7 @@ export class TesseraService {
         await this.sync(teamId, { fulfilKeys: false });
         continue;
       }
-      await this.sync(teamId, { own: { revision, links: b.links, vaults: b.vaults } });
+      await this.sync(teamId, { ...after, own: { revision, links: b.links, vaults: b.vaults } });
       return result;
     }
   }
@@ -441,6 +447,14 @@ export class TesseraService {
    *  re-key; the result names the vaults left "re-key pending" and who can finish them. */
   removeMember(email: string, team?: string) {
     return this.chainChange(this.u.teamId(team), (b) => membership.removeMember(this.u, b, email));
+  }
+  /** Offboards a member, or continues an offboarding cut short (service/offboard.ts). */
+  offboard(email: string, team?: string) {
+    const teamId = this.u.teamId(team);
+    const chainChange = <T>(build: (b: ChainBatch) => T | Promise<T>) =>
+      this.chainChange(teamId, build, { fulfilKeys: false });
+    const index = () => this.index(teamId);
+    return offboard.offboard({ u: this.u, teamId, chainChange, index, now: this.now }, email);
   }
   /** Withdraws an invitation not confirmed yet: the person can no longer accept or be confirmed. */
   revokeInvitation(email: string, team?: string) {
@@ -564,7 +578,7 @@ export class TesseraService {
       vaults.listVaults(this.u, teamId),
       (id) => st.items[id]?.updatedAt,
       now,
-      this.rotationFlags(teamId, now).open,
+      [...this.rotationFlags(teamId, now).open, ...offboardFlags(st.chain, this.index(teamId), now)],
     );
   }
 

@@ -10,6 +10,7 @@ import {
   type SealedKey,
   type VaultPayload,
 } from '../../../shared/api.ts';
+import type { z } from 'zod';
 import type { LinkBody, LinkType } from '../../../shared/chain/links.ts';
 import type { TeamState as ChainState } from '../../../shared/chain/state.ts';
 import { ChainError, extendChain } from '../../../shared/chain/verify.ts';
@@ -23,6 +24,9 @@ export class ChainBatch {
   readonly links: ChainLink[] = [];
   readonly keys: SealedKey[] = [];
   readonly vaults: VaultPayload[] = [];
+  /** Another route that appends the batch the same way (an offboarding), and its whole answer. */
+  route: { path: string; reply: z.ZodType<{ revision: number }> } | null = null;
+  answer: unknown = null;
 
   constructor(
     private readonly u: Unlocked,
@@ -56,7 +60,13 @@ export class ChainBatch {
 
   async send(): Promise<number> {
     const body: AppendBody = { links: this.links, keys: this.keys, vaults: this.vaults };
-    const r = await this.u.http.request('POST', paths.chain(this.teamId), body, appendReply);
+    const r = await this.u.http.request(
+      'POST',
+      this.route?.path ?? paths.chain(this.teamId),
+      body,
+      this.route?.reply ?? appendReply,
+    );
+    this.answer = r;
     return r.revision;
   }
 }

@@ -5,11 +5,17 @@
 // invitation not confirmed yet. Each status has its own badge text, not just its own colour.
 import { useState } from 'react';
 import type { MemberView } from '../../../shared/ipc-results.ts';
-import { mayConfirm, mayRemoveMember, mayRevokeInvitation } from '../../../shared/roles.ts';
+import {
+  mayConfirm,
+  mayOffboardMember,
+  mayRemoveMember,
+  mayRevokeInvitation,
+} from '../../../shared/roles.ts';
 import { useMembers } from '../../app/queries.ts';
 import { useSession } from '../../app/session.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
+import { OffboardDialog } from './OffboardDialog.tsx';
 import { RemoveDialog } from './RemoveDialog.tsx';
 import { RoleSelect, roleChoices } from './RoleSelect.tsx';
 
@@ -26,6 +32,7 @@ export function MembersTable() {
   const members = useMembers(5_000);
   const [confirming, setConfirming] = useState<MemberView | null>(null);
   const [removing, setRemoving] = useState<{ member: MemberView; mode: 'remove' | 'revoke' } | null>(null);
+  const [offboarding, setOffboarding] = useState<MemberView | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const myRole = state.team?.role ?? null;
@@ -34,11 +41,13 @@ export function MembersTable() {
     confirm: m.status === 'accepted' && mayConfirm(myRole, m.role),
     revoke: (m.status === 'invited' || m.status === 'accepted') && mayRevokeInvitation(myRole, m.role),
     remove: m.status === 'confirmed' && !isMe(m) && mayRemoveMember(myRole, m.role),
+    offboard: m.status === 'confirmed' && !isMe(m) && mayOffboardMember(myRole, m.role),
   });
   const anyAction = members.data?.some((m) => Object.values(actionsFor(m)).some(Boolean)) ?? false;
   const finished = (message: string) => {
     setConfirming(null);
     setRemoving(null);
+    setOffboarding(null);
     setError(null);
     setDone(message);
   };
@@ -116,6 +125,11 @@ export function MembersTable() {
                             Remove {m.email}
                           </button>
                         )}
+                        {can.offboard && (
+                          <button type="button" className="danger" onClick={() => setOffboarding(m)}>
+                            Offboard {m.email}
+                          </button>
+                        )}
                       </div>
                     </td>
                   )}
@@ -131,6 +145,9 @@ export function MembersTable() {
           onClose={() => setConfirming(null)}
           onConfirmed={(email) => finished(`${email} is confirmed. Vaults can now be shared with them.`)}
         />
+      )}
+      {offboarding && (
+        <OffboardDialog member={offboarding} onClose={() => setOffboarding(null)} onDone={finished} />
       )}
       {removing && (
         <RemoveDialog
