@@ -24,6 +24,10 @@ export const TEAM_PERMISSIONS = {
   'vault.create': ['owner', 'admin', 'member'],
   /** List and revoke anyone's one-time links; set a vault's link policy. */
   'link.admin': ['owner', 'admin'],
+  /** Ask for break-glass access to a vault (docs/design.md "Break-glass"). */
+  'breakglass.request': ['owner', 'admin', 'member'],
+  /** Approve or deny someone else's break-glass request, or end a session. */
+  'breakglass.approve': ['owner', 'admin'],
 } as const satisfies Record<string, readonly TeamRole[]>;
 export type TeamOperation = keyof typeof TEAM_PERMISSIONS;
 
@@ -39,6 +43,8 @@ export const VAULT_PERMISSIONS = {
   'vault.rekey': ['manage'],
   /** Rename (a new name envelope) and delete (a `vault.delete` link). */
   'vault.manage': ['manage'],
+  /** Mark a vault break-glass or change its policy (a `vault.breakglass` link). */
+  'breakglass.policy': ['manage'],
 } as const satisfies Record<string, readonly VaultRole[]>;
 export type VaultOperation = keyof typeof VAULT_PERMISSIONS;
 
@@ -56,12 +62,15 @@ export const OPERATION_WORDS: Record<TeamOperation | VaultOperation, string> = {
   'group.manage': 'manage groups',
   'vault.create': 'create vaults',
   'link.admin': "set a vault's link policy or revoke others' links",
+  'breakglass.request': 'ask for break-glass access',
+  'breakglass.approve': 'approve or deny break-glass requests',
   'item.read': 'read its secrets',
   'item.write': 'change its secrets',
   'item.flag': 'flag its secrets for rotation',
   'vault.share': 'share it',
   'vault.rekey': 're-key it',
   'vault.manage': 'rename or delete it',
+  'breakglass.policy': 'mark it break-glass or change its policy',
 };
 
 /** The one sentence for a refused operation: the server sends it, and the client rebuilds it
@@ -138,4 +147,15 @@ export function isTeamRole(x: unknown): x is TeamRole {
 
 export function isVaultRole(x: unknown): x is VaultRole {
   return typeof x === 'string' && (VAULT_ROLES as readonly string[]).includes(x);
+}
+
+/** A member's standing role on a vault: a break-glass vault has no standing readers but owners
+ *  (docs/design.md "Break-glass"); everyone else reads it only through a granted session. */
+export function standingVaultRole(
+  teamRole: TeamRole | null | undefined,
+  grants: readonly (VaultRole | null | undefined)[],
+  breakGlass: boolean,
+): VaultRole | null {
+  if (breakGlass && teamRole !== 'owner') return null;
+  return effectiveVaultRole(teamRole, grants);
 }

@@ -510,6 +510,7 @@ describe('without a session', () => {
       ['DELETE', () => `${paths.rotationFlag(team, vault, item)}?before=${new Date().toISOString()}`],
     ],
     rotationFlags: [['GET', () => paths.rotationFlags(team)]],
+    breakglassSession: [['GET', () => paths.breakglassSession(team, item)]],
   };
 
   it('every route but signup and login answers 401, with no token or an unknown one', async () => {
