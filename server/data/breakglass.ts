@@ -42,7 +42,12 @@ type BgType =
   | 'breakglass.deny'
   | 'breakglass.key'
   | 'breakglass.close';
-type BgEffect<T extends BgType> = (tx: Queryable, p: Payloads, link: ChainLink, b: LinkBody<T>) => Promise<void>;
+type BgEffect<T extends BgType> = (
+  tx: Queryable,
+  p: Payloads,
+  link: ChainLink,
+  b: LinkBody<T>,
+) => Promise<void>;
 
 const timed = (_tx: Queryable, p: Payloads, link: ChainLink, b: Body) => {
   checkTime(p, link, b.at);
@@ -52,11 +57,20 @@ const timed = (_tx: Queryable, p: Payloads, link: ChainLink, b: Body) => {
 /** Projections of the break-glass links, merged into server/data/chain-effects.ts. */
 export const breakGlassEffects: { [T in BgType]: BgEffect<T> } = {
   'vault.breakglass': async (tx, p, _link, b) => {
-    await tx.query('UPDATE vaults SET break_glass = true, revision = $2 WHERE id = $1', [b.vault, p.revision]);
+    await tx.query('UPDATE vaults SET break_glass = true, revision = $2 WHERE id = $1', [
+      b.vault,
+      p.revision,
+    ]);
   },
   'breakglass.request': async (tx, p, link, b) => {
     await timed(tx, p, link, b);
-    p.alerts?.push({ type: 'breakglass.request', vault: b.vault, request: b.request, minutes: b.minutes, at: b.at });
+    p.alerts?.push({
+      type: 'breakglass.request',
+      vault: b.vault,
+      request: b.request,
+      minutes: b.minutes,
+      at: b.at,
+    });
   },
   'breakglass.approve': timed,
   'breakglass.deny': timed,
@@ -67,7 +81,10 @@ export const breakGlassEffects: { [T in BgType]: BgEffect<T> } = {
     const id = `${b.vault}|${b.generation}|${f.session.requester}`;
     const k = p.keys.get(id);
     if (!k)
-      throw new TesseraError('bad_request', `keys: link ${link.seq} names a key for the requester that was not sent`);
+      throw new TesseraError(
+        'bad_request',
+        `keys: link ${link.seq} names a key for the requester that was not sent`,
+      );
     if (sealedKeyHash(k.sealedKey) !== b.keyHash)
       throw new TesseraError('bad_request', `keys: the key does not match the hash in link ${link.seq}`);
     p.keys.delete(id);
@@ -126,7 +143,8 @@ export async function releaseSession(
     [request, team, user],
   );
   const row = r.rows[0];
-  if (!row) throw new TesseraError('forbidden', 'no break-glass access has been granted to you for this request');
+  if (!row)
+    throw new TesseraError('forbidden', 'no break-glass access has been granted to you for this request');
   const t = now.getTime();
   if (row.closed_at || row.deleted || Number(row.generation) !== Number(row.vault_generation))
     throw new TesseraError('forbidden', 'this break-glass session is closed');
@@ -155,7 +173,11 @@ export interface Alert {
 
 /** The webhook: the body names the team, vault and request (never the reason, which stays
  *  inside the team), signed so the receiver can tell it came from this server. */
-export async function sendAlerts(opts: BreakGlassOptions, team: string, alerts: readonly Alert[]): Promise<void> {
+export async function sendAlerts(
+  opts: BreakGlassOptions,
+  team: string,
+  alerts: readonly Alert[],
+): Promise<void> {
   if (!opts.webhook) return;
   for (const a of alerts) {
     const body = JSON.stringify({ ...a, team });

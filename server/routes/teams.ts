@@ -98,7 +98,14 @@ export function teamRoutes(app: FastifyInstance, db: Database, bg: BreakGlassOpt
     const r = await teamChange(db, team, async (tx, revision) => {
       alerts.length = 0;
       await memberOf(tx, team, caller);
-      const state = await appendLinks(tx, { team, caller: caller.userId, body, revision, now: bg.now, alerts });
+      const state = await appendLinks(tx, {
+        team,
+        caller: caller.userId,
+        body,
+        revision,
+        now: bg.now,
+        alerts,
+      });
       return { revision, seq: state.seq };
     });
     // After the commit: an alert goes out only for a request the chain now holds.
