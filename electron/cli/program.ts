@@ -14,6 +14,7 @@ import { registerDueCommand } from './due-command.ts';
 import { registerLinkCommands } from './link.ts';
 import { exitCodeHelp, jsonRequested, writeError } from './errors.ts';
 import { registerSecretCommands } from './secret-commands.ts';
+import { registerBreakGlassCommands } from './breakglass.ts';
 
 export type ServerCommand = (opts: {
   data?: string;
@@ -409,6 +410,7 @@ export function buildProgram(runServer: ServerCommand): Command {
   registerSecretCommands(program, ctx, { parseDays, readStdinBytes });
   registerDueCommand(program, ctx);
   registerLinkCommands(program, ctx);
+  registerBreakGlassCommands(program, ctx);
 
   program
     .command('sync')

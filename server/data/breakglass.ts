@@ -189,3 +189,13 @@ export async function sendAlerts(
     });
   }
 }
+
+/** Whether a key holder sealed this vault's key to `user` for a break-glass session: they
+ *  may then flag its secrets for rotation (docs/design.md "Break-glass"). */
+export async function heldSessionKey(q: Queryable, vault: string, user: string): Promise<boolean> {
+  const r = await q.query('SELECT 1 FROM breakglass_keys WHERE vault_id = $1 AND recipient = $2 LIMIT 1', [
+    vault,
+    user,
+  ]);
+  return r.rows.length > 0;
+}
