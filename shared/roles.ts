@@ -24,8 +24,9 @@ export const TEAM_PERMISSIONS = {
   'vault.create': ['owner', 'admin', 'member'],
   /** List and revoke anyone's one-time links; set a vault's link policy. */
   'link.admin': ['owner', 'admin'],
-  /** Ask for break-glass access to a vault (docs/design.md "Break-glass"). */
-  'breakglass.request': ['owner', 'admin', 'member'],
+  /** Ask for break-glass access to a vault (docs/design.md "Break-glass"); owners read every
+   *  break-glass vault already, so they have nothing to ask for. */
+  'breakglass.request': ['admin', 'member'],
   /** Approve or deny someone else's break-glass request, or end a session. */
   'breakglass.approve': ['owner', 'admin'],
 } as const satisfies Record<string, readonly TeamRole[]>;

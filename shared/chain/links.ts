@@ -60,7 +60,16 @@ export const linkBodies = {
     .strict(),
   /** The reason is visible to every member through the chain: no secret names in it. */
   'breakglass.request': z
-    .object({ ...session, reason: z.string().trim().min(1).max(500), minutes: windowMinutes })
+    .object({
+      ...session,
+      reason: z
+        .string()
+        .min(1)
+        .max(500)
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+        .regex(/^[^\u0000-\u001f\u007f]*$/, 'must be one line of plain text'),
+      minutes: windowMinutes,
+    })
     .strict(),
   'breakglass.approve': z.object(session).strict(),
   'breakglass.deny': z.object(session).strict(),

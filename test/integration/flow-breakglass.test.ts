@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { paths } from '../../shared/api.ts';
+import { breakglassSessionReply, itemVersionsReply, paths } from '../../shared/api.ts';
 import { rekeyPending } from '../../shared/chain/state.ts';
 import type { Unlocked } from '../../electron/core/profile/unlocked.ts';
 import { newVaultKey, sealVaultKey } from '../../electron/core/crypto/index.ts';
@@ -91,7 +91,12 @@ describe('marking a vault break-glass', () => {
     await vic.svc.sync();
     expect(vic.svc.listVaults().some((v) => v.id === vaultId)).toBe(false);
     const items = await unlockedOf(vic)
-      .http.request('GET', paths.itemVersions(unlockedOf(vic).team().chain.team, vaultId, vaultId), undefined)
+      .http.request(
+        'GET',
+        paths.itemVersions(unlockedOf(vic).team().chain.team, vaultId, vaultId),
+        undefined,
+        itemVersionsReply,
+      )
       .catch((e: unknown) => e);
     expect(items).toMatchObject({ code: 'forbidden' });
   });
@@ -128,6 +133,7 @@ describe('a k-of-n request', () => {
         'GET',
         paths.breakglassSession(unlockedOf(rob).team().chain.team, request),
         undefined,
+        breakglassSessionReply,
       ),
     ).rejects.toMatchObject({ code: 'forbidden' });
     const one = await adam.svc.breakGlass.approve(request);
@@ -236,6 +242,7 @@ describe('a k-of-n request', () => {
         'GET',
         paths.breakglassSession(unlockedOf(rob).team().chain.team, request),
         undefined,
+        breakglassSessionReply,
       ),
     ).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/outside its window/) });
     expect(rob.svc.heldKeyBuffers().length).toBeGreaterThan(0);

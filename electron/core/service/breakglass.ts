@@ -14,7 +14,7 @@ import {
   sessionStatus,
   windowEnd,
 } from '../../../shared/chain/breakglass.ts';
-import type { BreakGlassPolicy } from '../../../shared/chain/links.ts';
+import { type BreakGlassPolicy, linkBodies } from '../../../shared/chain/links.ts';
 import type { ChainVault, TeamState as ChainState } from '../../../shared/chain/state.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import { ad } from '../../../shared/formats.ts';
@@ -108,7 +108,7 @@ export function request(
   const v = breakGlassVault(b.state, vaultRef);
   const id = uuid();
   const text = reason.trim();
-  if (!text || text.length > 500 || /[\u0000-\u001f\u007f]/.test(text))
+  if (!linkBodies['breakglass.request'].shape.reason.safeParse(text).success)
     throw new TesseraError('usage', 'a reason is one line of plain text, 1 to 500 characters');
   b.add('breakglass.request', {
     vault: v.id,
