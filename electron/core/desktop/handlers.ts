@@ -9,6 +9,7 @@ import { wipe } from '../crypto/index.ts';
 import { generateCharacters, generatePassphrase } from '../vault/password.ts';
 import type { DesktopCore } from './desktop-core.ts';
 import { linkHandlers } from './link-handlers.ts';
+import { breakGlassHandlers } from './breakglass-handlers.ts';
 
 type Handler<C extends IpcChannel> = (core: DesktopCore, args: IpcArgs<C>) => Promise<IpcReturns[C]>;
 type Handlers = { [C in IpcChannel]: Handler<C> };
@@ -238,6 +239,7 @@ export const handlers: Handlers = {
   'conflict.show': async (core, a) => core.service.showConflict(a.ref),
   'conflict.resolve': async (core, a) => core.service.resolveConflict(a.ref, a.keep),
   ...linkHandlers,
+  ...breakGlassHandlers,
   'sync.now': async (core) => core.service.sync(),
   'settings.get': async (core) => core.settings(),
   'settings.set': async (core, a) => {

@@ -6,6 +6,7 @@
 import type { BreakGlassPolicy } from '../../../shared/chain/links.ts';
 import { findSession, sessionStatus } from '../../../shared/chain/breakglass.ts';
 import { TesseraError } from '../../../shared/errors.ts';
+import { mayInTeam } from '../../../shared/roles.ts';
 import type { FieldKind } from '../../../shared/items.ts';
 import { wipe } from '../crypto/index.ts';
 import type { Unlocked } from '../profile/unlocked.ts';
@@ -62,6 +63,20 @@ export class BreakGlassDesk {
     return this.ctx.chainChange(this.ctx.teamId(team), (b) =>
       bg.answer(b, id, 'breakglass.close', this.ctx.now()),
     );
+  }
+
+  /** Break-glass vaults this user may ask for (an owner reads them all, so none). */
+  vaults(team?: string) {
+    const chain = this.ctx.u().team(this.ctx.teamId(team)).chain;
+    if (!mayInTeam(chain.members.get(this.ctx.u().userId)?.role, 'breakglass.request')) return [];
+    return [...chain.vaults.values()]
+      .filter((v) => v.breakglass && !v.deleted)
+      .map((v) => ({
+        id: v.id,
+        label: v.breakglass!.label,
+        policy: v.breakglass!.policy,
+        windowMinutes: v.breakglass!.windowMinutes,
+      }));
   }
 
   status(team?: string): bg.BreakGlassEntry[] {

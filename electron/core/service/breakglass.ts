@@ -17,6 +17,7 @@ import {
 import { type BreakGlassPolicy, linkBodies } from '../../../shared/chain/links.ts';
 import type { ChainVault, TeamState as ChainState } from '../../../shared/chain/state.ts';
 import { TesseraError } from '../../../shared/errors.ts';
+import { mayInTeam } from '../../../shared/roles.ts';
 import { ad } from '../../../shared/formats.ts';
 import { decodeVaultLabel } from '../../../shared/vault-label.ts';
 import {
@@ -176,7 +177,7 @@ export function deliverGranted(u: Unlocked, b: ChainBatch, now: number): number 
 export function statusList(u: Unlocked, teamId: string, now: number): BreakGlassEntry[] {
   const chain = u.team(teamId).chain;
   const me = chain.members.get(u.userId);
-  const approver = me?.role === 'owner' || me?.role === 'admin';
+  const approver = mayInTeam(me?.role, 'breakglass.approve');
   const out: BreakGlassEntry[] = [];
   for (const v of chain.vaults.values()) {
     if (!v.breakglass) continue;
