@@ -10,6 +10,8 @@ import { SyncStatusProvider } from '../app/sync-status.tsx';
 import { LockButton } from '../components/LockButton.tsx';
 import { DueBadge } from './due/DueBadge.tsx';
 import { DueScreen } from './due/DueScreen.tsx';
+import { BreakGlassBadge } from './breakglass/BreakGlassBadge.tsx';
+import { BreakGlassScreen } from './breakglass/BreakGlassScreen.tsx';
 import { LinksScreen } from './links/LinksScreen.tsx';
 import { SecretsScreen } from './secrets/SecretsScreen.tsx';
 import { SettingsScreen } from './settings/SettingsScreen.tsx';
@@ -18,7 +20,7 @@ import { SyncScreen } from './sync/SyncScreen.tsx';
 import { TeamScreen } from './team/TeamScreen.tsx';
 import { TeamSwitcher } from './TeamSwitcher.tsx';
 
-const SCREENS = ['Secrets', 'Due', 'My links', 'Team', 'Sync', 'Settings'] as const;
+const SCREENS = ['Secrets', 'Due', 'My links', 'Break-glass', 'Team', 'Sync', 'Settings'] as const;
 type ScreenName = (typeof SCREENS)[number];
 const SYNC_BADGE = 'nav-sync-conflicts';
 
@@ -71,6 +73,7 @@ export function MainLayout() {
                 >
                   {name}
                   {name === 'Due' && <DueBadge />}
+                  {name === 'Break-glass' && <BreakGlassBadge />}
                   {name === 'Sync' && <ConflictBadge id={SYNC_BADGE} />}
                 </a>
               </li>
@@ -81,6 +84,7 @@ export function MainLayout() {
           {screen === 'Secrets' && <SecretsScreen focusSearchOnMount={focusSearch} />}
           {screen === 'Due' && <DueScreen />}
           {screen === 'My links' && <LinksScreen />}
+          {screen === 'Break-glass' && <BreakGlassScreen />}
           {screen === 'Team' && <TeamScreen />}
           {screen === 'Sync' && <SyncScreen />}
           {screen === 'Settings' && <SettingsScreen />}
