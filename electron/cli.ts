@@ -13,6 +13,7 @@ const program = buildProgram(async (o) => {
     port: o.port,
     host: o.host,
     logger: true,
+    ...(o.breakGlassWebhook ? { breakGlass: { webhook: o.breakGlassWebhook } } : {}),
   });
   process.stdout.write(`tessera server listening on ${server.url}\n`);
   const stop = async () => {

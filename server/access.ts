@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { memberStatus } from '../shared/api.ts';
 import { TesseraError } from '../shared/errors.ts';
 import {
-  effectiveVaultRole,
+  standingVaultRole,
   mayInTeam,
   mayInVault,
   refusalWords,
@@ -91,9 +91,11 @@ export async function vaultRoleOf(q: Queryable, vault: string, m: Member): Promi
         (principal_type = 'group' AND principal_id IN (SELECT group_id FROM group_members WHERE user_id = $2)))`,
     [vault, m.userId],
   );
-  return effectiveVaultRole(
+  const bg = await q.query<{ break_glass: boolean }>('SELECT break_glass FROM vaults WHERE id = $1', [vault]);
+  return standingVaultRole(
     m.role,
     r.rows.map((x) => x.role),
+    bg.rows[0]?.break_glass === true,
   );
 }
 

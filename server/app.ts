@@ -23,6 +23,8 @@ import { offboardRoutes } from './routes/offboard.ts';
 import { recipientPageRoutes } from './routes/recipient-page.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { rotationFlagRoutes } from './routes/rotation-flags.ts';
+import { breakGlassRoutes } from './routes/breakglass.ts';
+import type { BreakGlassOptions } from './data/breakglass.ts';
 import { purgeLinks } from './data/links.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { teamRoutes } from './routes/teams.ts';
@@ -48,6 +50,9 @@ export interface AppOptions {
   linkPurgeMs?: number;
   /** The built one-time link page (default: dist/recipient in this checkout). */
   recipientDir?: string;
+  /** The clock break-glass windows and signed times are judged by, and the optional webhook
+   *  alerting approvers (docs/design.md "Break-glass"). */
+  breakGlass?: BreakGlassOptions;
 }
 
 export const BODY_LIMIT = 32 * 1024 * 1024;
@@ -122,8 +127,9 @@ export async function createApp(db: Database, options: AppOptions = {}): Promise
     sessionTtlSeconds: options.sessionTtlSeconds ?? 12 * 60 * 60,
     loginRateLimit: options.loginRateLimit ?? 10,
   });
-  teamRoutes(app, db);
+  teamRoutes(app, db, options.breakGlass ?? {});
   offboardRoutes(app, db);
+  breakGlassRoutes(app, db, options.breakGlass ?? {});
   itemRoutes(app, db);
   vaultRoutes(app, db);
   rotationFlagRoutes(app, db);

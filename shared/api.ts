@@ -255,4 +255,17 @@ export const paths = {
   /** PUT: the caller's flag on the item; DELETE `?before=ISO`: settle the flags up to then. */
   rotationFlag: (t: string, v: string, i: string) =>
     `${API_PREFIX}/teams/${t}/vaults/${v}/items/${i}/rotation-flag`,
+  /** GET: a granted break-glass session's sealed key and items, inside its window only. */
+  breakglassSession: (t: string, r: string) => `${API_PREFIX}/teams/${t}/breakglass/${r}`,
 } as const;
+
+/** What the server releases for a break-glass session; the client believes none of it until
+ *  the key hashes to the one a verified `breakglass.key` link recorded (docs/design.md
+ *  "Break-glass"). */
+export const breakglassSessionReply = z.object({
+  vault: id,
+  generation: z.number().int().positive(),
+  sealedKey: z.string().max(512),
+  name: envelopeSchema,
+  items: z.array(itemRecordSchema).max(100_000),
+});

@@ -348,6 +348,41 @@ export interface AuditView {
   queued: number;
 }
 
+/** One break-glass request as the chain records it (docs/design.md "Break-glass"). */
+export interface BreakGlassRequestView {
+  request: string;
+  vault: string;
+  label: string;
+  requester: string;
+  reason: string;
+  minutes: number;
+  requestedAt: string;
+  status: 'pending' | 'denied' | 'granted' | 'open' | 'expired' | 'closed';
+  policy:
+    | { kind: 'approval'; approvals: number }
+    | { kind: 'delay'; minutes: number }
+    | { kind: 'immediate' };
+  approvals: string[];
+  endsAt?: string;
+  mine: boolean;
+  canAnswer: boolean;
+}
+
+export interface BreakGlassStatusView {
+  /** Break-glass vaults this user may ask for (none for an owner, who reads them all). */
+  vaults: { id: string; label: string; policy: BreakGlassRequestView['policy']; windowMinutes: number }[];
+  requests: BreakGlassRequestView[];
+  /** Requests waiting for this user's answer. */
+  pending: number;
+}
+
+export interface BreakGlassOpenView {
+  request: string;
+  vault: string;
+  endsAt: string;
+  secrets: string[];
+}
+
 export interface IpcReturns {
   'app.state': AppState;
   'account.signup': AppState;
@@ -404,6 +439,12 @@ export interface IpcReturns {
   'link.policy': LinkPolicyView;
   'link.setPolicy': LinkPolicyView;
   'audit.list': AuditView;
+  'breakglass.status': BreakGlassStatusView;
+  'breakglass.request': { request: string; vault: string };
+  'breakglass.approve': { request: string; status: BreakGlassRequestView['status']; sealed: boolean };
+  'breakglass.deny': { request: string };
+  'breakglass.close': { request: string };
+  'breakglass.open': BreakGlassOpenView;
   'sync.now': SyncView;
   'settings.get': SettingsView;
   'settings.set': SettingsView;

@@ -187,6 +187,23 @@ export const ipcCalls = {
       verify: z.boolean().optional(),
     })
     .strict(),
+  // ---- break-glass (docs/design.md "Break-glass") ----
+  /** The break-glass vaults and every request, as the verified chain records them. */
+  'breakglass.status': empty,
+  /** The reason is visible to every member through the chain: plain words, no secret names. */
+  'breakglass.request': z
+    .object({
+      vault: text(),
+      reason: z.string().min(1).max(500),
+      minutes: z.number().int().min(1).max(1440).optional(),
+    })
+    .strict(),
+  'breakglass.approve': z.object({ request: z.uuid() }).strict(),
+  'breakglass.deny': z.object({ request: z.uuid() }).strict(),
+  'breakglass.close': z.object({ request: z.uuid() }).strict(),
+  /** Opens a granted session of this user's: the vault's name, its secrets' names, the end. */
+  'breakglass.open': z.object({ request: z.uuid() }).strict(),
+  // ---- end of break-glass ----
   'sync.now': empty,
   'settings.get': empty,
   'settings.set': z

@@ -29,6 +29,11 @@ export const TEAM_PERMISSIONS = {
   'audit.read': ['owner', 'admin'],
   /** Send this member's own signed reveal and copy events: everyone who can read a secret. */
   'audit.report': ['owner', 'admin', 'member'],
+  /** Ask for break-glass access to a vault (docs/design.md "Break-glass"); owners read every
+   *  break-glass vault already, so they have nothing to ask for. */
+  'breakglass.request': ['admin', 'member'],
+  /** Approve or deny someone else's break-glass request, or end a session. */
+  'breakglass.approve': ['owner', 'admin'],
 } as const satisfies Record<string, readonly TeamRole[]>;
 export type TeamOperation = keyof typeof TEAM_PERMISSIONS;
 
@@ -44,6 +49,8 @@ export const VAULT_PERMISSIONS = {
   'vault.rekey': ['manage'],
   /** Rename (a new name envelope) and delete (a `vault.delete` link). */
   'vault.manage': ['manage'],
+  /** Mark a vault break-glass or change its policy (a `vault.breakglass` link). */
+  'breakglass.policy': ['manage'],
 } as const satisfies Record<string, readonly VaultRole[]>;
 export type VaultOperation = keyof typeof VAULT_PERMISSIONS;
 
@@ -63,12 +70,15 @@ export const OPERATION_WORDS: Record<TeamOperation | VaultOperation, string> = {
   'link.admin': "set a vault's link policy or revoke others' links",
   'audit.read': "read the team's audit log",
   'audit.report': 'report what you revealed or copied',
+  'breakglass.request': 'ask for break-glass access',
+  'breakglass.approve': 'approve or deny break-glass requests',
   'item.read': 'read its secrets',
   'item.write': 'change its secrets',
   'item.flag': 'flag its secrets for rotation',
   'vault.share': 'share it',
   'vault.rekey': 're-key it',
   'vault.manage': 'rename or delete it',
+  'breakglass.policy': 'mark it break-glass or change its policy',
 };
 
 /** The one sentence for a refused operation: the server sends it, and the client rebuilds it
@@ -151,4 +161,15 @@ export function isTeamRole(x: unknown): x is TeamRole {
 
 export function isVaultRole(x: unknown): x is VaultRole {
   return typeof x === 'string' && (VAULT_ROLES as readonly string[]).includes(x);
+}
+
+/** A member's standing role on a vault: a break-glass vault has no standing readers but owners
+ *  (docs/design.md "Break-glass"); everyone else reads it only through a granted session. */
+export function standingVaultRole(
+  teamRole: TeamRole | null | undefined,
+  grants: readonly (VaultRole | null | undefined)[],
+  breakGlass: boolean,
+): VaultRole | null {
+  if (breakGlass && teamRole !== 'owner') return null;
+  return effectiveVaultRole(teamRole, grants);
 }

@@ -12,6 +12,8 @@ import { mayInTeam } from '../../shared/roles.ts';
 import { AuditScreen } from './audit/AuditScreen.tsx';
 import { DueBadge } from './due/DueBadge.tsx';
 import { DueScreen } from './due/DueScreen.tsx';
+import { BreakGlassBadge } from './breakglass/BreakGlassBadge.tsx';
+import { BreakGlassScreen } from './breakglass/BreakGlassScreen.tsx';
 import { LinksScreen } from './links/LinksScreen.tsx';
 import { SecretsScreen } from './secrets/SecretsScreen.tsx';
 import { SettingsScreen } from './settings/SettingsScreen.tsx';
@@ -20,7 +22,7 @@ import { SyncScreen } from './sync/SyncScreen.tsx';
 import { TeamScreen } from './team/TeamScreen.tsx';
 import { TeamSwitcher } from './TeamSwitcher.tsx';
 
-const SCREENS = ['Secrets', 'Due', 'My links', 'Team', 'Audit', 'Sync', 'Settings'] as const;
+const SCREENS = ['Secrets', 'Due', 'My links', 'Break-glass', 'Team', 'Audit', 'Sync', 'Settings'] as const;
 type ScreenName = (typeof SCREENS)[number];
 const SYNC_BADGE = 'nav-sync-conflicts';
 
@@ -75,6 +77,7 @@ export function MainLayout() {
                 >
                   {name}
                   {name === 'Due' && <DueBadge />}
+                  {name === 'Break-glass' && <BreakGlassBadge />}
                   {name === 'Sync' && <ConflictBadge id={SYNC_BADGE} />}
                 </a>
               </li>
@@ -85,6 +88,7 @@ export function MainLayout() {
           {screen === 'Secrets' && <SecretsScreen focusSearchOnMount={focusSearch} />}
           {screen === 'Due' && <DueScreen />}
           {screen === 'My links' && <LinksScreen />}
+          {screen === 'Break-glass' && <BreakGlassScreen />}
           {screen === 'Team' && <TeamScreen />}
           {screen === 'Audit' && mayAudit && <AuditScreen />}
           {screen === 'Sync' && <SyncScreen />}

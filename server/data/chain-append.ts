@@ -21,6 +21,8 @@ export interface Append {
   caller: string;
   body: z.infer<typeof appendBody>;
   revision: number;
+  now?: () => Date;
+  alerts?: Payloads['alerts'];
 }
 
 function refuse(e: unknown): never {
@@ -43,7 +45,14 @@ export async function appendLinks(tx: Queryable, a: Append): Promise<TeamState> 
     if (vaults.has(id)) throw new TesseraError('bad_request', `vaults.${i}: appears twice`);
     vaults.set(id, v);
   });
-  const p: Payloads = { team: a.team, revision: a.revision, keys: indexKeys(a.body.keys), vaults };
+  const p: Payloads = {
+    team: a.team,
+    revision: a.revision,
+    keys: indexKeys(a.body.keys),
+    vaults,
+    now: a.now,
+    alerts: a.alerts,
+  };
   const accepted: ChainLink[] = [];
   for (const raw of a.body.links) {
     if (raw.author !== a.caller)
@@ -54,6 +63,7 @@ export async function appendLinks(tx: Queryable, a: Append): Promise<TeamState> 
       refuse(e);
     }
     const link = raw as unknown as ChainLink;
+    p.state = state;
     await projectLink(tx, p, link);
     // docs/design.md "Audit": the event commits with the link or neither does.
     const event = chainLinkEvent(link);

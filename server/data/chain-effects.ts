@@ -9,6 +9,8 @@ import type { ChainLink, LinkBody, LinkType } from '../../shared/chain/links.ts'
 import { TesseraError } from '../../shared/errors.ts';
 import { sealedKeyHash } from '../chain-crypto.ts';
 import type { Queryable } from '../db.ts';
+import type { TeamState } from '../../shared/chain/state.ts';
+import { type Alert, breakGlassEffects } from './breakglass.ts';
 import { storeKeys } from './grants.ts';
 import { addGroupMember, insertGroup, removeGroupMember } from './groups.ts';
 import { rekeyItems } from './rekey.ts';
@@ -29,6 +31,11 @@ export interface Payloads {
   /** Sealed keys of the batch by `vault|generation|user`; each is taken by exactly one link. */
   keys: Map<string, SealedKey>;
   vaults: Map<string, VaultPayload>;
+  /** The server's clock, the chain state after the link being projected, and the alerts the
+   *  batch raises (sent after commit): break-glass needs them (server/data/breakglass.ts). */
+  now?: () => Date;
+  state?: TeamState;
+  alerts?: Alert[];
 }
 
 const keyId = (vault: string, generation: number, user: string) => `${vault}|${generation}|${user}`;
@@ -175,6 +182,7 @@ const effects: { [T in LinkType]: Effect<T> } = {
     await takeKeys(tx, p, link, b.vault, b.generation, [{ user: b.user, keyHash: b.keyHash }]);
   },
   'vault.delete': (tx, p, _link, b) => markVaultDeleted(tx, b.vault, p.revision),
+  ...breakGlassEffects,
 };
 
 /** Applies one link the chain has accepted; its body already passed the strict schema. */

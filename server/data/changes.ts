@@ -8,7 +8,7 @@
 // caller's grants on them, the items, the keys sealed to the caller, the new chain links. Who may read a vault is
 // decided here, by shared/roles.ts, never in SQL (docs/design.md, "Roles").
 import type { ChangesReply, VaultRecord } from '../../shared/api.ts';
-import { effectiveVaultRole, mayInVault, type VaultRole } from '../../shared/roles.ts';
+import { mayInVault, standingVaultRole, type VaultRole } from '../../shared/roles.ts';
 import type { Member } from '../access.ts';
 import type { Queryable } from '../db.ts';
 import { linksAfter } from './chain.ts';
@@ -82,7 +82,7 @@ export async function changesSince(
   const readable: VaultRecord[] = [];
   const full: string[] = [];
   for (const [id, { vault: v, roles, gained }] of byVault) {
-    const role = effectiveVaultRole(m.role, roles);
+    const role = standingVaultRole(m.role, roles, v.break_glass);
     if (!mayInVault(role, 'item.read')) continue;
     readable.push({
       id,

@@ -22,15 +22,22 @@ export async function offboardEffects(
     'UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING user_id',
     [o.user],
   );
-  const links = await tx.query<{ id: string; vault_id: string }>(
+  const links = await tx.query<{ id: string; vault_id: string; item_id: string }>(
     `UPDATE links SET revoked_at = now(), envelope = NULL, kdf = NULL
       WHERE team_id = $1 AND created_by = $2 AND revoked_at IS NULL AND envelope IS NOT NULL
         AND views_left > 0 AND expires_at > now()
-      RETURNING id, vault_id`,
+      RETURNING id, vault_id, item_id`,
     [o.team, o.user],
   );
   for (const l of links.rows)
-    await recordLinkEvent(tx, { team: o.team, link: l.id, vault: l.vault_id, event: 'revoked', actor: o.by });
+    await recordLinkEvent(tx, {
+      team: o.team,
+      link: l.id,
+      vault: l.vault_id,
+      item: l.item_id,
+      event: 'revoked',
+      actor: o.by,
+    });
   // A user may be in several teams: one team's admin ends the account only when it is the
   // leaver's last; otherwise the other teams keep a member who can log in again.
   const others = await tx.query(

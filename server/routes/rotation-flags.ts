@@ -14,6 +14,7 @@ import { callerOf } from '../auth.ts';
 import type { Database } from '../db.ts';
 import { flagsIn, itemInVault, putFlag, settleFlags, vaultGrantsOf } from '../data/rotation-flags.ts';
 import { bumpRevision, teamChange } from '../data/revision.ts';
+import { heldSessionKey } from '../data/breakglass.ts';
 import { ids, parse } from '../validate.ts';
 
 export function rotationFlagRoutes(app: FastifyInstance, db: Database): void {
@@ -23,7 +24,8 @@ export function rotationFlagRoutes(app: FastifyInstance, db: Database): void {
     const body = parse(putFlagBody, req.body);
     return teamChange(db, team, async (tx, revision) => {
       const m = await memberOf(tx, team, caller);
-      await authorizeVault(tx, m, vault, 'item.flag');
+      // A break-glass responder reads without a grant, and flags what they viewed.
+      if (!(await heldSessionKey(tx, vault, m.userId))) await authorizeVault(tx, m, vault, 'item.flag');
       if (!(await itemInVault(tx, vault, item)))
         throw new TesseraError('not_found', 'item not found in this vault');
       await putFlag(tx, { team, vault, item, author: m.userId, ...body });

@@ -15,6 +15,7 @@ import type { Database, Queryable } from '../db.ts';
 import { chainSeq, linksAfter } from '../data/chain.ts';
 import { appendLinks } from '../data/chain-append.ts';
 import { recordAudit } from '../data/audit.ts';
+import { type Alert, type BreakGlassOptions, sendAlerts } from '../data/breakglass.ts';
 import { teamChange } from '../data/revision.ts';
 import { acceptMembership, insertOwner, insertTeam, listMembers, teamInfo } from '../data/teams.ts';
 import { findUserById, publicKeys } from '../data/users.ts';
@@ -38,7 +39,7 @@ function genesis(link: unknown) {
   }
 }
 
-export function teamRoutes(app: FastifyInstance, db: Database): void {
+export function teamRoutes(app: FastifyInstance, db: Database, bg: BreakGlassOptions = {}): void {
   app.post(paths.teams, async (req) => {
     const caller = callerOf(req);
     const { link } = parse(createTeamBody, req.body);
@@ -95,11 +96,23 @@ export function teamRoutes(app: FastifyInstance, db: Database): void {
     const { team } = ids(req.params, 'team');
     const caller = callerOf(req);
     const body = parse(appendBody, req.body);
-    return teamChange(db, team, async (tx, revision) => {
+    const alerts: Alert[] = [];
+    const r = await teamChange(db, team, async (tx, revision) => {
+      alerts.length = 0;
       await memberOf(tx, team, caller);
-      const state = await appendLinks(tx, { team, caller: caller.userId, body, revision });
+      const state = await appendLinks(tx, {
+        team,
+        caller: caller.userId,
+        body,
+        revision,
+        now: bg.now,
+        alerts,
+      });
       return { revision, seq: state.seq };
     });
+    // After the commit: an alert goes out only for a request the chain now holds.
+    sendAlerts(bg, team, alerts).catch((err) => req.log.warn({ err }, 'break-glass webhook failed'));
+    return r;
   });
 
   app.post(paths.accept(P), async (req) => {

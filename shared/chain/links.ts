@@ -23,6 +23,15 @@ const sealedText = z.string().max(4096);
 const keyHash = b64(64);
 const readerKeys = z.array(z.object({ user: id, keyHash }).strict()).max(10_000);
 const principal = z.object({ kind: z.enum(['user', 'group']), id }).strict();
+/** Break-glass times: ms since the epoch as the author's clock read it, covered by the signature. */
+const signedAt = z.number().int().positive().max(8_640_000_000_000_000);
+const windowMinutes = z.number().int().min(1).max(1440);
+const breakGlassPolicy = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('approval'), approvals: z.number().int().min(1).max(20) }).strict(),
+  z.object({ kind: z.literal('delay'), minutes: z.number().int().min(1).max(10_080) }).strict(),
+  z.object({ kind: z.literal('immediate') }).strict(),
+]);
+const session = { vault: id, request: id, at: signedAt };
 
 export const linkBodies = {
   'team.create': z.object({ name: sealedText, user: id, email, keys }).strict(),
@@ -49,6 +58,29 @@ export const linkBodies = {
   /** Ends the vault: after it the chain accepts no grant, revoke, re-key or delivery for it,
    *  and honest servers no item write (docs/design.md "Deleting a vault"). */
   'vault.delete': z.object({ vault: id }).strict(),
+  /** Marks a vault break-glass (docs/design.md "Break-glass"). `label` is what responders ask
+   *  for it by: the vault's name is sealed under its key, this is visible to every member. */
+  'vault.breakglass': z
+    .object({ vault: id, label: z.string().min(1).max(100), policy: breakGlassPolicy, windowMinutes })
+    .strict(),
+  /** The reason is visible to every member through the chain: no secret names in it. */
+  'breakglass.request': z
+    .object({
+      ...session,
+      reason: z
+        .string()
+        .min(1)
+        .max(500)
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+        .regex(/^[^\u0000-\u001f\u007f]*$/, 'must be one line of plain text'),
+      minutes: windowMinutes,
+    })
+    .strict(),
+  'breakglass.approve': z.object(session).strict(),
+  'breakglass.deny': z.object(session).strict(),
+  /** The vault key sealed to the requester for the session, by a key holder, once granted. */
+  'breakglass.key': z.object({ ...session, generation: z.number().int().positive(), keyHash }).strict(),
+  'breakglass.close': z.object(session).strict(),
 } as const;
 
 export type LinkType = keyof typeof linkBodies;
@@ -56,6 +88,7 @@ export const LINK_TYPES = Object.keys(linkBodies) as LinkType[];
 export type LinkBody<T extends LinkType> = z.infer<(typeof linkBodies)[T]>;
 export type Principal = z.infer<typeof principal>;
 export type ReaderKey = z.infer<typeof readerKeys>[number];
+export type BreakGlassPolicy = z.infer<typeof breakGlassPolicy>;
 
 /** A link as it travels and as it is stored. `team` is absent: link 1 has none (the team id is
  *  its hash) and every later one is bound to the team through the signed message. */

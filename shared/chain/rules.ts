@@ -12,6 +12,7 @@ import {
   mayRevokeInvitation,
   inviteOperation,
 } from '../roles.ts';
+import { type BreakGlassSession, findSession, grantedAt } from './breakglass.ts';
 import { type ChainLink, type LinkBody, type LinkType, linkBodies, type ReaderKey } from './links.ts';
 import {
   activeMember,
@@ -54,7 +55,7 @@ function needVault(
   s: TeamState,
   v: ChainVault,
   author: ChainMember,
-  op: 'vault.share' | 'vault.rekey' | 'vault.manage',
+  op: 'vault.share' | 'vault.rekey' | 'vault.manage' | 'breakglass.policy',
   fail: (m: string) => ChainError,
 ) {
   if (!mayInVault(vaultRoleOf(s, v, author.user), op))
@@ -208,7 +209,82 @@ const rules: { [T in Exclude<LinkType, 'team.create'>]: Rule<T> } = {
     needVault(s, v, a, 'vault.manage', fail);
     v.deleted = true;
   },
+  // Break-glass (docs/design.md "Break-glass"): owners-only standing access follows from
+  // vaultRoleOf; the rekey the mark implies is the ordinary "exactly the entitled readers".
+  'vault.breakglass': (s, a, b, fail) => {
+    const v = vaultOf(s, b.vault, fail);
+    needVault(s, v, a, 'breakglass.policy', fail);
+    v.breakglass = { label: b.label, policy: b.policy, windowMinutes: b.windowMinutes };
+    v.sessions ??= [];
+  },
+  'breakglass.request': (s, a, b, fail) => {
+    if (!mayInTeam(a.role, 'breakglass.request'))
+      throw fail(`a ${a.role} may not ask for break-glass access`);
+    const v = vaultOf(s, b.vault, fail);
+    if (!v.breakglass) throw fail(`vault ${v.id} is not a break-glass vault`);
+    if (findSession(s.vaults.values(), b.request)) throw fail(`request ${b.request} exists already`);
+    if (b.minutes > v.breakglass.windowMinutes)
+      throw fail(`the vault allows windows of at most ${v.breakglass.windowMinutes} minutes`);
+    v.sessions!.push({
+      request: b.request,
+      requester: a.user,
+      reason: b.reason,
+      minutes: b.minutes,
+      at: b.at,
+      approvals: [],
+    });
+  },
+  'breakglass.approve': (s, a, b, fail) => {
+    const { vault: v, session } = sessionOf(s, b, a, fail);
+    if (v.breakglass!.policy.kind !== 'approval') throw fail(`vault ${v.id} does not take approvals`);
+    if (session.approvals.includes(a.user)) throw fail(`${a.email} approved request ${b.request} already`);
+    session.approvals.push(a.user);
+  },
+  'breakglass.deny': (s, a, b, fail) => {
+    const { session } = sessionOf(s, b, a, fail);
+    if (session.key) throw fail(`request ${b.request} was granted: close the session instead`);
+    session.deniedBy = a.user;
+  },
+  'breakglass.key': (s, a, b, fail) => {
+    const f = findSession(s.vaults.values(), b.request);
+    if (!f || f.vault.id !== b.vault) throw fail(`no request ${b.request} on vault ${b.vault}`);
+    const v = vaultOf(s, b.vault, fail);
+    needVault(s, v, a, 'vault.rekey', fail);
+    if (b.generation !== v.generation)
+      throw fail(`vault ${v.id} is at generation ${v.generation}, not ${b.generation}`);
+    if (f.session.key) throw fail(`request ${b.request} has its key already`);
+    if (b.at < f.session.at) throw fail('the key is dated before the request');
+    if (!grantedAt(v.breakglass!, f.session, b.at)) throw fail(`request ${b.request} is not granted`);
+    f.session.key = { by: a.user, at: b.at, generation: b.generation, keyHash: b.keyHash };
+  },
+  'breakglass.close': (s, a, b, fail) => {
+    const f = findSession(s.vaults.values(), b.request);
+    if (!f || f.vault.id !== b.vault) throw fail(`no request ${b.request} on vault ${b.vault}`);
+    if (f.session.requester !== a.user && !mayInTeam(a.role, 'breakglass.approve'))
+      throw fail(`${a.email} may not close request ${b.request}`);
+    if (f.session.closedAt !== undefined) throw fail(`request ${b.request} is closed already`);
+    f.session.closedAt = b.at;
+  },
 };
+
+/** An approver acting on someone else's open request. */
+function sessionOf(
+  s: TeamState,
+  b: { vault: string; request: string; at: number },
+  a: ChainMember,
+  fail: (m: string) => ChainError,
+): { vault: ChainVault; session: BreakGlassSession } {
+  if (!mayInTeam(a.role, 'breakglass.approve'))
+    throw fail(`a ${a.role} may not approve or deny break-glass requests`);
+  const f = findSession(s.vaults.values(), b.request);
+  if (!f || f.vault.id !== b.vault) throw fail(`no request ${b.request} on vault ${b.vault}`);
+  vaultOf(s, b.vault, fail);
+  if (f.session.requester === a.user) throw fail('nobody may approve or deny their own request');
+  if (f.session.deniedBy !== undefined || f.session.closedAt !== undefined)
+    throw fail(`request ${b.request} is over`);
+  if (b.at < f.session.at) throw fail('the answer is dated before the request');
+  return f;
+}
 
 /** Checks one later link's body and authority and applies it; the signature is checked by the caller. */
 export function applyLink(s: TeamState, link: ChainLink): void {

@@ -2,7 +2,13 @@
 // and roles, groups, vaults with their generation, grants and key holders. Readers, missing
 // keys and pending re-keys are derived here from that state alone, never taken from a server
 // answer, so the client seals a key only to someone the signatures entitle.
-import { effectiveVaultRole, type TeamRole, type VaultRole } from '../roles.ts';
+import { standingVaultRole, type TeamRole, type VaultRole } from '../roles.ts';
+import {
+  type BreakGlassMark,
+  type BreakGlassSession,
+  cloneSessions,
+  sessionRekeyPending,
+} from './breakglass.ts';
 import type { Principal } from './links.ts';
 
 export interface MemberKeys {
@@ -29,6 +35,9 @@ export interface ChainVault {
   keyHolders: Map<string, string>;
   /** Set by `vault.delete`: the vault stays in the state so nothing can be done to it again. */
   deleted?: true;
+  /** Set by `vault.breakglass`: no standing readers but owners (docs/design.md "Break-glass"). */
+  breakglass?: BreakGlassMark;
+  sessions?: BreakGlassSession[];
 }
 
 /** A `member.remove` with reason `offboarded`, and what the leaver could read just before it
@@ -73,7 +82,7 @@ export function vaultRoleOf(state: TeamState, vault: ChainVault, user: string): 
   if (!m) return null;
   const grants: (VaultRole | undefined)[] = [vault.grants.get(`user:${user}`)];
   for (const [gid, g] of state.groups) if (g.members.has(user)) grants.push(vault.grants.get(`group:${gid}`));
-  return effectiveVaultRole(m.role, grants);
+  return standingVaultRole(m.role, grants, !!vault.breakglass);
 }
 
 /** Everyone the chain entitles to the vault's key, sorted. */
@@ -90,9 +99,11 @@ export function missingKeys(state: TeamState, vault: ChainVault): string[] {
   return readersOf(state, vault).filter((u) => !vault.keyHolders.has(u));
 }
 
-/** Someone holds the current key who is no longer entitled: the next manager must re-key. */
-export function rekeyPending(state: TeamState, vault: ChainVault): boolean {
+/** Someone holds the current key who is no longer entitled, or a break-glass session that
+ *  had it is over (by `now`, when given): the next manager must re-key. */
+export function rekeyPending(state: TeamState, vault: ChainVault, now?: number): boolean {
   if (vault.deleted) return false;
+  if (sessionRekeyPending(vault, now)) return true;
   for (const user of vault.keyHolders.keys()) if (!vaultRoleOf(state, vault, user)) return true;
   return false;
 }
@@ -106,7 +117,7 @@ export function cloneState(s: TeamState): TeamState {
     vaults: new Map(
       [...s.vaults].map(([k, v]) => [
         k,
-        { ...v, grants: new Map(v.grants), keyHolders: new Map(v.keyHolders) },
+        { ...v, grants: new Map(v.grants), keyHolders: new Map(v.keyHolders), ...cloneSessions(v) },
       ]),
     ),
     ...(s.offboardings ? { offboardings: s.offboardings.map((o) => ({ ...o, vaults: [...o.vaults] })) } : {}),

@@ -14,17 +14,25 @@ export interface Person {
   svc: TesseraService;
 }
 
-export async function signUp(server: string, name: string, opts: { fetch?: typeof fetch } = {}): Promise<Person> {
+export async function signUp(
+  server: string,
+  name: string,
+  opts: { fetch?: typeof fetch; now?: () => Date } = {},
+): Promise<Person> {
   const email = `${name}@example.test`;
   const profileDir = mkdtempSync(join(tmpdir(), `tessera-${name}-`));
   const password = () => new TextEncoder().encode(`${name} horse battery staple`);
-  const svc = new TesseraService({ profileDir, fetch: opts.fetch });
+  const svc = new TesseraService({ profileDir, fetch: opts.fetch, now: opts.now });
   await svc.signup({ server, email, name, password: password() });
   return { email, password, profileDir, svc };
 }
 
 /** Owner creates a team; every other person is invited, accepts and is confirmed. */
-export async function formTeam(owner: Person, teamName: string, others: { person: Person; role: TeamRole }[]) {
+export async function formTeam(
+  owner: Person,
+  teamName: string,
+  others: { person: Person; role: TeamRole }[],
+) {
   await owner.svc.createTeam(teamName);
   for (const { person, role } of others) {
     const code = await owner.svc.invite(person.email, role);

@@ -29,6 +29,8 @@ export interface TestServerOptions {
   logStream?: { write(line: string): unknown };
   /** The built recipient page (default: dist/recipient in this checkout). */
   recipientDir?: string;
+  /** The break-glass clock and webhook (server/data/breakglass.ts). */
+  breakGlass?: import('../../server/data/breakglass.ts').BreakGlassOptions;
 }
 
 export interface TestServer {

@@ -49,6 +49,10 @@ let team: string;
 let vault: string;
 let item: string;
 let spare: TestUser;
+/** A break-glass vault (approvals, k = 2) for the request and approval probes. */
+let bgVault: string;
+/** The vault the last `breakglass.policy` probe made, for its refusal. */
+let lastVault = '';
 const byTeamRole = new Map<TeamRole, TestUser>();
 const byVaultRole = new Map<VaultRole | 'none', TestUser>();
 /** One confirmed member per team role, whose role the role-change walk changes and restores. */
@@ -103,6 +107,14 @@ beforeAll(async () => {
     signature: rand(64),
   });
   expect(put.status).toBe(200);
+  bgVault = await makeVault(owner, team);
+  const bg = await appendLinks(owner, team, [
+    [
+      'vault.breakglass',
+      { vault: bgVault, label: 'bg', policy: { kind: 'approval', approvals: 2 }, windowMinutes: 60 },
+    ],
+  ]);
+  expect(bg.status).toBe(200);
 });
 afterAll(async () => {
   await srv?.close();
@@ -231,6 +243,28 @@ const teamOps: Record<TeamOperation, Probe> = {
     refused: (role) => link(`a ${role} may not manage groups`),
   },
   'vault.create': { call: createVault, refused: (role) => link(`a ${role} may not create vaults`) },
+  'breakglass.request': {
+    call: (u) =>
+      appendLinks(u, team, [
+        [
+          'breakglass.request',
+          { vault: bgVault, request: uuid(), reason: 'paged', minutes: 5, at: Date.now() },
+        ],
+      ]),
+    refused: (role) => link(`a ${role} may not ask for break-glass access`),
+  },
+  // Someone else's fresh request each time: nobody answers their own.
+  'breakglass.approve': {
+    call: async (u) => {
+      const request = uuid();
+      const r = await appendLinks(spare, team, [
+        ['breakglass.request', { vault: bgVault, request, reason: 'paged', minutes: 5, at: Date.now() }],
+      ]);
+      expect(r.status).toBe(200);
+      return appendLinks(u, team, [['breakglass.approve', { vault: bgVault, request, at: Date.now() }]]);
+    },
+    refused: (role) => link(`a ${role} may not approve or deny break-glass requests`),
+  },
   // Setting a vault's link policy (its other uses, listing and revoking anyone's links, are
   // probed in server-links.test.ts).
   'link.admin': {
@@ -331,6 +365,24 @@ const vaultOps: Record<VaultOperation, Record<string, Probe>> = {
         );
       },
       refused: manages,
+    },
+  },
+  // Marking changes who reads a vault, so each probe marks a fresh one where the caller holds
+  // the same role as on the shared vault.
+  'breakglass.policy': {
+    'vault.breakglass': {
+      call: async (u) => {
+        const role = [...byVaultRole].find(([, x]) => x === u)![0];
+        lastVault = await makeVault(owner, team);
+        if (role !== 'none') await shareVault(owner, team, lastVault, { kind: 'user', id: u.id }, role);
+        return appendLinks(u, team, [
+          [
+            'vault.breakglass',
+            { vault: lastVault, label: 'x', policy: { kind: 'immediate' }, windowMinutes: 60 },
+          ],
+        ]);
+      },
+      refused: (_role, u) => link(`${u.email} does not manage vault ${lastVault}`),
     },
   },
   'vault.manage': {

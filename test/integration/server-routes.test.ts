@@ -369,6 +369,14 @@ const ROUTES: Route[] = [
     call: (u) => u.api.del(`${V()}/items/${item}/rotation-flag?before=${new Date().toISOString()}`),
   },
   { name: 'rotationFlags', needs: [{ member: true }], call: (u) => u.api.get(`${T()}/rotation-flags`) },
+  // Nobody holds a break-glass session here: a member gets past the membership check to the
+  // refusal (the window and grant checks are in flow-breakglass.test.ts).
+  {
+    name: 'breakglassSession',
+    needs: [{ member: true }],
+    ok: 403,
+    call: (u) => u.api.get(`${T()}/breakglass/${uuid()}`),
+  },
   { name: 'changes', needs: [{ team: 'team.read' }], call: (u) => u.api.get(`${T()}/changes?since=0&seq=0`) },
   {
     name: 'events',
@@ -510,6 +518,7 @@ describe('without a session', () => {
       ['DELETE', () => `${paths.rotationFlag(team, vault, item)}?before=${new Date().toISOString()}`],
     ],
     rotationFlags: [['GET', () => paths.rotationFlags(team)]],
+    breakglassSession: [['GET', () => paths.breakglassSession(team, item)]],
   };
 
   it('every route but signup and login answers 401, with no token or an unknown one', async () => {

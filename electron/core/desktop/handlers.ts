@@ -11,6 +11,7 @@ import type { DesktopCore } from './desktop-core.ts';
 import { linkHandlers } from './link-handlers.ts';
 import { auditHandlers } from './audit-handlers.ts';
 import { offboardHandlers } from './offboard-handlers.ts';
+import { breakGlassHandlers } from './breakglass-handlers.ts';
 
 type Handler<C extends IpcChannel> = (core: DesktopCore, args: IpcArgs<C>) => Promise<IpcReturns[C]>;
 type Handlers = { [C in IpcChannel]: Handler<C> };
@@ -242,6 +243,7 @@ export const handlers: Handlers = {
   ...linkHandlers,
   ...auditHandlers,
   ...offboardHandlers,
+  ...breakGlassHandlers,
   'sync.now': async (core) => core.service.sync(),
   'settings.get': async (core) => core.settings(),
   'settings.set': async (core, a) => {

@@ -117,13 +117,14 @@ export function completeDistribution(
   u: Unlocked,
   b: ChainBatch,
   labelOf: (vault: string) => VaultLabel | null,
+  now?: number,
 ) {
   const rekeyed: string[] = [];
   let delivered = 0;
   for (const v of [...b.state.vaults.values()]) {
     if (!canDistribute(u, b, v.id)) continue;
     const label = labelOf(v.id);
-    if (rekeyPending(b.state, v) && label !== null) {
+    if (rekeyPending(b.state, v, now) && label !== null) {
       rekeyVault(u, b, v.id, label);
       rekeyed.push(label.name);
     } else delivered += deliverMissing(u, b, v.id);

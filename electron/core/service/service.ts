@@ -41,6 +41,8 @@ import { type AuditFilter, flushAudit, reportUse } from './audit.ts';
 import { type AuditAsk, auditEntries, readAuditView } from './audit-view.ts';
 import type { Unlocked } from '../profile/unlocked.ts';
 import * as vaults from './vaults.ts';
+import { BreakGlassDesk } from './breakglass-desk.ts';
+import { deliverGranted } from './breakglass.ts';
 
 export interface ServiceOptions {
   profileDir: string;
@@ -87,9 +89,17 @@ export class TesseraService {
   private syncing: Promise<unknown> = Promise.resolve();
 
   private readonly now: () => Date;
+  /** Break-glass requests, answers and the sessions held open (docs/design.md "Break-glass"). */
+  readonly breakGlass: BreakGlassDesk;
 
   constructor(private readonly options: ServiceOptions) {
     this.now = options.now ?? (() => new Date());
+    this.breakGlass = new BreakGlassDesk({
+      u: () => this.u,
+      teamId: (t) => this.u.teamId(t),
+      chainChange: (t, build) => this.chainChange(t, build),
+      now: this.now,
+    });
     this.profile = new Profile(options.profileDir);
   }
 
@@ -199,6 +209,7 @@ export class TesseraService {
 
   /** Zeroes every key and drops the decrypted cache and the name index. */
   lock(): void {
+    this.breakGlass.wipe();
     this.unlocked?.keyring.wipe();
     this.unlocked = null;
     this.indexes.clear();
@@ -211,7 +222,7 @@ export class TesseraService {
 
   /** Test hook for memory-hygiene checks: the buffers lock() must zero. */
   heldKeyBuffers(): Uint8Array[] {
-    return this.unlocked?.keyring.buffers() ?? [];
+    return [...(this.unlocked?.keyring.buffers() ?? []), ...this.breakGlass.heldKeyBuffers()];
   }
 
   private index(teamId: string): Map<string, IndexedItem> {
@@ -400,7 +411,9 @@ export class TesseraService {
   private async completeDistribution(teamId: string, changes: SyncChanges): Promise<number> {
     const u = this.u;
     const b = new ChainBatch(u, teamId);
-    const r = keys.completeDistribution(u, b, (v) => vaults.vaultLabel(u, teamId, v));
+    const now = this.now().getTime();
+    const r = keys.completeDistribution(u, b, (v) => vaults.vaultLabel(u, teamId, v), now);
+    r.delivered += deliverGranted(u, b, now);
     if (b.empty) return 0;
     let revision: number;
     try {
@@ -646,7 +659,19 @@ export class TesseraService {
   /** One field (the primary one if `field` is left out) of the newest version, or of an
    *  older one. The caller owns the returned bytes and must wipe them. */
   async getFieldAt(ref: string, field: string | undefined, version: number | undefined, team?: string) {
-    if (version === undefined) return this.getField(ref, field, team);
+    if (version === undefined)
+      try {
+        return this.getField(ref, field, team);
+      } catch (e) {
+        // A vault read only through an open break-glass session (docs/design.md "Break-glass").
+        const { vault, name } = parseRef(ref);
+        const r =
+          e instanceof TesseraError && e.code === 'not_found'
+            ? await this.breakGlass.field(vault, name, field, team)
+            : null;
+        if (r) return r;
+        throw e;
+      }
     const teamId = this.u.teamId(team);
     const { vault, name } = parseRef(ref);
     const opened = await secrets.readSecretVersion(this.u, teamId, this.index(teamId), vault, name, version);

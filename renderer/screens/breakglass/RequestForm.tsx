@@ -1,0 +1,74 @@
+// Process: renderer (sandboxed window; talks to the core only through window.tessera).
+// Asking for break-glass access: a vault by its label, a reason every member will read, and
+// how long the window should be (at most the vault's longest).
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { BreakGlassStatusView } from '../../../shared/ipc-results.ts';
+import { call } from '../../bridge.ts';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { useAction } from '../../components/useAction.ts';
+import { breakGlassKey } from './queries.ts';
+import { policyWords } from './words.ts';
+
+export function RequestForm({ vaults }: { vaults: BreakGlassStatusView['vaults'] }) {
+  const qc = useQueryClient();
+  const action = useAction();
+  const [vault, setVault] = useState(vaults[0]?.id ?? '');
+  const [reason, setReason] = useState('');
+  const [minutes, setMinutes] = useState('');
+  const chosen = vaults.find((v) => v.id === vault) ?? vaults[0];
+  const submit = () =>
+    void action.run(async () => {
+      await call('breakglass.request', {
+        vault: chosen!.id,
+        reason: reason.trim(),
+        ...(minutes ? { minutes: Number(minutes) } : {}),
+      });
+      setReason('');
+      setMinutes('');
+      await qc.invalidateQueries({ queryKey: breakGlassKey });
+    });
+  return (
+    <form
+      className="card"
+      aria-label="Request break-glass access"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      <h2>Request access</h2>
+      <label>
+        Vault
+        <select value={chosen?.id ?? ''} onChange={(e) => setVault(e.target.value)}>
+          {vaults.map((v) => (
+            <option key={v.id} value={v.id}>
+              {v.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      {chosen && <p className="muted">{policyWords(chosen.policy)}</p>}
+      <label>
+        Reason
+        <input value={reason} maxLength={500} required onChange={(e) => setReason(e.target.value)} />
+      </label>
+      <p className="muted">Every member of the team can read the reason: say why, and name no secret.</p>
+      <label>
+        Minutes
+        <input
+          type="number"
+          min={1}
+          max={chosen?.windowMinutes ?? 1440}
+          placeholder={String(chosen?.windowMinutes ?? 60)}
+          value={minutes}
+          onChange={(e) => setMinutes(e.target.value)}
+        />
+      </label>
+      <ErrorAlert error={action.error} />
+      <button type="submit" disabled={action.busy || !reason.trim() || !chosen}>
+        Request access
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,22 @@
+// Process: server (team server; plain Node).
+// Break-glass routes (docs/design.md "Break-glass"): thin over server/data/breakglass.ts.
+// Requests, approvals, denials, keys and closes arrive as chain links (routes/teams.ts); the
+// one route here releases a granted session's sealed key and items, inside the window only.
+import type { FastifyInstance } from 'fastify';
+import { paths } from '../../shared/api.ts';
+import { memberOf } from '../access.ts';
+import { callerOf } from '../auth.ts';
+import type { Database } from '../db.ts';
+import { type BreakGlassOptions, releaseSession } from '../data/breakglass.ts';
+import { ids } from '../validate.ts';
+
+export function breakGlassRoutes(app: FastifyInstance, db: Database, opts: BreakGlassOptions): void {
+  app.get(paths.breakglassSession(':team', ':request'), async (req) => {
+    const { team, request } = ids(req.params, 'team', 'request');
+    const caller = callerOf(req);
+    return db.snapshot(async (q) => {
+      const m = await memberOf(q, team, caller);
+      return releaseSession(q, team, request, m.userId, (opts.now ?? (() => new Date()))());
+    });
+  });
+}
