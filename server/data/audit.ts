@@ -10,7 +10,7 @@ import {
   type ServerAuditKind,
 } from '../../shared/audit/entry.ts';
 import type { ClientAuditEvent } from '../../shared/audit/entry.ts';
-import type { ChainLink } from '../../shared/chain/links.ts';
+import type { ChainLink, LinkType } from '../../shared/chain/links.ts';
 import { toB64, utf8 } from '../../shared/encoding.ts';
 import { serverChainCrypto } from '../chain-crypto.ts';
 import type { Queryable } from '../db.ts';
@@ -110,9 +110,38 @@ export async function recordForUser(
   for (const { team_id } of r.rows) await recordAudit(tx, team_id, { kind, actor: user });
 }
 
-/** The audit event a chain link is, or null for links that record no event of their own
- *  (a key delivery is the bookkeeping of a grant or a re-key already recorded). */
+/** The audit kind of each chain link type, or null for links that record no event of their
+ *  own (a key delivery is the bookkeeping of a grant or a re-key already recorded). A Record,
+ *  so a new link type does not compile until someone decides what it records: an entry of a
+ *  kind the clients do not know would make every client call the log tampered. */
+const LINK_AUDIT_KIND: Record<LinkType, ServerAuditKind | null> = {
+  'team.create': 'team.create',
+  'member.invite': 'member.invite',
+  'member.confirm': 'member.confirm',
+  'member.role': 'member.role',
+  'member.remove': 'member.remove',
+  'member.uninvite': 'member.uninvite',
+  'group.create': 'group.create',
+  'group.add': 'group.add',
+  'group.remove': 'group.remove',
+  'vault.create': 'vault.create',
+  'vault.grant': 'vault.grant',
+  'vault.revoke': 'vault.revoke',
+  'vault.rekey': 'vault.rekey',
+  'key.deliver': null,
+  'vault.delete': 'vault.delete',
+  'vault.breakglass': 'vault.breakglass',
+  'breakglass.request': 'breakglass.request',
+  'breakglass.approve': 'breakglass.approve',
+  'breakglass.deny': 'breakglass.deny',
+  'breakglass.key': 'breakglass.key',
+  'breakglass.close': 'breakglass.close',
+};
+
+/** The audit event a chain link is, or null (LINK_AUDIT_KIND). */
 export function chainLinkEvent(link: ChainLink): ServerAuditEvent | null {
+  const kind = LINK_AUDIT_KIND[link.type];
+  if (kind === null) return null;
   const b = link.body as Record<string, unknown>;
   const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : undefined);
   const principal = b.principal as { kind: 'user' | 'group'; id: string } | undefined;
@@ -121,11 +150,13 @@ export function chainLinkEvent(link: ChainLink): ServerAuditEvent | null {
     user: str('user') ?? (principal?.kind === 'user' ? principal.id : undefined),
     group: str('group') ?? (principal?.kind === 'group' ? principal.id : undefined),
     vault: str('vault'),
+    request: str('request'),
     role: str('role') as AuditRefs['role'],
-    reason: str('reason') as AuditRefs['reason'],
+    // Only a removal's reason, one of two words: a break-glass request's reason is free text
+    // and stays in the chain, out of the log.
+    reason: link.type === 'member.remove' ? (str('reason') as AuditRefs['reason']) : undefined,
   };
-  if (link.type === 'key.deliver') return null;
-  return { kind: link.type as ServerAuditKind, actor: link.author, refs };
+  return { kind, actor: link.author, refs };
 }
 
 export interface AuditPage {

@@ -7,6 +7,7 @@ import { paths } from '../../shared/api.ts';
 import { memberOf } from '../access.ts';
 import { callerOf } from '../auth.ts';
 import type { Database } from '../db.ts';
+import { recordAudit } from '../data/audit.ts';
 import { type BreakGlassOptions, releaseSession } from '../data/breakglass.ts';
 import { ids } from '../validate.ts';
 
@@ -14,9 +15,16 @@ export function breakGlassRoutes(app: FastifyInstance, db: Database, opts: Break
   app.get(paths.breakglassSession(':team', ':request'), async (req) => {
     const { team, request } = ids(req.params, 'team', 'request');
     const caller = callerOf(req);
-    return db.snapshot(async (q) => {
-      const m = await memberOf(q, team, caller);
-      return releaseSession(q, team, request, m.userId, (opts.now ?? (() => new Date()))());
+    // A transaction, not a snapshot: the key leaves only together with its audit entry.
+    return db.transaction(async (tx) => {
+      const m = await memberOf(tx, team, caller);
+      const released = await releaseSession(tx, team, request, m.userId, (opts.now ?? (() => new Date()))());
+      await recordAudit(tx, team, {
+        kind: 'breakglass.release',
+        actor: m.userId,
+        refs: { vault: released.vault, request },
+      });
+      return released;
     });
   });
 }

@@ -30,6 +30,16 @@ export const SERVER_AUDIT_KINDS = [
   'link.create',
   'link.view',
   'link.revoke',
+  // Break-glass (docs/design.md "Break-glass"): its chain links as they are appended (policy,
+  // request, approval, denial, the key sealed to the responder, close) and each time the server
+  // hands that key over inside the window.
+  'vault.breakglass',
+  'breakglass.request',
+  'breakglass.approve',
+  'breakglass.deny',
+  'breakglass.key',
+  'breakglass.close',
+  'breakglass.release',
 ] as const;
 
 /** Events a member's client reports, signed with the member's signing key: the server can
