@@ -80,6 +80,11 @@ export interface OffboardSecretView {
   name: string;
   /** "rotation required: bob@example.com offboarded on 2026-12-04", or null once rotated. */
   flag: string | null;
+  /** How often the leaver revealed and copied it, and when last, from the verified audit log
+   *  (what their client reported before it was cut off). */
+  revealed: number;
+  copied: number;
+  lastUsedAt: string | null;
 }
 
 /** One vault the leaver could read, and where its re-key stands. */
@@ -121,6 +126,9 @@ export interface OffboardReport {
   vaults: OffboardVaultView[];
   secrets: OffboardSecretView[];
   links: OffboardLinkView[];
+  /** Why the revealed and copied counts could not be read (a log that does not verify, say),
+   *  or null when they come from the verified audit log. */
+  usageProblem: string | null;
 }
 
 export interface GroupView {

@@ -1,7 +1,7 @@
 // Process: shared. The offboarding report as CSV (docs/design.md "Offboarding"): one row per
 // secret the leaver could decrypt, then one per one-time link they created, so a spreadsheet
 // sorts and filters it. The app's Export CSV and `tessera team offboard --csv` write the same.
-import type { OffboardReport } from './ipc-results.ts';
+import type { OffboardReport, OffboardSecretView } from './ipc-results.ts';
 
 /** RFC 4180 quoting; a leading = + - @ is prefixed so a spreadsheet never runs a cell. */
 function cell(v: string | number | null): string {
@@ -12,10 +12,42 @@ function cell(v: string | number | null): string {
 
 const row = (cells: (string | number | null)[]) => cells.map(cell).join(',');
 
+/** "revealed 2, copied 1, last 2026-12-04" or "never revealed or copied", from the audit log. */
+export function useWords(s: OffboardSecretView): string {
+  if (s.revealed + s.copied === 0) return 'never revealed or copied';
+  return `revealed ${s.revealed}, copied ${s.copied}, last ${s.lastUsedAt?.slice(0, 10)}`;
+}
+
 export function offboardCsv(r: OffboardReport): string {
-  const lines = [row(['kind', 'vault', 'name', 'rotation', 'created', 'expires', 'status'])];
+  const lines = [
+    row([
+      'kind',
+      'vault',
+      'name',
+      'rotation',
+      'created',
+      'expires',
+      'status',
+      'revealed',
+      'copied',
+      'last used',
+    ]),
+  ];
   for (const s of r.secrets)
-    lines.push(row(['secret', s.vault, s.name, s.flag ?? 'rotated since', null, null, null]));
+    lines.push(
+      row([
+        'secret',
+        s.vault,
+        s.name,
+        s.flag ?? 'rotated since',
+        null,
+        null,
+        null,
+        r.usageProblem ? null : s.revealed,
+        r.usageProblem ? null : s.copied,
+        s.lastUsedAt,
+      ]),
+    );
   for (const v of r.vaults)
     if (v.name === null)
       lines.push(

@@ -67,9 +67,14 @@ describe.skipIf(!!unavailable)('the Team screen: offboarding a member', () => {
     const cells = await report.locator('tbody tr').allTextContents();
     date = new Date().toISOString().slice(0, 10);
     const flag = `rotation required: ${bob.email} offboarded on ${date}`;
-    expect(cells.sort()).toEqual(
-      ['opsextra', 'opsvpn', 'prodapi', 'proddb'].map((s) => `${s}${flag}`).sort(),
-    );
+    // Bob read ops/vpn once before he left: the audit log says so; the rest he never opened.
+    const never = 'never revealed or copied';
+    expect(cells.sort()).toEqual([
+      `opsextra${flag}${never}`,
+      `opsvpn${flag}revealed 1, copied 0, last ${date}`,
+      `prodapi${flag}${never}`,
+      `proddb${flag}${never}`,
+    ]);
     await expect(bob.svc.sync()).rejects.toMatchObject({ code: 'session_revoked' });
   });
 
@@ -79,7 +84,9 @@ describe.skipIf(!!unavailable)('the Team screen: offboarding a member', () => {
     const [csv] = await Promise.all([p.waitForEvent('download'), button(report, 'Export CSV').click()]);
     expect(csv.suggestedFilename()).toBe('offboarding-bob-example-test.csv');
     const text = readFileSync((await csv.path())!, 'utf8');
-    expect(text.split('\r\n')[0]).toBe('kind,vault,name,rotation,created,expires,status');
+    expect(text.split('\r\n')[0]).toBe(
+      'kind,vault,name,rotation,created,expires,status,revealed,copied,last used',
+    );
     expect(text).toContain(`secret,ops,vpn,rotation required: ${bob.email} offboarded on ${date}`);
     expect(text).not.toContain('payroll');
     const [json] = await Promise.all([p.waitForEvent('download'), button(report, 'Export JSON').click()]);

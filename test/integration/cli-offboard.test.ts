@@ -77,11 +77,19 @@ describe('tessera team offboard', () => {
     expect(again.stdout).toMatch(/^ {2}prod\/db\trotation required: /m);
     const csv = await alice.run(['team', 'offboard', bob.email, '--csv']);
     ok(csv);
+    // Bob's one `secret get` before he left is in the audit log: revealed once, never copied.
     expect(csv.stdout.split('\r\n')).toEqual([
-      'kind,vault,name,rotation,created,expires,status',
-      `secret,prod,db,rotation required: ${bob.email} offboarded on ${date},,,`,
+      'kind,vault,name,rotation,created,expires,status,revealed,copied,last used',
+      expect.stringMatching(
+        new RegExp(
+          `^secret,prod,db,rotation required: ${bob.email.replace('.', '\\.')} offboarded on ${date},,,,1,0,${date}T`,
+        ),
+      ),
       '',
     ]);
+    expect(again.stdout).toMatch(
+      /^ {2}prod\/db\trotation required: [^\t]+\trevealed 1, copied 0, last \d{4}-/m,
+    );
 
     ok(await alice.run(['secret', 'rotate', 'prod/db']));
     const clear = await alice.run(['due']);

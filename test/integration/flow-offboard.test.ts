@@ -70,6 +70,9 @@ beforeAll(async () => {
   await bob.svc.sync();
   expect(text(bob.svc.getSecret('grouped/vpn'))).toBe('g-1');
   expect(text(bob.svc.getSecret('carols/mail'))).toBe('c-1');
+  // A copy too; the reveals above and the copy reach the audit log with bob's next sync.
+  bob.svc.getField('carols/mail', undefined, undefined, 'copy').value.fill(0);
+  await bob.svc.sync();
   await bob.svc.createLink('direct/db', { expiresInSeconds: 3600 });
   await alice.svc.sync();
 }, 120_000);
@@ -140,6 +143,15 @@ describe('offboarding', () => {
     ]);
     expect(r.links).toHaveLength(1);
     expect(r.links[0]).toMatchObject({ vault: 'direct', secret: 'db', status: 'revoked' });
+    // What bob revealed and copied, from his signed events in the verified audit log.
+    expect(r.usageProblem).toBeNull();
+    const use = (n: string) => {
+      const x = r.secrets.find((s) => `${s.vault}/${s.name}` === n)!;
+      return [x.revealed, x.copied, x.lastUsedAt !== null];
+    };
+    expect(use('grouped/vpn')).toEqual([1, 0, true]);
+    expect(use('carols/mail')).toEqual([1, 1, true]);
+    expect(use('direct/api')).toEqual([0, 0, false]);
 
     await expect(bob.svc.sync()).rejects.toMatchObject({ code: 'session_revoked' });
     const late = new Promise<boolean>((r) => setTimeout(() => r(false), 3000));

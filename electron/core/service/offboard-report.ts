@@ -5,7 +5,9 @@
 // the link's signed date until its primary value changes after it. Each client derives this
 // itself, so no server can add, drop or back-date one, and nobody has to sign one flag per
 // secret in vaults they may not even read.
+import type { AuditEntry } from '../../../shared/audit/entry.ts';
 import type { Offboarding, TeamState as ChainState } from '../../../shared/chain/state.ts';
+import { TesseraError } from '../../../shared/errors.ts';
 import type { IndexedItem } from '../vault/index.ts';
 import { FLAG_FUTURE_SLACK_MS, type VerifiedFlag } from './rotation-flags.ts';
 
@@ -45,4 +47,36 @@ export function offboardFlags(chain: ChainState, index: Map<string, IndexedItem>
 /** The newest offboarding of a user in the chain. */
 export function offboardingOf(chain: ChainState, user: string): Offboarding | undefined {
   return (chain.offboardings ?? []).findLast((o) => o.user === user);
+}
+
+export interface ItemUse {
+  revealed: number;
+  copied: number;
+  lastUsedAt: string | null;
+}
+
+/** The leaver's reveals and copies per item, from their signed events in the verified audit
+ *  log; with the reason instead when the log cannot be read, so the report says it does not
+ *  know rather than that nothing was seen. */
+export async function leaverUse(
+  read: () => Promise<AuditEntry[]>,
+): Promise<{ byItem: Map<string, ItemUse>; problem: string | null }> {
+  const byItem = new Map<string, ItemUse>();
+  let entries: AuditEntry[];
+  try {
+    entries = await read();
+  } catch (e) {
+    const why = e instanceof TesseraError ? e.message : 'the audit log could not be read';
+    return { byItem, problem: why };
+  }
+  for (const e of entries) {
+    const item = e.refs.item;
+    if (!item) continue;
+    const use = byItem.get(item) ?? { revealed: 0, copied: 0, lastUsedAt: null };
+    if (e.kind === 'secret.copy') use.copied++;
+    else use.revealed++;
+    use.lastUsedAt = e.at;
+    byItem.set(item, use);
+  }
+  return { byItem, problem: null };
 }

@@ -17,11 +17,12 @@ import type {
 import { type OffboardReply, offboardPath, offboardReply } from '../../../shared/offboard-api.ts';
 import { mayOffboardMember, rolesAllowed, type TeamRole } from '../../../shared/roles.ts';
 import type { Unlocked } from '../profile/unlocked.ts';
+import type { AuditEntry } from '../../../shared/audit/entry.ts';
 import type { ChainBatch } from '../sync/chain-batch.ts';
 import type { IndexedItem } from '../vault/index.ts';
 import { canDistribute, rekeyVault } from './keys.ts';
 import { listLinks } from './links.ts';
-import { offboardingOf, offboardReason, rotatedSince, secretsOf } from './offboard-report.ts';
+import { leaverUse, offboardingOf, offboardReason, rotatedSince, secretsOf } from './offboard-report.ts';
 import { vaultLabel } from './vaults.ts';
 
 export interface OffboardContext {
@@ -32,6 +33,8 @@ export interface OffboardContext {
   chainChange<T>(build: (b: ChainBatch) => T | Promise<T>): Promise<T>;
   index(): Map<string, IndexedItem>;
   now(): Date;
+  /** This user's reveals and copies in the verified audit log (service/audit.ts). */
+  usage(user: string): Promise<AuditEntry[]>;
 }
 
 const article = (r: TeamRole) => (r === 'member' ? `a ${r}` : `an ${r}`);
@@ -128,7 +131,8 @@ export async function offboard(c: OffboardContext, email: string): Promise<Offbo
   if (!record) throw new TesseraError('internal', 'the offboarding is not in the verified chain');
   const vaults: OffboardVaultView[] = [];
   for (const id of record.vaults) vaults.push(await settleVault(c, m.user, id));
-  return report(c, m, record, vaults, answer, await leaverLinks(c, m.user, names(vaults)));
+  const links = await leaverLinks(c, m.user, names(vaults));
+  return report(c, m, record, vaults, answer, links, await leaverUse(() => c.usage(m.user)));
 }
 
 const names = (vaults: OffboardVaultView[]) => new Map(vaults.map((v) => [v.vaultId, v.name]));
@@ -140,6 +144,7 @@ function report(
   vaults: OffboardVaultView[],
   answer: OffboardReply | null,
   links: OffboardLinkView[],
+  use: Awaited<ReturnType<typeof leaverUse>>,
 ): OffboardReport {
   const chain = c.u.team(c.teamId).chain;
   const byVault = names(vaults);
@@ -150,6 +155,7 @@ function report(
       vault: byVault.get(it.vault) ?? it.vault,
       name: it.header.name,
       flag: rotatedSince(record, it) ? null : `rotation required: ${offboardReason(record)}`,
+      ...(use.byItem.get(it.id) ?? { revealed: 0, copied: 0, lastUsedAt: null }),
     }))
     .sort((a, b) => a.vault.localeCompare(b.vault) || a.name.localeCompare(b.name));
   for (const v of vaults)
@@ -172,5 +178,6 @@ function report(
     vaults,
     secrets,
     links,
+    usageProblem: use.problem,
   };
 }

@@ -467,7 +467,9 @@ export class TesseraService {
     const chainChange = <T>(build: (b: ChainBatch) => T | Promise<T>) =>
       this.chainChange(teamId, build, { fulfilKeys: false });
     const index = () => this.index(teamId);
-    return offboard.offboard({ u: this.u, teamId, chainChange, index, now: this.now }, email);
+    const usage = (user: string) =>
+      auditEntries(this.u, teamId, { actor: user, kinds: ['secret.reveal', 'secret.copy'] });
+    return offboard.offboard({ u: this.u, teamId, chainChange, index, now: this.now, usage }, email);
   }
   /** Withdraws an invitation not confirmed yet: the person can no longer accept or be confirmed. */
   revokeInvitation(email: string, team?: string) {

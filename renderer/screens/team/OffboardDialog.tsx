@@ -6,7 +6,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { MemberView, OffboardReport } from '../../../shared/ipc-results.ts';
-import { offboardCsv, offboardJson } from '../../../shared/offboard-export.ts';
+import { offboardCsv, offboardJson, useWords } from '../../../shared/offboard-export.ts';
 import { invalidateLists } from '../../app/queries.ts';
 import { call } from '../../bridge.ts';
 import { Dialog } from '../../components/Dialog.tsx';
@@ -54,6 +54,7 @@ function Report({ r, onClose }: { r: OffboardReport; onClose(): void }) {
             <th scope="col">Vault</th>
             <th scope="col">Secret</th>
             <th scope="col">Rotation</th>
+            <th scope="col">Revealed or copied</th>
           </tr>
         </thead>
         <tbody>
@@ -62,10 +63,16 @@ function Report({ r, onClose }: { r: OffboardReport; onClose(): void }) {
               <td>{s.vault}</td>
               <td>{s.name}</td>
               <td>{s.flag ?? 'rotated since'}</td>
+              <td>{r.usageProblem ? 'not known' : useWords(s)}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      {r.usageProblem && (
+        <p className="hint" role="status">
+          What they revealed or copied is not known: {r.usageProblem}
+        </p>
+      )}
       {unreadable.length > 0 && (
         <p className="hint">
           {unreadable.length === 1 ? 'One vault' : `${unreadable.length} vaults`} they could read you cannot:
