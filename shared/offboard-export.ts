@@ -13,7 +13,7 @@ function cell(v: string | number | null): string {
 const row = (cells: (string | number | null)[]) => cells.map(cell).join(',');
 
 /** "revealed 2, copied 1, last 2026-12-04" or "never revealed or copied", from the audit log. */
-export function useWords(s: OffboardSecretView): string {
+export function usageWords(s: OffboardSecretView): string {
   if (s.revealed + s.copied === 0) return 'never revealed or copied';
   return `revealed ${s.revealed}, copied ${s.copied}, last ${s.lastUsedAt?.slice(0, 10)}`;
 }

@@ -3,7 +3,7 @@
 // someone already offboarded continues what was cut short and prints the report again.
 import type { Command } from 'commander';
 import type { OffboardReport } from '../../shared/ipc-results.ts';
-import { offboardCsv, useWords } from '../../shared/offboard-export.ts';
+import { offboardCsv, usageWords } from '../../shared/offboard-export.ts';
 import { plural } from '../../shared/words.ts';
 import type { Context } from './program.ts';
 
@@ -30,7 +30,7 @@ function lines(r: OffboardReport): string[] {
     else if (v.status === 'deleted') out.push(`${name}: deleted`);
   }
   out.push(`${plural(r.secrets.length, 'secret')} ${r.email} could decrypt:`);
-  for (const s of r.secrets) out.push(`  ${s.vault}/${s.name}\t${s.flag ?? 'rotated since'}\t${useWords(s)}`);
+  for (const s of r.secrets) out.push(`  ${s.vault}/${s.name}\t${s.flag ?? 'rotated since'}\t${usageWords(s)}`);
   if (r.usageProblem) out.push(`(what ${r.email} revealed or copied is not known: ${r.usageProblem})`);
   for (const v of r.vaults)
     if (v.name === null)

@@ -6,7 +6,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { MemberView, OffboardReport } from '../../../shared/ipc-results.ts';
-import { offboardCsv, offboardJson, useWords } from '../../../shared/offboard-export.ts';
+import { offboardCsv, offboardJson, usageWords } from '../../../shared/offboard-export.ts';
 import { invalidateLists } from '../../app/queries.ts';
 import { call } from '../../bridge.ts';
 import { Dialog } from '../../components/Dialog.tsx';
@@ -63,7 +63,7 @@ function Report({ r, onClose }: { r: OffboardReport; onClose(): void }) {
               <td>{s.vault}</td>
               <td>{s.name}</td>
               <td>{s.flag ?? 'rotated since'}</td>
-              <td>{r.usageProblem ? 'not known' : useWords(s)}</td>
+              <td>{r.usageProblem ? 'not known' : usageWords(s)}</td>
             </tr>
           ))}
         </tbody>
