@@ -5,18 +5,10 @@
 // what this profile verified before exits 2 with a `tampered` error naming the team.
 import type { Command } from 'commander';
 import { AUDIT_KINDS } from '../../shared/audit/entry.ts';
-import { auditLine } from '../core/service/audit-view.ts';
+import { type AuditAsk, auditLine } from '../core/service/audit-view.ts';
 import type { Context } from './program.ts';
 
-interface AuditOptions {
-  verify?: boolean;
-  person?: string;
-  vault?: string;
-  secret?: string;
-  action?: string;
-  since?: string;
-  until?: string;
-}
+type AuditOptions = AuditAsk & { verify?: boolean };
 
 export function registerAuditCommand(program: Command, ctx: () => Context): void {
   program

@@ -27,10 +27,12 @@ function cleanRefs(refs: AuditRefs | undefined): AuditRefs {
   return Object.fromEntries(Object.entries(refs ?? {}).filter(([, v]) => v !== undefined)) as AuditRefs;
 }
 
+type EntryBody = Omit<AuditEntry, 'seq' | 'prev' | 'at'>;
+
 async function append(
   tx: Queryable,
   team: string,
-  make: (seq: number, prev: string | null) => AuditEntry,
+  body: EntryBody,
   clientId: string | null,
 ): Promise<number> {
   await tx.query('INSERT INTO audit_heads (team_id) VALUES ($1) ON CONFLICT (team_id) DO NOTHING', [team]);
@@ -39,7 +41,7 @@ async function append(
     [team],
   );
   const seq = Number(h.rows[0]!.seq) + 1;
-  const entry = make(seq, h.rows[0]!.hash);
+  const entry: AuditEntry = { seq, prev: h.rows[0]!.hash, at: new Date().toISOString(), ...body };
   const hash = toB64(serverChainCrypto.hash(utf8(auditHashedMessage(team, entry))));
   await tx.query(
     'INSERT INTO audit_entries (team_id, seq, entry, client_id) VALUES ($1, $2, $3::jsonb, $4)',
@@ -52,19 +54,7 @@ async function append(
 /** Records a server event in `team`'s log inside `tx`; returns its seq. A failure throws, and
  *  the caller's transaction, action included, rolls back. */
 export function recordAudit(tx: Queryable, team: string, event: ServerAuditEvent): Promise<number> {
-  return append(
-    tx,
-    team,
-    (seq, prev) => ({
-      seq,
-      prev,
-      at: new Date().toISOString(),
-      kind: event.kind,
-      actor: event.actor,
-      refs: cleanRefs(event.refs),
-    }),
-    null,
-  );
+  return append(tx, team, { kind: event.kind, actor: event.actor, refs: cleanRefs(event.refs) }, null);
 }
 
 /** Chains a client event whose signature the caller checked. A resend of one already chained
@@ -80,20 +70,8 @@ export async function recordClientAudit(
     [team, e.id],
   );
   if (had.rows[0]) return Number(had.rows[0].seq);
-  return append(
-    tx,
-    team,
-    (seq, prev) => ({
-      seq,
-      prev,
-      at: new Date().toISOString(),
-      kind: e.kind,
-      actor,
-      refs: cleanRefs(e.refs),
-      client: { id: e.id, at: e.at, sig: e.sig },
-    }),
-    e.id,
-  );
+  const client = { id: e.id, at: e.at, sig: e.sig };
+  return append(tx, team, { kind: e.kind, actor, refs: cleanRefs(e.refs), client }, e.id);
 }
 
 /** Records in every team where `user` is a confirmed member (a login is the user's, not a

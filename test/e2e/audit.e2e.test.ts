@@ -17,7 +17,7 @@ import {
   startE2E,
 } from './harness.ts';
 import { orderedSteps } from './steps.ts';
-import { button, field, navItem, SLOW, signUpWithTeam, visible } from './ui.ts';
+import { button, field, navItem, SLOW, signUpThroughUi, signUpWithTeam, visible } from './ui.ts';
 
 const unavailable = e2eUnavailable();
 if (unavailable && e2eRequired()) throw new Error(`audit e2e required but cannot run: ${unavailable}`);
@@ -25,6 +25,7 @@ if (unavailable) console.warn(`audit e2e skipped: ${unavailable}`);
 
 let env: E2EEnv;
 let alice: E2EUser;
+let bob: E2EUser;
 
 const steps = orderedSteps();
 const step = steps.step;
@@ -113,6 +114,48 @@ describe.skipIf(!!unavailable)('desktop window: audit log', () => {
       signed: true,
     });
     expect(readFileSync(path, 'utf8')).not.toContain('hunter2-e2e');
+  });
+
+  step('a member sees no Audit screen; their reveal shows in the owner’s log, signed', async () => {
+    bob = await env.openUser('bob', { settings: { autoLockMinutes: 60 } });
+    const b = bob.page;
+    await signUpThroughUi(b, {
+      server: env.serverUrl,
+      email: bob.email,
+      name: 'bob',
+      password: bob.password,
+    });
+    const { inviteCode } = await alice.dispatch('team.invite', { email: bob.email, role: 'member' });
+    const joined = await bob.dispatch('team.accept', { code: inviteCode });
+    const { fingerprint } = await bob.dispatch('app.state', {});
+    await alice.dispatch('team.confirm', { email: bob.email, fingerprint: fingerprint! });
+    await alice.dispatch('vault.share', { vault: 'prod', with: bob.email, role: 'view' });
+    await bob.dispatch('team.use', { team: joined.id });
+    await b.reload();
+    await visible(navItem(b, 'Secrets'), SLOW);
+    expect(await navItem(b, 'Audit').count()).toBe(0);
+    const refused = await bob.core.dispatch('audit.list', {});
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await eventually(
+      'bob reads prod',
+      async () => (await bob.core.dispatch('secret.reveal', { ref: 'prod/db' })).ok,
+      SLOW,
+    );
+
+    const p = alice.page;
+    await eventually(
+      'bob’s reveal',
+      async () => {
+        await button(p, 'Verify again').click();
+        return (
+          (await rows().filter({ hasText: bob.email }).filter({ hasText: 'secret.reveal' }).count()) === 1
+        );
+      },
+      SLOW,
+    );
+    const text = (await rows().filter({ hasText: 'secret.reveal' }).first().textContent()) ?? '';
+    expect(text).toContain('prod/db');
+    expect(text).toContain('signed by their device');
   });
 
   step('a row rewritten in the database: Verify again shows the log does not verify', async () => {
