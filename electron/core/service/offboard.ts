@@ -28,8 +28,9 @@ export interface OffboardContext {
   u: Unlocked;
   teamId: string;
   /** The service's chain change, with the manager's duties left out of its closing sync:
-   *  here each vault's re-key is a batch of its own. */
-  chainChange<T>(build: (b: ChainBatch) => T | Promise<T>): Promise<T>;
+   *  here each vault's re-key is a batch of its own. `synced`: build on the state the last
+   *  change's closing sync reached, without another pull first. */
+  chainChange<T>(build: (b: ChainBatch) => T | Promise<T>, synced?: boolean): Promise<T>;
   index(): Map<string, IndexedItem>;
   now(): Date;
 }
@@ -92,7 +93,7 @@ async function settleVault(c: OffboardContext, leaver: string, vaultId: string):
       if (!canDistribute(u, b, vaultId) || label === null) return 'pending';
       rekeyVault(u, b, vaultId, label);
       return 'rekeyed';
-    }),
+    }, true),
   );
 }
 
