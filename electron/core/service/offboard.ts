@@ -6,7 +6,7 @@
 // finished and the next run, or any manager's sync, continues: the chain still shows the rest
 // as "re-key pending", and the removal is never appended twice. Which vaults and which secrets
 // come from the chain and this client's own copy, never from a server answer.
-import { type ChainMember, rekeyPending, vaultRoleOf } from '../../../shared/chain/state.ts';
+import { type ChainMember, rekeyPending } from '../../../shared/chain/state.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import type {
   OffboardLinkView,
@@ -21,6 +21,7 @@ import type { ChainBatch } from '../sync/chain-batch.ts';
 import type { IndexedItem } from '../vault/index.ts';
 import { canDistribute, rekeyVault } from './keys.ts';
 import { listLinks } from './links.ts';
+import { managersOf } from './membership.ts';
 import { offboardingOf, offboardReason, rotatedSince, secretsOf } from './offboard-report.ts';
 import { vaultLabel } from './vaults.ts';
 
@@ -61,16 +62,6 @@ function appendRemoval(c: OffboardContext, b: ChainBatch, email: string): ChainM
   return m;
 }
 
-/** Who could finish a re-key this user cannot: the other members the chain lets manage it. */
-function managersOf(c: OffboardContext, vaultId: string): string[] {
-  const s = c.u.team(c.teamId).chain;
-  const v = s.vaults.get(vaultId)!;
-  return [...s.members.values()]
-    .filter((m) => m.user !== c.u.userId && vaultRoleOf(s, v, m.user) === 'manage')
-    .map((m) => m.email)
-    .sort();
-}
-
 /** Re-keys one vault the leaver still holds the key of, in its own batch; reports where it stands. */
 async function settleVault(c: OffboardContext, leaver: string, vaultId: string): Promise<OffboardVaultView> {
   const { u, teamId } = c;
@@ -82,7 +73,7 @@ async function settleVault(c: OffboardContext, leaver: string, vaultId: string):
     name,
     status,
     secrets: null,
-    managers: status === 'pending' ? managersOf(c, vaultId) : [],
+    managers: status === 'pending' ? managersOf(chain(), chain().vaults.get(vaultId)!, u.userId) : [],
   });
   if (!v || v.deleted) return view('deleted');
   if (!v.keyHolders.has(leaver) && !rekeyPending(chain(), v)) return view('done');
