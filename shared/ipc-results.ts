@@ -335,6 +335,8 @@ export interface IpcReturns {
   'team.role': MemberChangeView & { from: TeamRole; changed: boolean };
   'team.remove': MemberChangeView;
   'team.offboard': OffboardReport;
+  /** Where the file was saved. */
+  'team.offboardExport': { path: string };
   'team.revokeInvitation': { email: string; role: TeamRole };
   'group.list': GroupView[];
   'group.create': { name: string };

@@ -82,6 +82,8 @@ export const ipcCalls = {
   'team.remove': z.object({ email: z.email() }).strict(),
   /** Offboards a confirmed member, or continues an offboarding cut short; answers the report. */
   'team.offboard': z.object({ email: z.email() }).strict(),
+  /** Saves the offboarding report of that member, derived again from the chain, as a file. */
+  'team.offboardExport': z.object({ email: z.email(), format: z.enum(['csv', 'json']) }).strict(),
   /** Withdraws an invitation that was not confirmed yet (invited, or accepted and waiting). */
   'team.revokeInvitation': z.object({ email: z.email() }).strict(),
   'group.list': empty,
