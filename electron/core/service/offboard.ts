@@ -41,7 +41,9 @@ const article = (r: TeamRole) => (r === 'member' ? `a ${r}` : `an ${r}`);
 /** Signs the offboarding on the newest chain, or finds it already there (a resumed run). */
 function appendRemoval(c: OffboardContext, b: ChainBatch, email: string): ChainMember {
   const e = email.trim().toLowerCase();
-  const m = [...b.state.members.values()].find((x) => x.email === e);
+  // Someone removed once may have joined again under a new account: the member now counts.
+  const same = [...b.state.members.values()].filter((x) => x.email === e);
+  const m = same.find((x) => x.status === 'confirmed') ?? same.at(-1);
   if (!m) throw new TesseraError('not_found', `${e} is not a member of this team`);
   if (m.status === 'removed') {
     if (offboardingOf(b.state, m.user)) return m;
