@@ -136,6 +136,7 @@ function start(): void {
       emit,
       startEmbeddedServer: () => embedded.start(),
       notify: notifyPort(Notification, showWindow),
+      exportDir: app.getPath('downloads'),
     });
     core = desktop;
     installIpcGate({ ipcMain, window: () => win, core: desktop, log });

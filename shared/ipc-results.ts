@@ -411,6 +411,8 @@ export interface IpcReturns {
   'team.role': MemberChangeView & { from: TeamRole; changed: boolean };
   'team.remove': MemberChangeView;
   'team.offboard': OffboardReport;
+  /** Where the file was saved. */
+  'team.offboardExport': { path: string };
   'team.revokeInvitation': { email: string; role: TeamRole };
   'group.list': GroupView[];
   'group.create': { name: string };
@@ -447,6 +449,7 @@ export interface IpcReturns {
   'link.policy': LinkPolicyView;
   'link.setPolicy': LinkPolicyView;
   'audit.list': AuditView;
+  'audit.export': { path: string; entries: number };
   'breakglass.status': BreakGlassStatusView;
   'breakglass.request': { request: string; vault: string };
   'breakglass.approve': { request: string; status: BreakGlassRequestView['status']; sealed: boolean };

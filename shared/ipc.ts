@@ -22,6 +22,18 @@ const secretText = z
   .min(1)
   .max(64 * 1024);
 const empty = z.object({}).strict();
+
+/** The audit screen's filters; an empty field means any. */
+const auditFilters = z
+  .object({
+    person: z.string().trim().max(254).optional(),
+    vault: z.string().trim().max(200).optional(),
+    secret: z.string().trim().max(400).optional(),
+    action: z.string().trim().max(40).optional(),
+    since: z.string().trim().max(40).optional(),
+    until: z.string().trim().max(40).optional(),
+  })
+  .strict();
 const linkExpiry = z.number().int().min(60).max(LINK_MAX_EXPIRY_SECONDS);
 const fieldKey = z.string().regex(FIELD_KEY, 'a field name is letters, digits, spaces, "_", "." or "-"');
 /** A field value may be empty (a login without a username yet). */
@@ -82,6 +94,8 @@ export const ipcCalls = {
   'team.remove': z.object({ email: z.email() }).strict(),
   /** Offboards a confirmed member, or continues an offboarding cut short; answers the report. */
   'team.offboard': z.object({ email: z.email() }).strict(),
+  /** Saves the offboarding report of that member, derived again from the chain, as a file. */
+  'team.offboardExport': z.object({ email: z.email(), format: z.enum(['csv', 'json']) }).strict(),
   /** Withdraws an invitation that was not confirmed yet (invited, or accepted and waiting). */
   'team.revokeInvitation': z.object({ email: z.email() }).strict(),
   'group.list': empty,
@@ -176,17 +190,10 @@ export const ipcCalls = {
     .strict(),
   /** The team's audit log, verified, filtered, with names (owners and admins: `audit.read`).
    *  `verify` re-reads it from entry 1 instead of only what came after the last read. */
-  'audit.list': z
-    .object({
-      person: z.string().trim().max(254).optional(),
-      vault: z.string().trim().max(200).optional(),
-      secret: z.string().trim().max(400).optional(),
-      action: z.string().trim().max(40).optional(),
-      since: z.string().trim().max(40).optional(),
-      until: z.string().trim().max(40).optional(),
-      verify: z.boolean().optional(),
-    })
-    .strict(),
+  'audit.list': auditFilters.extend({ verify: z.boolean().optional() }).strict(),
+  /** Saves the rows those filters leave, as JSON lines, to the export folder (the window may
+   *  not download anything, electron/main/session.ts). */
+  'audit.export': auditFilters,
   // ---- break-glass (docs/design.md "Break-glass") ----
   /** The break-glass vaults and every request, as the verified chain records them. */
   'breakglass.status': empty,

@@ -19,6 +19,7 @@ import {
   internals,
   ms,
   printFigure,
+  probe,
   ratio,
   timed,
   verdictMax,
@@ -84,12 +85,16 @@ export async function run(fx: Fixture, _opts: BenchOptions): Promise<Figure[]> {
   };
   let report: Awaited<ReturnType<typeof olga.svc.offboard>>;
   let real: number;
+  const saves = probe(u, 'save');
+  const http = probe(u.http, 'request');
   try {
     const t = await timed(() => olga.svc.offboard(leo.email));
     report = t.value;
     real = t.ms;
   } finally {
     globalThis.fetch = originalFetch;
+    saves.stop();
+    http.stop();
   }
   if (
     report.secrets.length !== ITEMS ||
@@ -113,7 +118,8 @@ export async function run(fx: Fixture, _opts: BenchOptions): Promise<Figure[]> {
   const raw = crypt.ms + upload;
   console.log(
     `  ${bodies.length} re-key batches, ${(bodies.reduce((a, b) => a + b.length, 0) / 2 ** 20).toFixed(1)} MiB; ` +
-      `decrypt + encrypt ${ms(crypt.ms)}, bare uploads ${ms(upload)}`,
+      `decrypt + encrypt ${ms(crypt.ms)}, bare uploads ${ms(upload)}; within the offboarding (info): ` +
+      `${http.calls} requests ${ms(http.ms)}, ${saves.calls} profile saves ${ms(saves.ms)}`,
   );
   olga.svc.lock();
   leo.svc.lock();

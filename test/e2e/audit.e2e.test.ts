@@ -4,7 +4,7 @@
 // (a copy reported by the core, signed), filters them, exports the rows shown as JSON lines,
 // and, once a row is rewritten directly in the database, Verify again shows the log does not
 // verify, with no rows.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import {
   bodyText,
@@ -98,11 +98,14 @@ describe.skipIf(!!unavailable)('desktop window: audit log', () => {
     await eventually('all entries back', async () => (await kinds()).includes('vault.create'));
   });
 
-  step('Export saves the rows shown as JSON lines', async () => {
+  step('Export has the core save the rows shown as JSON lines', async () => {
     const p = alice.page;
-    const [download] = await Promise.all([p.waitForEvent('download'), button(p, 'Export').click()]);
-    expect(download.suggestedFilename()).toMatch(/^tessera-audit-Acme-\d{4}-\d\d-\d\d\.jsonl$/);
-    const path = await download.path();
+    // The window downloads nothing (the shell blocks it): the core writes the file, 0600.
+    await button(p, 'Export').click();
+    const status = await visible(p.getByRole('status').filter({ hasText: /^Saved \d+ entries to / }));
+    const path = (await status.textContent())!.replace(/^Saved \d+ entries to /, '');
+    expect(path).toMatch(/\/tessera-audit-Acme-\d{4}-\d\d-\d\d\.jsonl$/);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
     const lines = readFileSync(path, 'utf8')
       .trim()
       .split('\n')

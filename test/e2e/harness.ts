@@ -504,6 +504,7 @@ async function openUser(env: E2EEnv, name: string, o: OpenUserOptions): Promise<
     fetch: o.fetch,
     now: o.now,
     notify: (n) => notifications.push(n),
+    exportDir: mkdtempSync(join(tmpdir(), `tessera-e2e-${name}-exports-`)),
     emit: (event, payload) => {
       events.push({ event, payload, at: now() });
       const p = page;

@@ -2,9 +2,10 @@
 // Offboarding from the Team screen (docs/design.md "Offboarding"), in real Chromium with the
 // real renderer and a real DesktopCore against a real team server: alice offboards bob through
 // the Offboard button and its confirm dialog, reads the report (exactly bob's secrets, each
-// "rotation required: bob offboarded on <date>"), exports it as CSV and JSON, and finds the
+// "rotation required: bob offboarded on <date>"), exports it as CSV and JSON (the core writes
+// the files: the window may not download), and finds the
 // same flags on the Due screen. Bob's own client is refused from then on.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { bytes, type Person, signUp } from '../helpers/people.ts';
 import { type E2EEnv, type E2EUser, e2eRequired, e2eUnavailable, eventually, startE2E } from './harness.ts';
@@ -78,19 +79,26 @@ describe.skipIf(!!unavailable)('the Team screen: offboarding a member', () => {
     await expect(bob.svc.sync()).rejects.toMatchObject({ code: 'session_revoked' });
   });
 
-  step('the report exports as CSV and as JSON', async () => {
+  step('the report exports as CSV and as JSON, saved by the core', async () => {
     const p = alice.page;
     const report = dialog(p);
-    const [csv] = await Promise.all([p.waitForEvent('download'), button(report, 'Export CSV').click()]);
-    expect(csv.suggestedFilename()).toBe('offboarding-bob-example-test.csv');
-    const text = readFileSync((await csv.path())!, 'utf8');
+    const savedTo = async () => {
+      const status = await visible(report.getByRole('status').filter({ hasText: 'Saved to ' }));
+      return (await status.textContent())!.replace(/^Saved to /, '');
+    };
+    await button(report, 'Export CSV').click();
+    const csvPath = await savedTo();
+    expect(csvPath).toMatch(new RegExp(`offboarding-bob-example-test-${date}\\.csv$`));
+    const text = readFileSync(csvPath, 'utf8');
     expect(text.split('\r\n')[0]).toBe(
       'kind,vault,name,rotation,created,expires,status,revealed,copied,last used',
     );
     expect(text).toContain(`secret,ops,vpn,rotation required: ${bob.email} offboarded on ${date}`);
     expect(text).not.toContain('payroll');
-    const [json] = await Promise.all([p.waitForEvent('download'), button(report, 'Export JSON').click()]);
-    const parsed = JSON.parse(readFileSync((await json.path())!, 'utf8'));
+    expect(statSync(csvPath).mode & 0o777).toBe(0o600);
+    await button(report, 'Export JSON').click();
+    await eventually('the JSON path', async () => (await savedTo()).endsWith('.json'));
+    const parsed = JSON.parse(readFileSync(await savedTo(), 'utf8'));
     expect(parsed.email).toBe(bob.email);
     expect(parsed.secrets).toHaveLength(4);
     await button(report, 'Close').click();

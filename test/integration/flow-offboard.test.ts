@@ -104,6 +104,12 @@ describe('offboarding', () => {
       body: JSON.stringify({ links: [], keys: [], vaults: [] }),
     });
     expect(r.status).toBe(400);
+    const anonymous = await fetch(`${srv.url}/api/v1/teams/${teamId()}/members/${idOf(bob)}/offboard`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ links: [], keys: [], vaults: [] }),
+    });
+    expect(anonymous.status).toBe(401);
     const s = await srv.db.query(
       'SELECT count(*)::int AS n FROM sessions WHERE user_id = $1 AND revoked_at IS NOT NULL',
       [idOf(bob)],

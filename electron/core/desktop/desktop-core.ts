@@ -25,6 +25,9 @@ export interface DesktopPorts {
   now?: () => Date;
   /** Shows a desktop notification (the daily one of secrets to rotate). */
   notify?: NotifyPort;
+  /** Where exports (an offboarding report) are saved: the user's Downloads folder. The
+   *  window's own downloads are blocked, so a file is written here by the core or not at all. */
+  exportDir?: string;
 }
 
 /** While unlocked, the due notification is reconsidered this often, so a window left open

@@ -56,7 +56,7 @@ function ownerCount(s: ChainState): number {
 }
 
 /** Who could finish a re-key this user cannot: everyone else the chain lets manage the vault. */
-function managersOf(s: ChainState, v: ChainVault, self: string): string[] {
+export function managersOf(s: ChainState, v: ChainVault, self: string): string[] {
   return [...s.members.values()]
     .filter((m) => m.user !== self && vaultRoleOf(s, v, m.user) === 'manage')
     .map((m) => m.email)

@@ -6,7 +6,7 @@
 // finished and the next run, or any manager's sync, continues: the chain still shows the rest
 // as "re-key pending", and the removal is never appended twice. Which vaults and which secrets
 // come from the chain and this client's own copy, never from a server answer.
-import { type ChainMember, rekeyPending, vaultRoleOf } from '../../../shared/chain/state.ts';
+import { type ChainMember, rekeyPending } from '../../../shared/chain/state.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import type {
   OffboardLinkView,
@@ -22,6 +22,7 @@ import type { ChainBatch } from '../sync/chain-batch.ts';
 import type { IndexedItem } from '../vault/index.ts';
 import { canDistribute, rekeyVault } from './keys.ts';
 import { listLinks } from './links.ts';
+import { managersOf } from './membership.ts';
 import { leaverUse, offboardingOf, offboardReason, rotatedSince, secretsOf } from './offboard-report.ts';
 import { vaultLabel } from './vaults.ts';
 
@@ -29,8 +30,9 @@ export interface OffboardContext {
   u: Unlocked;
   teamId: string;
   /** The service's chain change, with the manager's duties left out of its closing sync:
-   *  here each vault's re-key is a batch of its own. */
-  chainChange<T>(build: (b: ChainBatch) => T | Promise<T>): Promise<T>;
+   *  here each vault's re-key is a batch of its own. `synced`: build on the state the last
+   *  change's closing sync reached, without another pull first. */
+  chainChange<T>(build: (b: ChainBatch) => T | Promise<T>, synced?: boolean): Promise<T>;
   index(): Map<string, IndexedItem>;
   now(): Date;
   /** This user's reveals and copies in the verified audit log (service/audit.ts). */
@@ -42,7 +44,9 @@ const article = (r: TeamRole) => (r === 'member' ? `a ${r}` : `an ${r}`);
 /** Signs the offboarding on the newest chain, or finds it already there (a resumed run). */
 function appendRemoval(c: OffboardContext, b: ChainBatch, email: string): ChainMember {
   const e = email.trim().toLowerCase();
-  const m = [...b.state.members.values()].find((x) => x.email === e);
+  // Someone removed once may have joined again under a new account: the member now counts.
+  const same = [...b.state.members.values()].filter((x) => x.email === e);
+  const m = same.find((x) => x.status === 'confirmed') ?? same.at(-1);
   if (!m) throw new TesseraError('not_found', `${e} is not a member of this team`);
   if (m.status === 'removed') {
     if (offboardingOf(b.state, m.user)) return m;
@@ -63,16 +67,6 @@ function appendRemoval(c: OffboardContext, b: ChainBatch, email: string): ChainM
   return m;
 }
 
-/** Who could finish a re-key this user cannot: the other members the chain lets manage it. */
-function managersOf(c: OffboardContext, vaultId: string): string[] {
-  const s = c.u.team(c.teamId).chain;
-  const v = s.vaults.get(vaultId)!;
-  return [...s.members.values()]
-    .filter((m) => m.user !== c.u.userId && vaultRoleOf(s, v, m.user) === 'manage')
-    .map((m) => m.email)
-    .sort();
-}
-
 /** Re-keys one vault the leaver still holds the key of, in its own batch; reports where it stands. */
 async function settleVault(c: OffboardContext, leaver: string, vaultId: string): Promise<OffboardVaultView> {
   const { u, teamId } = c;
@@ -84,7 +78,7 @@ async function settleVault(c: OffboardContext, leaver: string, vaultId: string):
     name,
     status,
     secrets: null,
-    managers: status === 'pending' ? managersOf(c, vaultId) : [],
+    managers: status === 'pending' ? managersOf(chain(), chain().vaults.get(vaultId)!, u.userId) : [],
   });
   if (!v || v.deleted) return view('deleted');
   if (!v.keyHolders.has(leaver) && !rekeyPending(chain(), v)) return view('done');
@@ -95,7 +89,7 @@ async function settleVault(c: OffboardContext, leaver: string, vaultId: string):
       if (!canDistribute(u, b, vaultId) || label === null) return 'pending';
       rekeyVault(u, b, vaultId, label);
       return 'rekeyed';
-    }),
+    }, true),
   );
 }
 

@@ -387,9 +387,11 @@ export class TesseraService {
     teamId: string,
     build: (b: ChainBatch) => T | Promise<T>,
     after: SyncOptions = {},
+    /** The caller's previous chain change just synced: build on that (a conflict still syncs). */
+    synced = false,
   ): Promise<T> {
-    const first = await this.sync(teamId, { fulfilKeys: false });
-    if (first.offline) throw new TesseraError('unreachable', 'cannot change the team while offline');
+    const first = synced ? null : await this.sync(teamId, { fulfilKeys: false });
+    if (first?.offline) throw new TesseraError('unreachable', 'cannot change the team while offline');
     for (let attempt = 1; ; attempt++) {
       const b = new ChainBatch(this.u, teamId);
       const result = await build(b);
@@ -464,8 +466,8 @@ export class TesseraService {
   /** Offboards a member, or continues an offboarding cut short (service/offboard.ts). */
   offboard(email: string, team?: string) {
     const teamId = this.u.teamId(team);
-    const chainChange = <T>(build: (b: ChainBatch) => T | Promise<T>) =>
-      this.chainChange(teamId, build, { fulfilKeys: false });
+    const chainChange = <T>(build: (b: ChainBatch) => T | Promise<T>, synced?: boolean) =>
+      this.chainChange(teamId, build, { fulfilKeys: false }, synced);
     const index = () => this.index(teamId);
     const usage = (user: string) =>
       auditEntries(this.u, teamId, { actor: user, kinds: ['secret.reveal', 'secret.copy'] });

@@ -2,8 +2,8 @@
 // The team's audit log (docs/design.md "Audit"), for those whose role may read it
 // (`audit.read` in shared/roles.ts: owners and admins). The core verifies the log before a
 // row reaches the window and says how far; a log that does not verify shows the core's error
-// and no rows. Filters go to the core, which turns names into ids locally. Export saves the
-// rows shown as JSON lines.
+// and no rows. Filters go to the core, which turns names into ids locally. Export has the
+// core save the rows those filters give as JSON lines (the window may not download).
 import { useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { AUDIT_KINDS } from '../../../shared/audit/entry.ts';
@@ -13,6 +13,7 @@ import { call, errorCode, errorText } from '../../bridge.ts';
 import { keys, useVaults } from '../../app/queries.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { Field, SelectField } from '../../components/Field.tsx';
+import { useAction } from '../../components/useAction.ts';
 
 const ANY = '';
 const when = (iso: string) => new Date(iso).toLocaleString();
@@ -32,18 +33,6 @@ function on(r: AuditRowView): string {
   return [what, r.target, r.link && `link ${r.link.slice(0, 8)}`].filter(Boolean).join(' · ');
 }
 
-function exportLines(team: string, rows: AuditRowView[]): void {
-  const text = rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/x-ndjson' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `tessera-audit-${team.replace(/[^A-Za-z0-9_-]/g, '_')}-${new Date().toISOString().slice(0, 10)}.jsonl`;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 export function AuditScreen() {
   const [f, setF] = useState<Filters>(NONE);
   const vaults = useVaults();
@@ -61,6 +50,13 @@ export function AuditScreen() {
   });
   const set = (k: keyof Filters) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
   const v = audit.data;
+  const exporting = useAction();
+  const [saved, setSaved] = useState<string | null>(null);
+  const save = () =>
+    void exporting.run(async () => {
+      const r = await call('audit.export', f);
+      setSaved(`Saved ${plural(r.entries, 'entry', 'entries')} to ${r.path}`);
+    });
   const tampered = audit.isError && errorCode(audit.error) === 'tampered';
 
   return (
@@ -83,10 +79,16 @@ export function AuditScreen() {
         >
           Verify again
         </button>
-        <button type="button" disabled={!v || audit.isError} onClick={() => v && exportLines(v.team, v.rows)}>
+        <button type="button" disabled={!v || audit.isError || exporting.busy} onClick={save}>
           Export
         </button>
       </div>
+      {saved && (
+        <p role="status" className="ok">
+          {saved}
+        </p>
+      )}
+      <ErrorAlert error={exporting.error} />
       <div className="toolbar">
         <Field label="Person" type="search" placeholder="email" value={f.person} onChange={set('person')} />
         <SelectField label="Vault" value={f.vault} onChange={set('vault')}>

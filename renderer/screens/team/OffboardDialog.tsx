@@ -2,11 +2,11 @@
 // Offboarding a member in one step (docs/design.md "Offboarding"): a dialog that says what will
 // happen, the progress while the core works, then the report: every secret the leaver could
 // decrypt with its "rotation required" flag, the vaults only their managers can still re-key,
-// and the one-time links the leaver created, with Export CSV and Export JSON.
+// and the one-time links the leaver created, with Export CSV and Export JSON (saved by the core).
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { MemberView, OffboardReport } from '../../../shared/ipc-results.ts';
-import { offboardCsv, offboardJson, usageWords } from '../../../shared/offboard-export.ts';
+import { usageWords } from '../../../shared/offboard-export.ts';
 import { invalidateLists } from '../../app/queries.ts';
 import { call } from '../../bridge.ts';
 import { Dialog } from '../../components/Dialog.tsx';
@@ -19,20 +19,14 @@ interface Props {
   onDone(message: string): void;
 }
 
-/** Hands the browser a file to save: the report is names and dates, never a value. */
-function exportFile(name: string, type: string, body: string) {
-  const url = URL.createObjectURL(new Blob([body], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 function Report({ r, onClose }: { r: OffboardReport; onClose(): void }) {
-  const base = `offboarding-${r.email.replace(/[^a-z0-9]+/g, '-')}`;
+  const exporting = useAction();
+  const [saved, setSaved] = useState<string | null>(null);
+  // The window may not download: the core writes the file and says where.
+  const save = (format: 'csv' | 'json') =>
+    void exporting.run(async () =>
+      setSaved((await call('team.offboardExport', { email: r.email, format })).path),
+    );
   const pending = r.vaults.filter((v) => v.status === 'pending');
   const unreadable = r.vaults.filter((v) => v.name === null);
   return (
@@ -99,11 +93,17 @@ function Report({ r, onClose }: { r: OffboardReport; onClose(): void }) {
           ))}
         </ul>
       )}
+      {saved && (
+        <p role="status" className="ok">
+          Saved to {saved}
+        </p>
+      )}
+      <ErrorAlert error={exporting.error} />
       <div className="actions">
-        <button type="button" onClick={() => exportFile(`${base}.csv`, 'text/csv', offboardCsv(r))}>
+        <button type="button" disabled={exporting.busy} onClick={() => save('csv')}>
           Export CSV
         </button>
-        <button type="button" onClick={() => exportFile(`${base}.json`, 'application/json', offboardJson(r))}>
+        <button type="button" disabled={exporting.busy} onClick={() => save('json')}>
           Export JSON
         </button>
         <button type="button" className="primary" onClick={onClose}>
