@@ -39,6 +39,7 @@ export function MainLayout() {
   useBridgeEvent((event) => {
     // The due notification was clicked.
     if (event === 'open-due') setScreen('Due');
+    if (event === 'open-breakglass') setScreen('Break-glass');
     if (event === 'focus-search') toSearch();
   });
   // Lock works from anywhere, a dialog included: someone walking away should not have to

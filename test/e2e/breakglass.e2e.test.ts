@@ -101,9 +101,18 @@ describe.skipIf(!!unavailable)('desktop window: break-glass', () => {
     await eventually('the badge', async () =>
       /1 waiting for your answer/.test((await p.locator('#nav-breakglass-pending').textContent()) ?? ''),
     );
+    const notice = adam.notifications.find((n) => n.title === 'Break-glass request');
+    expect(notice?.body).toBe('1 break-glass request waits for your answer. Open Tessera to answer.');
+    expect(notice?.body).not.toContain('prod');
+    // Clicking it (as the shell does) shows the Break-glass screen from anywhere.
+    await navItem(p, 'Secrets').click();
+    notice!.onClick();
+    await adam.eventsDelivered();
     const row = await visible(rows(adam).filter({ hasText: 'database down at night' }));
     await button(row, 'Approve').click();
-    await eventually('granted', async () => /Granted|Open/.test(await statusOf(adam, 'database down at night')));
+    await eventually('granted', async () =>
+      /Granted|Open/.test(await statusOf(adam, 'database down at night')),
+    );
     await alice.dispatch('sync.now', {});
   });
 
@@ -114,6 +123,7 @@ describe.skipIf(!!unavailable)('desktop window: break-glass', () => {
     await button(row, 'Open vault').click();
     const pane = await visible(p.getByRole('region', { name: 'Break-glass session: prod' }));
     await visible(pane.getByText(/Window ends in (29|30):\d\d/));
+    expect(rob.notifications.map((n) => n.title)).toContain('Break-glass access granted');
     await button(pane, 'Reveal db').click();
     await visible(pane.getByText('pw-prod-1'));
     await alice.dispatch('sync.now', {});
