@@ -35,6 +35,8 @@ import { canDistribute, rekeyVault, sealTo } from './keys.ts';
 import { resolveVault, vaultLabel } from './vaults.ts';
 
 export const DEFAULT_WINDOW_MINUTES = 60;
+/** How long after a request an owner's sync still seals a granted session on its own. */
+const STALE_MS = 24 * 60 * 60_000;
 
 /** One request as the window and the CLI show it (shared/ipc-results.ts). */
 export type BreakGlassEntry = BreakGlassRequestView;
@@ -137,6 +139,8 @@ export function deliverGranted(u: Unlocked, b: ChainBatch, now: number): number 
   for (const v of [...b.state.vaults.values()]) {
     if (!v.breakglass || v.deleted) continue;
     for (const s of [...(v.sessions ?? [])]) {
+      // A request nobody acted on for a day is stale: no client seals it unasked any more.
+      if (now - s.at > STALE_MS) continue;
       const cur = sessionIn(b.state, s.request);
       if (sealSession(u, b, cur.vault, cur.session, now)) n++;
     }
