@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { breakglassSessionReply, itemVersionsReply, paths } from '../../shared/api.ts';
+import { breakglassSessionReply, flagsReply, itemVersionsReply, paths } from '../../shared/api.ts';
 import { rekeyPending } from '../../shared/chain/state.ts';
 import type { Unlocked } from '../../electron/core/profile/unlocked.ts';
 import { newVaultKey, sealVaultKey } from '../../electron/core/crypto/index.ts';
@@ -230,6 +230,10 @@ describe('a k-of-n request', () => {
     const flags = alice.svc.rotationFlags();
     expect(flags.open.map((f) => f.by)).toEqual([rob.email]);
     expect(flags.open[0]).toMatchObject({ vault: vaultId, reason: 'viewed during break-glass access' });
+    // A former grantee reads nothing of the vault on the server, its flags included.
+    const team = unlockedOf(vic).team().chain.team;
+    const seen = await unlockedOf(vic).http.request('GET', paths.rotationFlags(team), undefined, flagsReply);
+    expect(seen.flags).toEqual([]);
   });
 
   it('is refused after the window, by the client and by the server', async () => {
