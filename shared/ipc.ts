@@ -248,6 +248,8 @@ export const IPC_EVENTS = [
   'focus-search',
   /** The due notification was clicked: show the Due screen. */
   'open-due',
+  /** A break-glass notification was clicked: show the Break-glass screen. */
+  'open-breakglass',
 ] as const;
 export type IpcEvent = (typeof IPC_EVENTS)[number];
 

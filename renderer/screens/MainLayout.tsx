@@ -25,6 +25,7 @@ import { TeamSwitcher } from './TeamSwitcher.tsx';
 const SCREENS = ['Secrets', 'Due', 'My links', 'Break-glass', 'Team', 'Audit', 'Sync', 'Settings'] as const;
 type ScreenName = (typeof SCREENS)[number];
 const SYNC_BADGE = 'nav-sync-conflicts';
+const BREAKGLASS_BADGE = 'nav-breakglass-pending';
 
 export function MainLayout() {
   const { state } = useSession();
@@ -42,6 +43,7 @@ export function MainLayout() {
   useBridgeEvent((event) => {
     // The due notification was clicked.
     if (event === 'open-due') setScreen('Due');
+    if (event === 'open-breakglass') setScreen('Break-glass');
     if (event === 'focus-search') toSearch();
   });
   // Lock works from anywhere, a dialog included: someone walking away should not have to
@@ -70,6 +72,9 @@ export function MainLayout() {
                   href={`#${name.toLowerCase().replace(' ', '-')}`}
                   aria-current={screen === name ? 'page' : undefined}
                   {...(name === 'Sync' ? { 'aria-label': name, 'aria-describedby': SYNC_BADGE } : {})}
+                  {...(name === 'Break-glass'
+                    ? { 'aria-label': name, 'aria-describedby': BREAKGLASS_BADGE }
+                    : {})}
                   onClick={(e) => {
                     e.preventDefault();
                     setScreen(name);
@@ -77,7 +82,7 @@ export function MainLayout() {
                 >
                   {name}
                   {name === 'Due' && <DueBadge />}
-                  {name === 'Break-glass' && <BreakGlassBadge />}
+                  {name === 'Break-glass' && <BreakGlassBadge id={BREAKGLASS_BADGE} />}
                   {name === 'Sync' && <ConflictBadge id={SYNC_BADGE} />}
                 </a>
               </li>

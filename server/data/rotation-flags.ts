@@ -52,21 +52,25 @@ export async function settleFlags(
   return r.rows.length;
 }
 
-/** Every live vault of the team with the caller's grants on it (direct or through a group). */
-export async function vaultGrantsOf(q: Queryable, m: Member): Promise<Map<string, VaultRole[]>> {
-  const r = await q.query<{ id: string; role: VaultRole | null }>(
-    `SELECT v.id, va.role FROM vaults v
+/** Every live vault of the team with the caller's grants on it (direct or through a group),
+ *  and whether it is break-glass (no standing readers but owners). */
+export async function vaultGrantsOf(
+  q: Queryable,
+  m: Member,
+): Promise<Map<string, { roles: VaultRole[]; breakGlass: boolean }>> {
+  const r = await q.query<{ id: string; break_glass: boolean; role: VaultRole | null }>(
+    `SELECT v.id, v.break_glass, va.role FROM vaults v
        LEFT JOIN vault_access va ON va.vault_id = v.id AND (
          (va.principal_type = 'user' AND va.principal_id = $2) OR
          (va.principal_type = 'group' AND va.principal_id IN (SELECT group_id FROM group_members WHERE user_id = $2)))
       WHERE v.team_id = $1 AND v.deleted_at IS NULL`,
     [m.teamId, m.userId],
   );
-  const out = new Map<string, VaultRole[]>();
+  const out = new Map<string, { roles: VaultRole[]; breakGlass: boolean }>();
   for (const row of r.rows) {
-    const roles = out.get(row.id) ?? [];
-    if (row.role) roles.push(row.role);
-    out.set(row.id, roles);
+    const v = out.get(row.id) ?? { roles: [], breakGlass: row.break_glass };
+    if (row.role) v.roles.push(row.role);
+    out.set(row.id, v);
   }
   return out;
 }

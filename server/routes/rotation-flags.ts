@@ -8,7 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import { paths, putFlagBody, settleFlagsQuery } from '../../shared/api.ts';
 import { TesseraError } from '../../shared/errors.ts';
-import { effectiveVaultRole, mayInVault } from '../../shared/roles.ts';
+import { mayInVault, standingVaultRole } from '../../shared/roles.ts';
 import { authorizeVault, memberOf } from '../access.ts';
 import { callerOf } from '../auth.ts';
 import type { Database } from '../db.ts';
@@ -53,7 +53,7 @@ export function rotationFlagRoutes(app: FastifyInstance, db: Database): void {
     return db.snapshot(async (tx) => {
       const m = await memberOf(tx, team, callerOf(req));
       const readable = [...(await vaultGrantsOf(tx, m))]
-        .filter(([, grants]) => mayInVault(effectiveVaultRole(m.role, grants), 'item.read'))
+        .filter(([, v]) => mayInVault(standingVaultRole(m.role, v.roles, v.breakGlass), 'item.read'))
         .map(([id]) => id);
       return { flags: await flagsIn(tx, team, readable) };
     });

@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { breakglassSessionReply, itemVersionsReply, paths } from '../../shared/api.ts';
+import { breakglassSessionReply, flagsReply, itemVersionsReply, paths } from '../../shared/api.ts';
 import { rekeyPending } from '../../shared/chain/state.ts';
 import type { Unlocked } from '../../electron/core/profile/unlocked.ts';
 import { newVaultKey, sealVaultKey } from '../../electron/core/crypto/index.ts';
@@ -33,6 +33,14 @@ let vaultId: string;
 let request: string;
 
 const unlockedOf = (p: Person) => (p.svc as unknown as { unlocked: Unlocked }).unlocked;
+/** Rob's request for the session straight to the server, past his client's own checks. */
+const serverSession = () =>
+  unlockedOf(rob).http.request(
+    'GET',
+    paths.breakglassSession(unlockedOf(rob).team().chain.team, request),
+    undefined,
+    breakglassSessionReply,
+  );
 const read = (p: Person, ref: string) =>
   p.svc.getFieldAt(ref, undefined, undefined).then((f) => text(f.value));
 
@@ -128,14 +136,7 @@ describe('a k-of-n request', () => {
       code: 'forbidden',
       message: expect.stringMatching(/pending/),
     });
-    await expect(
-      unlockedOf(rob).http.request(
-        'GET',
-        paths.breakglassSession(unlockedOf(rob).team().chain.team, request),
-        undefined,
-        breakglassSessionReply,
-      ),
-    ).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(serverSession()).rejects.toMatchObject({ code: 'forbidden' });
     const one = await adam.svc.breakGlass.approve(request);
     expect(one).toMatchObject({ status: 'pending', sealed: false });
     await expect(rob.svc.breakGlass.open(request)).rejects.toMatchObject({ code: 'forbidden' });
@@ -229,6 +230,10 @@ describe('a k-of-n request', () => {
     const flags = alice.svc.rotationFlags();
     expect(flags.open.map((f) => f.by)).toEqual([rob.email]);
     expect(flags.open[0]).toMatchObject({ vault: vaultId, reason: 'viewed during break-glass access' });
+    // A former grantee reads nothing of the vault on the server, its flags included.
+    const team = unlockedOf(vic).team().chain.team;
+    const seen = await unlockedOf(vic).http.request('GET', paths.rotationFlags(team), undefined, flagsReply);
+    expect(seen.flags).toEqual([]);
   });
 
   it('is refused after the window, by the client and by the server', async () => {
@@ -237,14 +242,10 @@ describe('a k-of-n request', () => {
     await expect(rob.svc.breakGlass.open(request)).rejects.toMatchObject({
       message: expect.stringMatching(/expired/),
     });
-    await expect(
-      unlockedOf(rob).http.request(
-        'GET',
-        paths.breakglassSession(unlockedOf(rob).team().chain.team, request),
-        undefined,
-        breakglassSessionReply,
-      ),
-    ).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/outside its window/) });
+    await expect(serverSession()).rejects.toMatchObject({
+      code: 'forbidden',
+      message: expect.stringMatching(/outside its window/),
+    });
     expect(rob.svc.heldKeyBuffers().length).toBeGreaterThan(0);
     expect(rob.svc.breakGlass.heldKeyBuffers()).toEqual([]);
   });

@@ -243,7 +243,7 @@ describe('link messages and the team id', () => {
     expect(teamIdFromHash(new Uint8Array(32))).toBe('00000000-0000-8000-8000-000000000000');
   });
 
-  it('lists the fifteen link types', async () => {
+  it('lists the twenty-one link types', async () => {
     const m = await fresh();
     expect(m.LINK_TYPES).toEqual([
       'team.create',
@@ -261,6 +261,12 @@ describe('link messages and the team id', () => {
       'vault.rekey',
       'key.deliver',
       'vault.delete',
+      'vault.breakglass',
+      'breakglass.request',
+      'breakglass.approve',
+      'breakglass.deny',
+      'breakglass.key',
+      'breakglass.close',
     ]);
   });
 });

@@ -30,6 +30,8 @@ const teamTable: Record<string, [boolean, boolean, boolean]> = {
   'link.admin': [true, true, false],
   'audit.read': [true, true, false],
   'audit.report': [true, true, true],
+  'breakglass.request': [false, true, true],
+  'breakglass.approve': [true, true, false],
 };
 
 /** Operation → [view, edit, manage]. */
@@ -40,6 +42,7 @@ const vaultTable: Record<string, [boolean, boolean, boolean]> = {
   'vault.share': [false, false, true],
   'vault.rekey': [false, false, true],
   'vault.manage': [false, false, true],
+  'breakglass.policy': [false, false, true],
 };
 
 describe('the role lists', () => {
@@ -199,5 +202,15 @@ describe('effectiveVaultRole', () => {
     expect(r.effectiveVaultRole('admin', ['view', 'manage', 'edit'])).toBe('manage');
     expect(r.effectiveVaultRole('admin', ['manage', 'view'])).toBe('manage');
     expect(r.effectiveVaultRole('member', [null, 'edit', undefined, 'view'])).toBe('edit');
+  });
+});
+
+describe('standingVaultRole', () => {
+  it('a break-glass vault has no standing readers but owners, whatever the grants', async () => {
+    const r = await freshRoles();
+    expect(r.standingVaultRole('owner', [], true)).toBe('manage');
+    expect(r.standingVaultRole('admin', ['manage'], true)).toBeNull();
+    expect(r.standingVaultRole('member', ['view'], true)).toBeNull();
+    expect(r.standingVaultRole('member', ['view'], false)).toBe('view');
   });
 });

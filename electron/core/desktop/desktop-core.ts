@@ -11,6 +11,7 @@ import { type SyncResult, TesseraService } from '../service/service.ts';
 import { AutoLock, realTimers, type Timers } from './auto-lock.ts';
 import { type ClipboardPort, ClipboardGuard } from './clipboard-guard.ts';
 import { DueNotice, type NotifyPort } from './due-notice.ts';
+import { BreakGlassNotice } from './breakglass-notice.ts';
 import { handlers } from './handlers.ts';
 
 export interface DesktopPorts {
@@ -44,6 +45,7 @@ export class DesktopCore {
   private pushOnline = false;
   private readonly dueNotice: DueNotice | null;
   private dueTimer: unknown = null;
+  private readonly breakGlassNotice: BreakGlassNotice | null;
   private readonly timers: Timers;
 
   constructor(readonly ports: DesktopPorts) {
@@ -65,6 +67,9 @@ export class DesktopCore {
           enabled: () => profile.data.settings.dueNotifications !== false,
           onClick: () => ports.emit('open-due'),
         })
+      : null;
+    this.breakGlassNotice = ports.notify
+      ? new BreakGlassNotice(ports.notify, () => ports.emit('open-breakglass'))
       : null;
     this.autoLock = new AutoLock(() => this.lock('idle'), this.settings().autoLockMinutes, timers);
     this.clipboard = new ClipboardGuard(ports.clipboard, () => ports.emit('clipboard-cleared'), timers);
@@ -111,6 +116,7 @@ export class DesktopCore {
     this.startWatch();
     this.ports.emit('unlocked');
     this.checkDue();
+    this.checkBreakGlass();
   }
 
   /** (Re)starts the push channel for the current team. Its syncs reach the window through
@@ -158,6 +164,17 @@ export class DesktopCore {
     if (this.stopWatch && !this.pushOnline && this.service.isUnlocked) this.startWatch();
     // A pull may bring what makes something due (a teammate's new secret, a vault default).
     if (r.changes.secrets.length > 0 || r.changes.vaults) this.checkDue();
+    this.checkBreakGlass();
+  }
+
+  /** Break-glass requests waiting for this user, and this user's access opening. */
+  private checkBreakGlass(): void {
+    if (!this.breakGlassNotice || !this.service.isUnlocked || !this.service.profile.data.currentTeam) return;
+    try {
+      this.breakGlassNotice.check(this.service.breakGlass.status());
+    } catch {
+      // A notification must never break unlock or sync; the Break-glass screen shows the same.
+    }
   }
 
   /** Locks: stops live sync, clears our clipboard value, zeroes every key. */
@@ -168,6 +185,7 @@ export class DesktopCore {
     if (this.dueTimer !== null) this.timers.clearTimeout(this.dueTimer);
     this.dueTimer = null;
     this.clipboard.clearIfUnchanged();
+    this.breakGlassNotice?.reset();
     const was = this.service.isUnlocked;
     this.service.lock();
     if (was) this.ports.emit('locked', { reason });

@@ -79,8 +79,12 @@ export class BreakGlassDesk {
       }));
   }
 
+  /** Every request; a held session the chain or the clock now says is over is wiped here
+   *  too, so a clock that jumped (a resume, a changed time) does not wait for the timer. */
   status(team?: string): bg.BreakGlassEntry[] {
-    return bg.statusList(this.ctx.u(), this.ctx.teamId(team), this.ctx.now().getTime());
+    const list = bg.statusList(this.ctx.u(), this.ctx.teamId(team), this.ctx.now().getTime());
+    for (const e of list) if (e.status !== 'open') this.drop(e.request);
+    return list;
   }
 
   /** Opens (or re-checks) a granted session of this user's and keeps it until its window ends. */

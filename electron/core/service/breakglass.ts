@@ -10,24 +10,17 @@ import {
   type BreakGlassSession,
   findSession,
   grantedAt,
-  type SessionStatus,
   sessionStatus,
   windowEnd,
 } from '../../../shared/chain/breakglass.ts';
 import { type BreakGlassPolicy, linkBodies } from '../../../shared/chain/links.ts';
 import type { ChainVault, TeamState as ChainState } from '../../../shared/chain/state.ts';
 import { TesseraError } from '../../../shared/errors.ts';
+import type { BreakGlassRequestView } from '../../../shared/ipc-results.ts';
 import { mayInTeam } from '../../../shared/roles.ts';
 import { ad } from '../../../shared/formats.ts';
 import { decodeVaultLabel } from '../../../shared/vault-label.ts';
-import {
-  hashSealedKey,
-  openEnvelope,
-  openVaultKey,
-  randomBytes,
-  signRotationFlag,
-  wipe,
-} from '../crypto/index.ts';
+import { hashSealedKey, openEnvelope, openVaultKey, signRotationFlag, wipe } from '../crypto/index.ts';
 import type { Unlocked } from '../profile/unlocked.ts';
 import type { ChainBatch } from '../sync/chain-batch.ts';
 import { decryptRecord } from '../vault/index.ts';
@@ -42,32 +35,11 @@ import { canDistribute, rekeyVault, sealTo } from './keys.ts';
 import { resolveVault, vaultLabel } from './vaults.ts';
 
 export const DEFAULT_WINDOW_MINUTES = 60;
+/** How long after a request an owner's sync still seals a granted session on its own. */
+const STALE_MS = 24 * 60 * 60_000;
 
-export interface BreakGlassEntry {
-  request: string;
-  vault: string;
-  label: string;
-  requester: string;
-  reason: string;
-  minutes: number;
-  requestedAt: string;
-  status: SessionStatus;
-  policy: BreakGlassPolicy;
-  approvals: string[];
-  /** When the window ends (ISO), once the key went out. */
-  endsAt?: string;
-  mine: boolean;
-  /** Whether this user may approve or deny it now. */
-  canAnswer: boolean;
-}
-
-function uuid(): string {
-  const b = randomBytes(16);
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
+/** One request as the window and the CLI show it (shared/ipc-results.ts). */
+export type BreakGlassEntry = BreakGlassRequestView;
 
 /** Marks a vault break-glass; an owner who holds the key re-keys it to owners in the same batch. */
 export function markVault(
@@ -107,7 +79,7 @@ export function request(
   now: Date,
 ) {
   const v = breakGlassVault(b.state, vaultRef);
-  const id = uuid();
+  const id = crypto.randomUUID();
   const text = reason.trim();
   if (!linkBodies['breakglass.request'].shape.reason.safeParse(text).success)
     throw new TesseraError('usage', 'a reason is one line of plain text, 1 to 500 characters');
@@ -167,6 +139,8 @@ export function deliverGranted(u: Unlocked, b: ChainBatch, now: number): number 
   for (const v of [...b.state.vaults.values()]) {
     if (!v.breakglass || v.deleted) continue;
     for (const s of [...(v.sessions ?? [])]) {
+      // A request nobody acted on for a day is stale: no client seals it unasked any more.
+      if (now - s.at > STALE_MS) continue;
       const cur = sessionIn(b.state, s.request);
       if (sealSession(u, b, cur.vault, cur.session, now)) n++;
     }
