@@ -43,8 +43,9 @@ export const SERVER_AUDIT_KINDS = [
 ] as const;
 
 /** Events a member's client reports, signed with the member's signing key: the server can
- *  relay or withhold them but never make one up. */
-export const CLIENT_AUDIT_KINDS = ['secret.reveal', 'secret.copy'] as const;
+ *  relay or withhold them but never make one up. `breakglass.reveal` is a value read through
+ *  a break-glass session (its refs name the request). */
+export const CLIENT_AUDIT_KINDS = ['secret.reveal', 'secret.copy', 'breakglass.reveal'] as const;
 
 export const AUDIT_KINDS = [...SERVER_AUDIT_KINDS, ...CLIENT_AUDIT_KINDS] as const;
 export type ServerAuditKind = (typeof SERVER_AUDIT_KINDS)[number];

@@ -285,6 +285,10 @@ describe('the audit log of the break-glass', () => {
       'breakglass.release',
     ])
       expect(kinds, k).toContain(k);
+    // What rob read in the window, signed by his own key, with the item it came from.
+    const reads = rows.filter((r) => r.kind === 'breakglass.reveal');
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.every((r) => r.actor === rob.email && r.signed && r.secret !== null)).toBe(true);
     const releases = rows.filter((r) => r.kind === 'breakglass.release');
     expect(releases.every((r) => r.actor === rob.email)).toBe(true);
     // Two approvals of the first request, by the two admins, each under its own name.

@@ -27,6 +27,13 @@ export interface OpenSummary {
   secrets: string[];
 }
 
+/** Which session read which item: what the audit log's `breakglass.reveal` names. */
+export interface SessionRead {
+  vault: string;
+  item: string;
+  request: string;
+}
+
 export class BreakGlassDesk {
   private readonly held = new Map<
     string,
@@ -105,7 +112,7 @@ export class BreakGlassDesk {
     name: string,
     field: string | undefined,
     team?: string,
-  ): Promise<{ key: string; kind: FieldKind; value: Uint8Array } | null> {
+  ): Promise<{ key: string; kind: FieldKind; value: Uint8Array; from: SessionRead } | null> {
     const u = this.ctx.u();
     const teamId = this.ctx.teamId(team);
     const now = this.ctx.now().getTime();
@@ -119,7 +126,8 @@ export class BreakGlassDesk {
         const key = field ?? bg.layoutOf(opened.header).primary;
         const hit = opened.content.fields.find((x) => x.key === key);
         if (!hit) throw new TesseraError('not_found', `${name} has no field ${JSON.stringify(key)}`);
-        return { key: hit.key, kind: hit.kind, value: hit.value.slice() };
+        const from = { vault: s.vault, item: opened.id, request: e.request };
+        return { key: hit.key, kind: hit.kind, value: hit.value.slice(), from };
       } finally {
         bg.wipeContent(opened.content);
       }

@@ -37,7 +37,7 @@ import { flagSecret, refreshFlags, settleSecret } from './flag-requests.ts';
 import { checkFlags } from './rotation-flags.ts';
 import { wipe } from '../crypto/index.ts';
 import * as teams from './teams.ts';
-import { type AuditFilter, flushAudit, reportUse } from './audit.ts';
+import { type AuditFilter, flushAudit, reportAudit, reportUse } from './audit.ts';
 import { type AuditAsk, auditEntries, readAuditView } from './audit-view.ts';
 import type { Unlocked } from '../profile/unlocked.ts';
 import * as vaults from './vaults.ts';
@@ -470,7 +470,10 @@ export class TesseraService {
       this.chainChange(teamId, build, { fulfilKeys: false }, synced);
     const index = () => this.index(teamId);
     const usage = (user: string) =>
-      auditEntries(this.u, teamId, { actor: user, kinds: ['secret.reveal', 'secret.copy'] });
+      auditEntries(this.u, teamId, {
+        actor: user,
+        kinds: ['secret.reveal', 'secret.copy', 'breakglass.reveal'],
+      });
     return offboard.offboard({ u: this.u, teamId, chainChange, index, now: this.now, usage }, email);
   }
   /** Withdraws an invitation not confirmed yet: the person can no longer accept or be confirmed. */
@@ -673,7 +676,10 @@ export class TesseraService {
           e instanceof TesseraError && e.code === 'not_found'
             ? await this.breakGlass.field(vault, name, field, team)
             : null;
-        if (r) return r;
+        if (r) {
+          reportAudit(this.u, this.u.teamId(team), 'breakglass.reveal', r.from, this.now());
+          return r;
+        }
         throw e;
       }
     const teamId = this.u.teamId(team);
