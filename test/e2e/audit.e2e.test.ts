@@ -9,19 +9,19 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import {
   bodyText,
   type E2EEnv,
+  e2eGate,
   type E2EUser,
-  e2eRequired,
-  e2eUnavailable,
   eventually,
+  screenshot,
+  screenshotsEnabled,
   setField,
   startE2E,
+  writeScreenshotIndex,
 } from './harness.ts';
 import { orderedSteps } from './steps.ts';
 import { button, field, navItem, SLOW, signUpThroughUi, signUpWithTeam, visible } from './ui.ts';
 
-const unavailable = e2eUnavailable();
-if (unavailable && e2eRequired()) throw new Error(`audit e2e required but cannot run: ${unavailable}`);
-if (unavailable) console.warn(`audit e2e skipped: ${unavailable}`);
+const unavailable = e2eGate('audit');
 
 let env: E2EEnv;
 let alice: E2EUser;
@@ -40,6 +40,7 @@ describe.skipIf(!!unavailable)('desktop window: audit log', () => {
   }, 600_000);
 
   afterAll(async () => {
+    if (screenshotsEnabled() && !steps.failed) writeScreenshotIndex();
     await env?.close();
   }, 60_000);
 
@@ -100,6 +101,7 @@ describe.skipIf(!!unavailable)('desktop window: audit log', () => {
 
   step('Export has the core save the rows shown as JSON lines', async () => {
     const p = alice.page;
+    await screenshot(p, 'audit');
     // The window downloads nothing (the shell blocks it): the core writes the file, 0600.
     await button(p, 'Export').click();
     const status = await visible(p.getByRole('status').filter({ hasText: /^Saved \d+ entries to / }));

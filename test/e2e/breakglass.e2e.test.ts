@@ -8,19 +8,19 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import {
   type E2EEnv,
+  e2eGate,
   type E2EUser,
-  e2eRequired,
-  e2eUnavailable,
   eventually,
+  screenshot,
+  screenshotsEnabled,
   setField,
   startE2E,
+  writeScreenshotIndex,
 } from './harness.ts';
 import { orderedSteps } from './steps.ts';
 import { button, field, gone, navItem, SLOW, signUpWithTeam, visible } from './ui.ts';
 
-const unavailable = e2eUnavailable();
-if (unavailable && e2eRequired()) throw new Error(`break-glass e2e required but cannot run: ${unavailable}`);
-if (unavailable) console.warn(`break-glass e2e skipped: ${unavailable}`);
+const unavailable = e2eGate('break-glass');
 
 const MIN = 60_000;
 let offset = 0;
@@ -74,6 +74,7 @@ describe.skipIf(!!unavailable)('desktop window: break-glass', () => {
   }, 600_000);
 
   afterAll(async () => {
+    if (screenshotsEnabled() && !steps.failed) writeScreenshotIndex();
     await env?.close();
   }, 60_000);
 
@@ -109,6 +110,7 @@ describe.skipIf(!!unavailable)('desktop window: break-glass', () => {
     notice!.onClick();
     await adam.eventsDelivered();
     const row = await visible(rows(adam).filter({ hasText: 'database down at night' }));
+    await screenshot(p, 'breakglass-approve');
     await button(row, 'Approve').click();
     await eventually('granted', async () =>
       /Granted|Open/.test(await statusOf(adam, 'database down at night')),
@@ -126,6 +128,7 @@ describe.skipIf(!!unavailable)('desktop window: break-glass', () => {
     expect(rob.notifications.map((n) => n.title)).toContain('Break-glass access granted');
     await button(pane, 'Reveal db').click();
     await visible(pane.getByText('pw-prod-1'));
+    await screenshot(p, 'breakglass-session');
     await alice.dispatch('sync.now', {});
     const flags = alice.core.service.rotationFlags();
     expect(flags.open.map((f) => f.by)).toEqual([rob.email]);

@@ -719,6 +719,11 @@ export const SCREENSHOT_CAPTIONS = {
   'secrets-item': 'A login item: its fields, one concealed field revealed, the live one-time code',
   'item-editor': 'The item editor: fields, primary, strength meter, notes, tags, rotation and expiry',
   'item-editor-dark': 'The item editor, dark theme',
+  'breakglass-approve': 'Break-glass: an admin sees the request, its reason and policy, and approves',
+  'breakglass-session': 'Break-glass: the responder reads the vault inside the window, with a countdown',
+  'offboard-report':
+    'Offboarding report: every secret the leaver could decrypt, what they revealed, the re-keys',
+  audit: 'Audit log: verified entries, filters, signed reveals and copies',
   sync: 'Sync status',
   settings: 'Settings',
   'secrets-dark': 'Secrets, dark theme',

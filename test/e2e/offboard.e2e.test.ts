@@ -8,13 +8,20 @@
 import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { bytes, type Person, signUp } from '../helpers/people.ts';
-import { type E2EEnv, type E2EUser, e2eRequired, e2eUnavailable, eventually, startE2E } from './harness.ts';
+import {
+  type E2EEnv,
+  e2eGate,
+  type E2EUser,
+  eventually,
+  screenshot,
+  screenshotsEnabled,
+  startE2E,
+  writeScreenshotIndex,
+} from './harness.ts';
 import { orderedSteps } from './steps.ts';
 import { button, dialog, gone, heading, openScreen, SLOW, signUpWithTeam, visible } from './ui.ts';
 
-const unavailable = e2eUnavailable();
-if (unavailable && e2eRequired()) throw new Error(`offboard e2e required but cannot run: ${unavailable}`);
-if (unavailable) console.warn(`offboard e2e skipped: ${unavailable}`);
+const unavailable = e2eGate('offboard');
 
 let env: E2EEnv;
 let alice: E2EUser;
@@ -33,6 +40,7 @@ describe.skipIf(!!unavailable)('the Team screen: offboarding a member', () => {
   }, 600_000);
 
   afterAll(async () => {
+    if (screenshotsEnabled() && !steps.failed) writeScreenshotIndex();
     bob?.svc.lock();
     await env?.close();
   }, 60_000);
@@ -76,6 +84,7 @@ describe.skipIf(!!unavailable)('the Team screen: offboarding a member', () => {
       `prodapi${flag}${never}`,
       `proddb${flag}${never}`,
     ]);
+    await screenshot(p, 'offboard-report');
     await expect(bob.svc.sync()).rejects.toMatchObject({ code: 'session_revoked' });
   });
 
