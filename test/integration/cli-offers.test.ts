@@ -1,6 +1,7 @@
-// Process: test. Nothing offers what is not built: the break-glass flag was stored but enforced
-// nothing, and rotation reminders (the 'due' event, the notify port) were never sent, so neither
-// the command line nor the window contract names them until they exist.
+// Process: test. Nothing offers what is not built. A vault is made break-glass by a signed
+// `vault.breakglass` link (`tessera breakglass mark`), never by a flag at creation that nothing
+// would sign; and the window contract names no 'due' event, as reminders reach it through the
+// notify port and the Due screen's own query.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { IPC_EVENTS } from '../../shared/ipc.ts';
 import { runCli } from '../helpers/cli.ts';
 
 describe('what the shells offer', () => {
-  it('the CLI has no --break-glass: help does not list it and the option is refused', async () => {
+  it('vault create has no --break-glass: help does not list it and the option is refused', async () => {
     const help = await runCli(['vault', 'create', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/create \[options\] <name>|create <name>/);
