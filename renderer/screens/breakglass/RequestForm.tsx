@@ -6,6 +6,7 @@ import { useState } from 'react';
 import type { BreakGlassStatusView } from '../../../shared/ipc-results.ts';
 import { call } from '../../bridge.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { Field, SelectField } from '../../components/Field.tsx';
 import { useAction } from '../../components/useAction.ts';
 import { breakGlassKey } from './queries.ts';
 import { policyWords } from './words.ts';
@@ -38,33 +39,32 @@ export function RequestForm({ vaults }: { vaults: BreakGlassStatusView['vaults']
       }}
     >
       <h2>Request access</h2>
-      <label>
-        Vault
-        <select value={chosen?.id ?? ''} onChange={(e) => setVault(e.target.value)}>
-          {vaults.map((v) => (
-            <option key={v.id} value={v.id}>
-              {v.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField label="Vault" value={chosen?.id ?? ''} onChange={(e) => setVault(e.target.value)}>
+        {vaults.map((v) => (
+          <option key={v.id} value={v.id}>
+            {v.label}
+          </option>
+        ))}
+      </SelectField>
       {chosen && <p className="muted">{policyWords(chosen.policy)}</p>}
-      <label>
-        Reason
-        <input value={reason} maxLength={500} required onChange={(e) => setReason(e.target.value)} />
-      </label>
-      <p className="muted">Every member of the team can read the reason: say why, and name no secret.</p>
-      <label>
-        Minutes
-        <input
-          type="number"
-          min={1}
-          max={chosen?.windowMinutes ?? 1440}
-          placeholder={String(chosen?.windowMinutes ?? 60)}
-          value={minutes}
-          onChange={(e) => setMinutes(e.target.value)}
-        />
-      </label>
+      <Field
+        label="Reason"
+        value={reason}
+        maxLength={500}
+        required
+        onChange={(e) => setReason(e.target.value)}
+        hint="Every member of the team can read the reason: say why, and name no secret."
+      />
+      <Field
+        label="Minutes"
+        type="number"
+        min={1}
+        max={chosen?.windowMinutes ?? 1440}
+        placeholder={String(chosen?.windowMinutes ?? 60)}
+        value={minutes}
+        onChange={(e) => setMinutes(e.target.value)}
+        hint={`How long you need it; at most ${chosen?.windowMinutes ?? 1440}.`}
+      />
       <ErrorAlert error={action.error} />
       <button type="submit" disabled={action.busy || !reason.trim() || !chosen}>
         Request access

@@ -51,7 +51,9 @@ export function SessionPane({ session, onClose }: { session: BreakGlassOpenView;
           <li key={name}>
             {name}{' '}
             {shown?.name === name ? (
-              <output aria-label="Secret value">{shown.value}</output>
+              <output aria-label="Secret value">
+                <code>{shown.value}</code>
+              </output>
             ) : (
               <button type="button" disabled={action.busy} onClick={() => reveal(name)}>
                 Reveal {name}
