@@ -19,7 +19,7 @@ import {
   writeScreenshotIndex,
 } from './harness.ts';
 import { orderedSteps } from './steps.ts';
-import { button, field, navItem, SLOW, signUpThroughUi, signUpWithTeam, visible } from './ui.ts';
+import { button, field, joinAsViewer, navItem, SLOW, signUpWithTeam, visible } from './ui.ts';
 
 const unavailable = e2eGate('audit');
 
@@ -123,21 +123,8 @@ describe.skipIf(!!unavailable)('desktop window: audit log', () => {
 
   step('a member sees no Audit screen; their reveal shows in the owner’s log, signed', async () => {
     bob = await env.openUser('bob', { settings: { autoLockMinutes: 60 } });
+    await joinAsViewer(env, alice, bob, 'prod');
     const b = bob.page;
-    await signUpThroughUi(b, {
-      server: env.serverUrl,
-      email: bob.email,
-      name: 'bob',
-      password: bob.password,
-    });
-    const { inviteCode } = await alice.dispatch('team.invite', { email: bob.email, role: 'member' });
-    const joined = await bob.dispatch('team.accept', { code: inviteCode });
-    const { fingerprint } = await bob.dispatch('app.state', {});
-    await alice.dispatch('team.confirm', { email: bob.email, fingerprint: fingerprint! });
-    await alice.dispatch('vault.share', { vault: 'prod', with: bob.email, role: 'view' });
-    await bob.dispatch('team.use', { team: joined.id });
-    await b.reload();
-    await visible(navItem(b, 'Secrets'), SLOW);
     expect(await navItem(b, 'Audit').count()).toBe(0);
     const refused = await bob.core.dispatch('audit.list', {});
     expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });

@@ -28,9 +28,9 @@ import {
   openSecret,
   SLOW,
   secretOption,
-  signUpThroughUi,
   signUpWithTeam,
   visible,
+  joinAsViewer,
 } from './ui.ts';
 
 const unavailable = e2eGate('links');
@@ -255,22 +255,8 @@ describe.skipIf(!!unavailable)('desktop window: one-time links', () => {
     'a member who reads the vault may share it as a link, sees only their own links and no policy',
     async () => {
       bob = await env.openUser('bob', { settings: { autoLockMinutes: 60 } });
+      await joinAsViewer(env, alice, bob, 'prod');
       const p = bob.page;
-      await signUpThroughUi(p, {
-        server: env.serverUrl,
-        email: bob.email,
-        name: 'bob',
-        password: bob.password,
-      });
-      const { inviteCode } = await alice.dispatch('team.invite', { email: bob.email, role: 'member' });
-      const joined = await bob.dispatch('team.accept', { code: inviteCode });
-      const { fingerprint } = await bob.dispatch('app.state', {});
-      await alice.dispatch('team.confirm', { email: bob.email, fingerprint: fingerprint! });
-      await alice.dispatch('vault.share', { vault: 'prod', with: bob.email, role: 'view' });
-      // What the waiting screen does once confirmed: switch to the team, which starts live sync.
-      await bob.dispatch('team.use', { team: joined.id });
-      await p.reload();
-      await visible(navItem(p, 'Secrets'), SLOW);
       await setField(field(p, 'Vault'), 'prod');
       // A viewer manages nothing and is no admin: no Vault menu at all, so no Link policy.
       await visible(secretOption(p, 'db'));

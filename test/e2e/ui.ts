@@ -5,7 +5,7 @@
 // (sign up, open a screen, pick a secret) here means a renamed button breaks one line, and
 // the failure message names the control a screen-reader user would also miss.
 import type { Locator, Page } from 'playwright-core';
-import { eventually, setField } from './harness.ts';
+import { type E2EEnv, type E2EUser, eventually, setField } from './harness.ts';
 
 /** Generous waits: Argon2id at 64 MiB and a real server on two shared cores. */
 export const SLOW = 60_000;
@@ -163,4 +163,25 @@ export function hasFocus(l: Locator): Promise<boolean> {
     const node = el as unknown as { contains(x: unknown): boolean };
     return d.activeElement === el || node.contains(d.activeElement);
   });
+}
+
+/** A second person signs up in their own window, joins with the invite code, is confirmed by
+ *  fingerprint and given `view` on a vault: the everyday way in, after which the window shows
+ *  the team (what the waiting screen does once confirmed: team.use, which starts live sync). */
+export async function joinAsViewer(env: E2EEnv, admin: E2EUser, user: E2EUser, vault: string): Promise<void> {
+  const p = user.page;
+  await signUpThroughUi(p, {
+    server: env.serverUrl,
+    email: user.email,
+    name: user.name,
+    password: user.password,
+  });
+  const { inviteCode } = await admin.dispatch('team.invite', { email: user.email, role: 'member' });
+  const joined = await user.dispatch('team.accept', { code: inviteCode });
+  const { fingerprint } = await user.dispatch('app.state', {});
+  await admin.dispatch('team.confirm', { email: user.email, fingerprint: fingerprint! });
+  await admin.dispatch('vault.share', { vault, with: user.email, role: 'view' });
+  await user.dispatch('team.use', { team: joined.id });
+  await p.reload();
+  await visible(navItem(p, 'Secrets'), SLOW);
 }
