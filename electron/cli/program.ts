@@ -17,15 +17,9 @@ import { registerOffboardCommand } from './offboard-command.ts';
 import { exitCodeHelp, jsonRequested, writeError } from './errors.ts';
 import { registerSecretCommands } from './secret-commands.ts';
 import { registerBreakGlassCommands } from './breakglass.ts';
+import { registerServerCommand, type ServerCommand } from './server-command.ts';
 
-export type ServerCommand = (opts: {
-  data?: string;
-  databaseUrl?: string;
-  port: number;
-  host: string;
-  /** Break-glass alerts: POSTed here, signed with HMAC-SHA256 under the secret (docs/design.md "Break-glass"). */
-  breakGlassWebhook?: { url: string; secret: Uint8Array };
-}) => Promise<void>;
+export type { ServerCommand };
 
 export interface Context {
   out: Output;
@@ -33,19 +27,6 @@ export interface Context {
   service: TesseraService;
   /** Unlocks the profile (offline-capable), runs fn, and always locks again. */
   unlocked<T>(fn: (s: TesseraService) => Promise<T>): Promise<T>;
-}
-
-/** The webhook URL and its secret (read from a file, never from argv), both or neither. */
-function webhookOf(url?: string, secretFile?: string): { url: string; secret: Uint8Array } | undefined {
-  if (!url && !secretFile) return undefined;
-  if (!url || !secretFile)
-    throw new TesseraError('usage', '--breakglass-webhook and --webhook-secret-file go together');
-  if (!/^https?:\/\//.test(url))
-    throw new TesseraError('usage', '--breakglass-webhook must be an http(s) URL');
-  const secret = new Uint8Array(readFileSync(secretFile));
-  if (secret.length < 16)
-    throw new TesseraError('usage', 'the webhook secret file must hold at least 16 bytes');
-  return { url, secret };
 }
 
 export function buildProgram(runServer: ServerCommand): Command {
@@ -83,39 +64,7 @@ export function buildProgram(runServer: ServerCommand): Command {
     };
   };
 
-  program
-    .command('server')
-    .description('run a team server (embedded PGlite by default)')
-    .option('--data <dir>', 'PGlite data folder', '.tessera-data')
-    .option('--database-url <url>', 'PostgreSQL URL (or DATABASE_URL)')
-    .option('--port <n>', 'port', (v) => Number(v), 8787)
-    .option('--host <h>', 'address to listen on', '127.0.0.1')
-    .option(
-      '--breakglass-webhook <url>',
-      'POST every break-glass request here (or TESSERA_BREAKGLASS_WEBHOOK)',
-    )
-    .option(
-      '--webhook-secret-file <file>',
-      'the HMAC-SHA256 key the webhook is signed with (or TESSERA_WEBHOOK_SECRET_FILE)',
-    )
-    .action(
-      async (o: {
-        data?: string;
-        databaseUrl?: string;
-        port: number;
-        host: string;
-        breakglassWebhook?: string;
-        webhookSecretFile?: string;
-      }) => {
-        const databaseUrl = o.databaseUrl ?? process.env.DATABASE_URL;
-        const breakGlassWebhook = webhookOf(
-          o.breakglassWebhook ?? process.env.TESSERA_BREAKGLASS_WEBHOOK,
-          o.webhookSecretFile ?? process.env.TESSERA_WEBHOOK_SECRET_FILE,
-        );
-        const { breakglassWebhook: _u, webhookSecretFile: _f, ...rest } = o;
-        await runServer({ ...rest, databaseUrl, data: databaseUrl ? undefined : o.data, breakGlassWebhook });
-      },
-    );
+  registerServerCommand(program, runServer);
 
   program
     .command('signup')
