@@ -92,18 +92,6 @@ function requireItem(index: Map<string, IndexedItem>, v: VaultSummary, name: str
   return it;
 }
 
-/** The vault and item a VAULT/NAME names, without decrypting anything. */
-export function resolveItem(
-  u: Unlocked,
-  teamId: string,
-  index: Map<string, IndexedItem>,
-  vaultRef: string,
-  name: string,
-) {
-  const vault = resolveVault(u, teamId, vaultRef);
-  return { vault, item: requireItem(index, vault, name) };
-}
-
 /** The newest version's header, from the name index: no decryption. */
 export function itemHeader(
   u: Unlocked,
@@ -274,7 +262,7 @@ export async function readSecretVersion(
   const rec = (await versionsOf(u, teamId, index, vaultRef, name)).find((r) => r.version === version);
   if (!rec) throw new TesseraError('not_found', `${name} has no version ${version}`);
   // Authenticated against its own item id, vault, generation and version like any item.
-  return openContent(u, teamId, rec);
+  return { item: { id: rec.id }, vault: { id: rec.vault }, ...openContent(u, teamId, rec) };
 }
 
 /** Who wrote a version, by email, when a signature by that member's chain key says so. The

@@ -135,8 +135,7 @@ export class TesseraService extends TeamService {
     const { vault, name } = parseRef(ref);
     const opened = await secrets.readSecretVersion(this.u, teamId, this.index(teamId), vault, name, version);
     const f = secrets.pickField(opened, name, field);
-    const at = secrets.resolveItem(this.u, teamId, this.index(teamId), vault, name);
-    reportUse(this.u, teamId, 'reveal', at, this.now(), version);
+    reportUse(this.u, teamId, 'reveal', opened, this.now(), version);
     return f;
   }
 
