@@ -13,10 +13,8 @@ import {
   type E2EUser,
   eventually,
   screenshot,
-  screenshotsEnabled,
   setField,
   startE2E,
-  writeScreenshotIndex,
 } from './harness.ts';
 import { orderedSteps } from './steps.ts';
 import { button, field, joinAsViewer, navItem, SLOW, signUpWithTeam, visible } from './ui.ts';
@@ -40,7 +38,6 @@ describe.skipIf(!!unavailable)('desktop window: audit log', () => {
   }, 600_000);
 
   afterAll(async () => {
-    if (screenshotsEnabled() && !steps.failed) writeScreenshotIndex();
     await env?.close();
   }, 60_000);
 

@@ -6,17 +6,7 @@
 // own clock (injected, moved past the end) without a click. Then a denial, and a session the
 // member closes. Steps share state and run in order; after a failed step the rest are skipped.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import {
-  type E2EEnv,
-  e2eGate,
-  type E2EUser,
-  eventually,
-  screenshot,
-  screenshotsEnabled,
-  setField,
-  startE2E,
-  writeScreenshotIndex,
-} from './harness.ts';
+import { type E2EEnv, e2eGate, type E2EUser, eventually, screenshot, setField, startE2E } from './harness.ts';
 import { orderedSteps } from './steps.ts';
 import { button, field, gone, navItem, SLOW, signUpWithTeam, visible } from './ui.ts';
 
@@ -74,7 +64,6 @@ describe.skipIf(!!unavailable)('desktop window: break-glass', () => {
   }, 600_000);
 
   afterAll(async () => {
-    if (screenshotsEnabled() && !steps.failed) writeScreenshotIndex();
     await env?.close();
   }, 60_000);
 

@@ -22,12 +22,10 @@ import {
   pageEvents,
   refuseClipboardApi,
   screenshot,
-  screenshotsEnabled,
   setField,
   setPageClipboard,
   watchFor,
   type ScreenshotName,
-  writeScreenshotIndex,
   startE2E,
 } from './harness.ts';
 import { orderedSteps } from './steps.ts';
@@ -103,7 +101,6 @@ describe.skipIf(!!unavailable)('desktop window: two people, the real core, a rea
           .join('\n')}`,
       );
     }
-    if (screenshotsEnabled() && !steps.failed) writeScreenshotIndex();
     await env?.close();
   }, 60_000);
 

@@ -741,11 +741,12 @@ export async function screenshot(page: Page, name: ScreenshotName): Promise<void
   );
   await page.waitForTimeout(150);
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled', caret: 'hide' });
+  writeScreenshotIndex();
 }
 
-/** Writes the index of the screenshots present for docs/ readers. */
-export function writeScreenshotIndex(): void {
-  if (!screenshotsEnabled()) return;
+/** Rewrites the index of the screenshots present for docs/ readers, after every picture, so
+ *  it lists them all whichever e2e files ran. */
+function writeScreenshotIndex(): void {
   const present = Object.entries(SCREENSHOT_CAPTIONS).filter(([file]) =>
     existsSync(join(SCREENSHOT_DIR, `${file}.png`)),
   );

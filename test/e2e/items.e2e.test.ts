@@ -22,7 +22,6 @@ import {
   screenshotsEnabled,
   setField,
   startE2E,
-  writeScreenshotIndex,
 } from './harness.ts';
 import { orderedSteps } from './steps.ts';
 import {
@@ -89,7 +88,6 @@ describe.skipIf(!!unavailable)('desktop window: items with fields', () => {
   }, 600_000);
 
   afterAll(async () => {
-    if (screenshotsEnabled() && !steps.failed) writeScreenshotIndex();
     await env?.close();
   }, 60_000);
 

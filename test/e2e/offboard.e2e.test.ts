@@ -8,16 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { bytes, type Person, signUp } from '../helpers/people.ts';
-import {
-  type E2EEnv,
-  e2eGate,
-  type E2EUser,
-  eventually,
-  screenshot,
-  screenshotsEnabled,
-  startE2E,
-  writeScreenshotIndex,
-} from './harness.ts';
+import { type E2EEnv, e2eGate, type E2EUser, eventually, screenshot, startE2E } from './harness.ts';
 import { orderedSteps } from './steps.ts';
 import { button, dialog, gone, heading, openScreen, SLOW, signUpWithTeam, visible } from './ui.ts';
 
@@ -40,7 +31,6 @@ describe.skipIf(!!unavailable)('the Team screen: offboarding a member', () => {
   }, 600_000);
 
   afterAll(async () => {
-    if (screenshotsEnabled() && !steps.failed) writeScreenshotIndex();
     bob?.svc.lock();
     await env?.close();
   }, 60_000);
