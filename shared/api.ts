@@ -2,17 +2,12 @@
 // validates each body with these schemas; the client validates each answer with them too,
 // because the server is not trusted to send well-formed data either.
 import { z } from 'zod';
-import { encryptedKeysetSchema, envelopeSchema, publicKeysetSchema } from './formats.ts';
+import { b64, encryptedKeysetSchema, envelopeSchema, publicKeysetSchema } from './formats.ts';
 import { TEAM_ROLES } from './roles.ts';
 
 export const API_PREFIX = '/api/v1';
 
 const id = z.uuid();
-const b64 = (max: number) =>
-  z
-    .string()
-    .regex(/^[A-Za-z0-9_-]*$/, 'must be base64url')
-    .max(max);
 const email = z
   .email()
   .max(254)

@@ -10,6 +10,14 @@
 // purpose can never verify for another.
 import { z } from 'zod';
 
+/** A base64url string (no padding) of at most `max` characters: how every key, hash, nonce
+ *  and signature travels. One definition, for every schema that carries one. */
+export const b64 = (max: number) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/, 'must be base64url')
+    .max(max);
+
 export const ENVELOPE_VERSION = 1 as const;
 export const ENVELOPE_ALG = 'xchacha20poly1305-ietf' as const;
 

@@ -3,14 +3,10 @@
 // back. The key is in none of them: it stays in the URL fragment.
 import { z } from 'zod';
 import { API_PREFIX } from './api.ts';
+import { b64 } from './formats.ts';
 import { LINK_MAX_EXPIRY_SECONDS, LINK_MAX_VIEWS } from './links.ts';
 
 const id = z.uuid();
-const b64 = (max: number) =>
-  z
-    .string()
-    .regex(/^[A-Za-z0-9_-]*$/, 'must be base64url')
-    .max(max);
 
 export const linkKdfSchema = z
   .object({ alg: z.string().max(32), opslimit: z.number().int(), memlimit: z.number().int(), salt: b64(64) })

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { TEAM_ROLES, VAULT_ROLES } from '../roles.ts';
 import { canonicalJson } from '../chain/canonical.ts';
+import { b64 } from '../formats.ts';
 
 /** Events the server records itself, inside the transaction of the action they describe.
  *  Other features add their kinds here (e.g. break-glass); a kind is never renamed. */
@@ -57,11 +58,6 @@ export const isClientAuditKind = (k: string): k is ClientAuditKind =>
 export const isAuditKind = (k: string): k is AuditKind => (AUDIT_KINDS as readonly string[]).includes(k);
 
 const id = z.uuid();
-const b64 = (max: number) =>
-  z
-    .string()
-    .regex(/^[A-Za-z0-9_-]*$/, 'must be base64url')
-    .max(max);
 /** An ISO 8601 UTC instant as toISOString writes it. */
 export const auditTime = z
   .string()

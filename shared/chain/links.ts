@@ -4,13 +4,9 @@
 import { z } from 'zod';
 import { TEAM_ROLES, VAULT_ROLES } from '../roles.ts';
 import { canonicalJson } from './canonical.ts';
+import { b64 } from '../formats.ts';
 
 const id = z.uuid();
-const b64 = (max: number) =>
-  z
-    .string()
-    .regex(/^[A-Za-z0-9_-]*$/, 'must be base64url')
-    .max(max);
 const email = z
   .email()
   .max(254)
