@@ -46,22 +46,39 @@ export function syncRoutes(app: FastifyInstance, db: Database, o: SyncOptions): 
     res.write(': connected\n\n');
     o.streams.add(res);
 
-    // Every announcement re-checks the session first, in order: the change that offboards or
-    // removes the listener is the last thing their stream hears of (docs/design.md "Offboarding").
-    let checks = Promise.resolve();
-    const recheck = (line: string) => {
-      checks = checks
-        .then(() => authenticate(db, authorization))
-        .then((c) => authorizeTeam(db, team, c, 'team.read'))
-        .then(
-          () => void res.write(line),
-          () => void res.end(),
-        );
+    // Every announcement re-checks the session first: the change that offboards or removes the
+    // listener is the last thing their stream hears of (docs/design.md "Offboarding"). One check
+    // runs at a time; announcements that arrive meanwhile fold into the newest revision (a
+    // client pulls to the head anyway), so a burst of writes costs each stream a few checks,
+    // not one per write. A heartbeat is sent only when there is no change to send.
+    let newest: string | null = null;
+    let beat = false;
+    let checking = false;
+    const announce = async () => {
+      checking = true;
+      while (newest !== null || beat) {
+        const line = newest ?? ': heartbeat\n\n';
+        newest = null;
+        beat = false;
+        try {
+          await authorizeTeam(db, team, await authenticate(db, authorization), 'team.read');
+        } catch {
+          res.end();
+          return;
+        }
+        res.write(line);
+      }
+      checking = false;
+    };
+    const recheck = (change: string | null) => {
+      if (change === null) beat = true;
+      else newest = change;
+      if (!checking) void announce();
     };
     const unsubscribe = o.notifier.subscribe(team, (revision) =>
       recheck(`event: changed\ndata: ${JSON.stringify({ team, revision })}\n\n`),
     );
-    const heartbeat = setInterval(() => recheck(': heartbeat\n\n'), o.heartbeatMs);
+    const heartbeat = setInterval(() => recheck(null), o.heartbeatMs);
     const cleanup = () => {
       clearInterval(heartbeat);
       unsubscribe();
