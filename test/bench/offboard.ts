@@ -6,6 +6,9 @@
 // fixture's server, so the other benches' vault is untouched. The raw limit, measured in the
 // same run: a decrypt + encrypt of the same 20,000 items with the same envelope code, plus a
 // bare upload of the very same request bodies (no session: parsed, then refused with 401).
+// The issue's target, "at most 2x raw plus the uploads", is judged against 2x that decrypt +
+// encrypt plus the re-key uploads as they ran (until each server transaction answered); the
+// strict ratio against the bare uploads is printed beside it.
 import { newVaultKey, openEnvelope, sealEnvelope, wipe } from '../../electron/core/crypto/index.ts';
 import * as secrets from '../../electron/core/service/secrets.ts';
 import { paths } from '../../shared/api.ts';
@@ -87,11 +90,27 @@ export async function run(fx: Fixture, _opts: BenchOptions): Promise<Figure[]> {
   let real: number;
   const saves = probe(u, 'save');
   const http = probe(u.http, 'request');
+  // The issue's budget is "2x raw plus the uploads": the re-key POSTs as they ran here, each
+  // until the server's transaction committed and answered, are the uploads.
+  const uploads = { calls: 0, ms: 0 };
+  const request = u.http.request;
+  u.http.request = (async (...args: Parameters<typeof request>) => {
+    const t0 = performance.now();
+    try {
+      return await request.apply(u.http, args);
+    } finally {
+      if (args[0] === 'POST' && args[1].split('?')[0] === chainPost) {
+        uploads.calls++;
+        uploads.ms += performance.now() - t0;
+      }
+    }
+  }) as typeof request;
   try {
     const t = await timed(() => olga.svc.offboard(leo.email));
     report = t.value;
     real = t.ms;
   } finally {
+    u.http.request = request;
     globalThis.fetch = originalFetch;
     saves.stop();
     http.stop();
@@ -119,18 +138,22 @@ export async function run(fx: Fixture, _opts: BenchOptions): Promise<Figure[]> {
   console.log(
     `  ${bodies.length} re-key batches, ${(bodies.reduce((a, b) => a + b.length, 0) / 2 ** 20).toFixed(1)} MiB; ` +
       `decrypt + encrypt ${ms(crypt.ms)}, bare uploads ${ms(upload)}; within the offboarding (info): ` +
-      `${http.calls} requests ${ms(http.ms)}, ${saves.calls} profile saves ${ms(saves.ms)}`,
+      `${http.calls} requests ${ms(http.ms)} (the ${uploads.calls} re-key uploads ${ms(uploads.ms)}), ` +
+      `${saves.calls} profile saves ${ms(saves.ms)}`,
   );
+  // Strict: against the bare uploads (parse, then refused). The issue's: against 2x the crypto
+  // plus the uploads as they ran, server transactions included.
+  const budget = TARGET * crypt.ms + uploads.ms;
   olga.svc.lock();
   leo.svc.lock();
   const f: Figure = {
     bench: 'offboard',
     what: `offboard a member who read ${VAULTS} vaults, ${count(ITEMS)} items: removal, ${VAULTS} re-key batches, report`,
     value: ms(real),
-    raw: `${ms(raw)} (decrypt + encrypt of the same items + bare upload of the same bodies, 401 after parse)`,
-    vsRaw: ratio(real / raw),
-    target: `<= ${TARGET}x raw`,
-    verdict: verdictMax(real / raw, TARGET),
+    raw: `${ms(raw)} (decrypt + encrypt of the same items + bare upload of the same bodies, 401 after parse); the uploads as they ran ${ms(uploads.ms)}`,
+    vsRaw: `${ratio(real / raw)} of raw; ${ratio((real - uploads.ms) / crypt.ms)} of the crypto once the uploads are taken out`,
+    target: `<= ${TARGET}x raw plus the uploads (${ms(budget)})`,
+    verdict: verdictMax(real / budget, 1),
   };
   printFigure(f);
   return [f];

@@ -30,9 +30,12 @@ export interface OffboardContext {
   u: Unlocked;
   teamId: string;
   /** The service's chain change, with the manager's duties left out of its closing sync:
-   *  here each vault's re-key is a batch of its own. `synced`: build on the state the last
-   *  change's closing sync reached, without another pull first. */
-  chainChange<T>(build: (b: ChainBatch) => T | Promise<T>, synced?: boolean): Promise<T>;
+   *  here each vault's re-key is a batch of its own. `vaultBatch`: build on the state the
+   *  last change's closing pull reached, without another pull first, and close with a pull
+   *  alone (no push, flags or profile save: `settle` does those once, at the end). */
+  chainChange<T>(build: (b: ChainBatch) => T | Promise<T>, vaultBatch?: boolean): Promise<T>;
+  /** One full sync once every vault is settled: flags, audit and the profile saved once. */
+  settle(): Promise<void>;
   index(): Map<string, IndexedItem>;
   now(): Date;
   /** This user's reveals and copies in the verified audit log (service/audit.ts). */
@@ -124,7 +127,14 @@ export async function offboard(c: OffboardContext, email: string): Promise<Offbo
   const record = offboardingOf(c.u.team(c.teamId).chain, m.user);
   if (!record) throw new TesseraError('internal', 'the offboarding is not in the verified chain');
   const vaults: OffboardVaultView[] = [];
-  for (const id of record.vaults) vaults.push(await settleVault(c, m.user, id));
+  try {
+    for (const id of record.vaults) vaults.push(await settleVault(c, m.user, id));
+  } catch (e) {
+    // What the vaults before it reached is saved too, not only pulled.
+    await c.settle().catch(() => undefined);
+    throw e;
+  }
+  await c.settle();
   const links = await leaverLinks(c, m.user, names(vaults));
   return report(c, m, record, vaults, answer, links, await leaverUse(() => c.usage(m.user)));
 }

@@ -40,6 +40,11 @@ export interface SyncOptions {
   fulfilKeys?: boolean;
   /** The chain batch just accepted, whose re-encrypted items the first pull need not fetch. */
   own?: OwnBatch;
+  /** Only the pull: no push, flags, audit or profile save. For a run of chain changes whose
+   *  caller syncs fully once at the end (offboarding's one batch per vault): each save writes
+   *  the whole profile, and a run cut short loses nothing by it, since the next pull brings
+   *  back every link, key and item the server accepted. */
+  pullOnly?: boolean;
 }
 
 export interface SyncResult extends Omit<PushResult, 'offline'> {
@@ -270,6 +275,7 @@ export abstract class ServiceCore {
     };
     try {
       result.revision = await this.pull(teamId, changes, opts.own);
+      if (opts.pullOnly) return result;
       const pushed = await pushTeam(u, teamId);
       Object.assign(result, pushed);
       for (const c of pushed.conflicts) {

@@ -54,15 +54,16 @@ export abstract class TeamService extends ServiceCore {
   /** Offboards a member, or continues an offboarding cut short (service/offboard.ts). */
   offboard(email: string, team?: string) {
     const teamId = this.u.teamId(team);
-    const chainChange = <T>(build: (b: ChainBatch) => T | Promise<T>, synced?: boolean) =>
-      this.chainChange(teamId, build, { fulfilKeys: false }, synced);
+    const chainChange = <T>(build: (b: ChainBatch) => T | Promise<T>, vaultBatch?: boolean) =>
+      this.chainChange(teamId, build, { fulfilKeys: false, pullOnly: vaultBatch }, vaultBatch);
+    const settle = () => this.sync(teamId, { fulfilKeys: false }).then(() => undefined);
     const index = () => this.index(teamId);
     const usage = (user: string) =>
       auditEntries(this.u, teamId, {
         actor: user,
         kinds: ['secret.reveal', 'secret.copy', 'breakglass.reveal'],
       });
-    return offboard.offboard({ u: this.u, teamId, chainChange, index, now: this.now, usage }, email);
+    return offboard.offboard({ u: this.u, teamId, chainChange, settle, index, now: this.now, usage }, email);
   }
   /** Withdraws an invitation not confirmed yet: the person can no longer accept or be confirmed. */
   revokeInvitation(email: string, team?: string) {

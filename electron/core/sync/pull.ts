@@ -285,10 +285,15 @@ function checkHeldItems(
   changed: Map<string, ItemHeader>,
 ): void {
   if (opened.length === 0) return;
+  // Most pulls that open a key are a re-key's (the items are at the new generation only after
+  // this pull applies them): look at each held item's vault before building any id.
+  const freshVaults = new Set(opened.map((o) => o.vault));
   const fresh = new Set(opened.map((o) => keyHashId(o.vault, o.generation)));
   const sent = new Set(reply.items.map((i) => i.id));
-  for (const [id, rec] of Object.entries(st.items)) {
-    if (sent.has(id) || !vaults[rec.vault] || !fresh.has(keyHashId(rec.vault, rec.generation))) continue;
+  for (const id in st.items) {
+    const rec = st.items[id]!;
+    if (!freshVaults.has(rec.vault) || sent.has(id) || !vaults[rec.vault]) continue;
+    if (!fresh.has(keyHashId(rec.vault, rec.generation))) continue;
     try {
       changed.set(id, decryptRecord(keyFor, teamId, rec, false).header);
     } catch {
