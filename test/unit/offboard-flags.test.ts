@@ -62,10 +62,12 @@ describe('offboarding flags', () => {
       item('before', 'v1', { firstGeneration: 2 }),
       item('unmarked', 'v1'),
       item('after', 'v1', { firstGeneration: 3, rotatedAt: '2026-12-04T12:00:00.000Z' }),
+      // Moved in after the offboarding: new in this vault, with a value from before.
+      item('moved', 'v1', { firstGeneration: 3, rotatedAt: '2026-01-01T00:00:00.000Z' }),
     ]);
     const ids = (r: Offboarding) => secretsOf(r, idx).map((it) => it.id);
-    expect(ids({ ...o, generations: { v1: 2 } })).toEqual(['before', 'unmarked']);
+    expect(ids({ ...o, generations: { v1: 2 } })).toEqual(['before', 'unmarked', 'moved']);
     // A record from before generations were kept cannot tell: everything counts.
-    expect(ids(o)).toEqual(['before', 'unmarked', 'after']);
+    expect(ids(o)).toEqual(['before', 'unmarked', 'after', 'moved']);
   });
 });

@@ -19,13 +19,14 @@ export function offboardReason(o: Pick<Offboarding, 'email' | 'at'>): string {
 
 const live = (it: IndexedItem) => !it.header.deleted && !it.header.conflictOf;
 
-/** First written under a key the leaver never held: a secret created after the offboarding's
- *  re-key. Both numbers are signed (the chain's record, the writer's sealed header); without
- *  either the secret counts as one the leaver could decrypt. */
+/** Created after the offboarding: first written under a key the leaver never held, with a
+ *  value set after the date. Both numbers are signed (the chain's record, the writer's sealed
+ *  header); without either the secret counts as one the leaver could decrypt. The date too,
+ *  because a secret moved in from another vault is new here but holds a value they saw. */
 function bornAfter(o: Offboarding, it: IndexedItem): boolean {
   const held = o.generations?.[it.vault];
   const first = it.header.firstGeneration;
-  return held !== undefined && first !== undefined && first > held;
+  return held !== undefined && first !== undefined && first > held && rotatedSince(o, it);
 }
 
 /** The secrets this client holds in the vaults the leaver could read, that existed then. */
