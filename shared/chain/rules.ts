@@ -86,10 +86,20 @@ function forget(s: TeamState, user: string) {
 
 /** What the leaver could read at the moment of the link (docs/design.md "Offboarding"). */
 function recordOffboarding(s: TeamState, m: ChainMember, a: ChainMember, at: string | undefined) {
-  const vaults = [...s.vaults.values()]
-    .filter((v) => !v.deleted && (vaultRoleOf(s, v, m.user) !== null || v.keyHolders.has(m.user)))
-    .map((v) => v.id);
-  const record = { user: m.user, email: m.email, at: at ?? null, seq: s.seq + 1, author: a.user, vaults };
+  const held = [...s.vaults.values()].filter(
+    (v) => !v.deleted && (vaultRoleOf(s, v, m.user) !== null || v.keyHolders.has(m.user)),
+  );
+  const vaults = held.map((v) => v.id);
+  const generations = Object.fromEntries(held.map((v) => [v.id, v.generation]));
+  const record = {
+    user: m.user,
+    email: m.email,
+    at: at ?? null,
+    seq: s.seq + 1,
+    author: a.user,
+    vaults,
+    generations,
+  };
   s.offboardings = [...(s.offboardings ?? []), record];
 }
 

@@ -51,6 +51,9 @@ export interface Offboarding {
   author: string;
   /** Vaults the leaver could read (a grant, a group's grant, or owner) or held the key of. */
   vaults: string[];
+  /** Each of those vaults' generation at the link: the newest key the leaver could hold.
+   *  Absent on records a client derived before it was kept. */
+  generations?: Record<string, number>;
 }
 
 export interface TeamState {

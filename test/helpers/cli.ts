@@ -1,6 +1,6 @@
 // Process: test. Runs the real `tessera` CLI in a child process, as a user would, with the
 // password in the environment and values on stdin.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,6 +11,8 @@ export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** The signal that ended it, if one did. */
+  signal?: NodeJS.Signals | null;
 }
 
 export interface CliUser {
@@ -20,28 +22,37 @@ export interface CliUser {
   run(args: string[], opts?: { stdin?: string; password?: string | null }): Promise<CliResult>;
 }
 
+/** The CLI started in a child process: `child` to signal it, `done` when it has exited. */
+export function startCli(
+  args: string[],
+  opts: { stdin?: string; env?: Record<string, string | undefined> } = {},
+): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'electron', 'cli.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, TESSERA_PASSWORD: undefined, ...opts.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const done = new Promise<CliResult>((ok, fail) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', fail);
+    child.on('close', (code, signal) => ok({ code: code ?? -1, signal, stdout, stderr }));
+  });
+  child.stdin!.end(opts.stdin ?? '');
+  return { child, done };
+}
+
 export function runCli(
   args: string[],
   opts: { stdin?: string; env?: Record<string, string | undefined> } = {},
 ): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'electron', 'cli.ts'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, TESSERA_PASSWORD: undefined, ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(opts.stdin ?? '');
-  });
+  return startCli(args, opts).done;
 }
 
 export function cliUser(email: string, password = `pw-${email}-correct horse`): CliUser {

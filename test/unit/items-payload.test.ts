@@ -97,6 +97,8 @@ describe('item payload', () => {
       },
       { name: 'x', type: 'login', tags: 'prod' },
       { type: 'login' },
+      { name: 'x', type: 'login', firstGeneration: 0 },
+      { name: 'x', type: 'login', firstGeneration: '2' },
     ];
     for (const h of bad)
       expect(() => parseHeader(enc(JSON.stringify(h))), JSON.stringify(h)).toThrow(TesseraError);

@@ -4,7 +4,7 @@
 // the signed date; none for other vaults, deleted secrets or an undated link; and a date far
 // ahead of the clock is not believed (it would outlive every rotation).
 import { describe, expect, it } from 'vitest';
-import { offboardFlags } from '../../electron/core/service/offboard-report.ts';
+import { offboardFlags, secretsOf } from '../../electron/core/service/offboard-report.ts';
 import type { IndexedItem } from '../../electron/core/vault/index.ts';
 import type { Offboarding, TeamState } from '../../shared/chain/state.ts';
 
@@ -54,5 +54,20 @@ describe('offboarding flags', () => {
   it('none for an undated offboarding or a date far ahead of the clock', () => {
     expect(offboardFlags(chain({ at: null }), index, NOW)).toEqual([]);
     expect(offboardFlags(chain({ at: '2027-06-01T00:00:00.000Z' }), index, NOW)).toEqual([]);
+  });
+
+  it('leave out what was first written under a key the leaver never held, and only that', () => {
+    const o = chain({}).offboardings![0]!;
+    const idx = new Map([
+      item('before', 'v1', { firstGeneration: 2 }),
+      item('unmarked', 'v1'),
+      item('after', 'v1', { firstGeneration: 3, rotatedAt: '2026-12-04T12:00:00.000Z' }),
+      // Moved in after the offboarding: new in this vault, with a value from before.
+      item('moved', 'v1', { firstGeneration: 3, rotatedAt: '2026-01-01T00:00:00.000Z' }),
+    ]);
+    const ids = (r: Offboarding) => secretsOf(r, idx).map((it) => it.id);
+    expect(ids({ ...o, generations: { v1: 2 } })).toEqual(['before', 'unmarked', 'moved']);
+    // A record from before generations were kept cannot tell: everything counts.
+    expect(ids(o)).toEqual(['before', 'unmarked', 'after', 'moved']);
   });
 });

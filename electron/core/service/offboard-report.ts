@@ -1,7 +1,8 @@
 // Process: core (trusted Node side; never imports electron).
 // What an offboarding means for secrets, from the verified chain alone (docs/design.md
 // "Offboarding"): the chain records, at the `member.remove` link with reason `offboarded`,
-// every vault the leaver could read. Every secret in those vaults is "rotation required" from
+// every vault the leaver could read. Every secret in those vaults that existed then (first
+// written under a generation the leaver could hold) is "rotation required" from
 // the link's signed date until its primary value changes after it. Each client derives this
 // itself, so no server can add, drop or back-date one, and nobody has to sign one flag per
 // secret in vaults they may not even read.
@@ -18,10 +19,20 @@ export function offboardReason(o: Pick<Offboarding, 'email' | 'at'>): string {
 
 const live = (it: IndexedItem) => !it.header.deleted && !it.header.conflictOf;
 
-/** The secrets this client holds in the vaults the leaver could read. */
+/** Created after the offboarding: first written under a key the leaver never held, with a
+ *  value set after the date. Both numbers are signed (the chain's record, the writer's sealed
+ *  header); without either the secret counts as one the leaver could decrypt. The date too,
+ *  because a secret moved in from another vault is new here but holds a value they saw. */
+function bornAfter(o: Offboarding, it: IndexedItem): boolean {
+  const held = o.generations?.[it.vault];
+  const first = it.header.firstGeneration;
+  return held !== undefined && first !== undefined && first > held && rotatedSince(o, it);
+}
+
+/** The secrets this client holds in the vaults the leaver could read, that existed then. */
 export function secretsOf(o: Offboarding, index: Map<string, IndexedItem>): IndexedItem[] {
   const vaults = new Set(o.vaults);
-  return [...index.values()].filter((it) => vaults.has(it.vault) && live(it));
+  return [...index.values()].filter((it) => vaults.has(it.vault) && live(it) && !bornAfter(o, it));
 }
 
 /** Rotated after the offboarding: the leaver never saw the value it holds now. */

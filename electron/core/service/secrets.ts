@@ -205,8 +205,13 @@ export function queueVersion(
   const version = baseVersion + 1;
   const key = u.keyring.vaultKey(v.id, v.generation);
   if (!key) throw new TesseraError('forbidden', `no key for vault ${v.name} yet: wait for a manager to sync`);
+  // New in this vault (created, or moved here): this generation. Otherwise what the current
+  // version says, whatever the caller built the header from; items from before it have none.
+  const first = baseVersion === 0 ? v.generation : index.get(id)?.header.firstGeneration;
+  const { firstGeneration: _f, ...rest } = header;
+  const stamped: ItemHeader = first === undefined ? rest : { ...rest, firstGeneration: first };
   const body = encodeBody(content);
-  const plain = encodeItem(header, body);
+  const plain = encodeItem(stamped, body);
   const envelope = sealEnvelope(key, plain, ad.item(teamId, v.id, id, v.generation, version));
   wipe(plain, body);
   const edit: QueuedEdit = {
@@ -222,7 +227,7 @@ export function queueVersion(
   };
   if (queued) st.queue.splice(queuedAt, 1);
   st.queue.push(edit);
-  index.set(id, { id, vault: v.id, version, header, pending: true });
+  index.set(id, { id, vault: v.id, version, header: stamped, pending: true });
   u.save();
   return id;
 }

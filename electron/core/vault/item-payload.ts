@@ -38,6 +38,9 @@ export interface ItemHeader {
   /** How the primary value was generated, so Rotate makes the next one the same way. */
   generator?: GeneratorSettings;
   updatedBy?: string;
+  /** The vault generation the item's first version was sealed under, kept by every later
+   *  version: a key older than that never opened any of it (an offboarding's report). */
+  firstGeneration?: number;
 }
 
 /** One field with its value. The value belongs to whoever holds the content and is wiped with it. */
@@ -148,6 +151,11 @@ function checkHeader(header: ItemHeader): void {
       !(Number.isInteger(header.rotateEveryDays) && header.rotateEveryDays > 0))
   )
     throw new TesseraError('tampered', 'item payload has malformed rotation dates');
+  if (
+    header.firstGeneration !== undefined &&
+    !(Number.isInteger(header.firstGeneration) && header.firstGeneration > 0)
+  )
+    throw new TesseraError('tampered', 'item payload has a malformed first generation');
   if (header.type !== undefined && !isItemType(header.type))
     throw new TesseraError('tampered', 'item payload has an unknown type');
   if (header.type === undefined) {
