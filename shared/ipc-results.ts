@@ -145,6 +145,8 @@ export interface VaultView {
   readable: boolean;
   /** The vault's default rotation interval, for secrets without one of their own. */
   rotateEveryDays?: number;
+  /** Marked break-glass in the verified chain: owners read it, anyone else through a session. */
+  breakGlass?: true;
 }
 
 export interface AccessView {

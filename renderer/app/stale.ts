@@ -15,14 +15,15 @@ export type ListKey =
   | 'team.members'
   | 'group.list'
   | 'team.invitations'
-  | 'team.list';
+  | 'team.list'
+  | 'breakglass.status';
 
 export const NO_CHANGES: SyncChanges = { team: false, vaults: false, secrets: [] };
 
 export function staleLists(c: SyncChanges): ListKey[] {
   const out = new Set<ListKey>();
-  // Chain links: members, roles, groups, grants, invitations; a grant or a delivered key can
-  // make a vault (and so its secrets) readable or not.
+  // Chain links: members, roles, groups, grants, invitations, break-glass marks and requests;
+  // a grant or a delivered key can make a vault (and so its secrets) readable or not.
   if (c.team)
     for (const k of [
       'team.members',
@@ -31,6 +32,7 @@ export function staleLists(c: SyncChanges): ListKey[] {
       'team.list',
       'vault.access',
       'vault.list',
+      'breakglass.status',
     ] as const)
       out.add(k);
   if (c.vaults)

@@ -30,6 +30,12 @@ const BREAKGLASS_BADGE = 'nav-breakglass-pending';
 export function MainLayout() {
   const { state } = useSession();
   const [screen, setScreen] = useState<ScreenName>('Secrets');
+  // The vault the Secrets screen asked break-glass access for: the request form starts on it.
+  const [askFor, setAskFor] = useState<{ vault: string } | null>(null);
+  const go = (name: ScreenName) => {
+    setAskFor(null);
+    setScreen(name);
+  };
   // docs/design.md "Audit": the log is the team's owners' and admins' to read.
   const mayAudit = mayInTeam(state.team?.role, 'audit.read');
   // Set when the menu asks for the search box while another screen is showing.
@@ -42,8 +48,8 @@ export function MainLayout() {
   };
   useBridgeEvent((event) => {
     // The due notification was clicked.
-    if (event === 'open-due') setScreen('Due');
-    if (event === 'open-breakglass') setScreen('Break-glass');
+    if (event === 'open-due') go('Due');
+    if (event === 'open-breakglass') go('Break-glass');
     if (event === 'focus-search') toSearch();
   });
   // Lock works from anywhere, a dialog included: someone walking away should not have to
@@ -77,7 +83,7 @@ export function MainLayout() {
                     : {})}
                   onClick={(e) => {
                     e.preventDefault();
-                    setScreen(name);
+                    go(name);
                   }}
                 >
                   {name}
@@ -90,10 +96,18 @@ export function MainLayout() {
           </ul>
         </nav>
         <main className="content">
-          {screen === 'Secrets' && <SecretsScreen focusSearchOnMount={focusSearch} />}
+          {screen === 'Secrets' && (
+            <SecretsScreen
+              focusSearchOnMount={focusSearch}
+              onRequestBreakGlass={(vault) => {
+                setAskFor({ vault });
+                setScreen('Break-glass');
+              }}
+            />
+          )}
           {screen === 'Due' && <DueScreen />}
           {screen === 'My links' && <LinksScreen />}
-          {screen === 'Break-glass' && <BreakGlassScreen />}
+          {screen === 'Break-glass' && <BreakGlassScreen askFor={askFor?.vault} />}
           {screen === 'Team' && <TeamScreen />}
           {screen === 'Audit' && mayAudit && <AuditScreen />}
           {screen === 'Sync' && <SyncScreen />}

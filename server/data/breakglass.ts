@@ -150,10 +150,11 @@ export async function releaseSession(
     throw new TesseraError('forbidden', 'this break-glass session is closed');
   if (t < new Date(row.opens_at).getTime() || t >= new Date(row.closes_at).getTime())
     throw new TesseraError('forbidden', 'this break-glass session is outside its window');
-  const items = await q.query<ItemRow>(
-    `SELECT ${ITEM_COLUMNS} FROM items WHERE vault_id = $1 AND deleted = false ORDER BY id`,
-    [row.vault_id],
-  );
+  // Tombstones too: the responder checks the release against the sealing owner's signed
+  // manifest, which lists deleted items, so a deletion is proven and not just claimed.
+  const items = await q.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM items WHERE vault_id = $1 ORDER BY id`, [
+    row.vault_id,
+  ]);
   return {
     vault: row.vault_id,
     generation: Number(row.generation),

@@ -3,7 +3,7 @@
 // to the requester and the close. Whether a session is granted is judged from signed times
 // only; whether it is open now also needs a clock, which the caller passes (the client its
 // own, the server its own), so no server word decides either.
-import type { BreakGlassPolicy } from './links.ts';
+import type { BreakGlassPolicy, ManifestEntry } from './links.ts';
 import type { ChainVault } from './state.ts';
 
 export interface BreakGlassMark {
@@ -20,8 +20,9 @@ export interface BreakGlassSession {
   at: number;
   approvals: string[];
   deniedBy?: string;
-  /** The vault key sealed to the requester: who sealed it, when (signed), at which generation. */
-  key?: { by: string; at: number; generation: number; keyHash: string };
+  /** The vault key sealed to the requester: who sealed it, when (signed), at which generation,
+   *  and the items the sealer held then (the release must cover them). */
+  key?: { by: string; at: number; generation: number; keyHash: string; items: readonly ManifestEntry[] };
   closedAt?: number;
 }
 

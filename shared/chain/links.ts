@@ -7,6 +7,8 @@ import { canonicalJson } from './canonical.ts';
 import { b64 } from '../formats.ts';
 
 const id = z.uuid();
+/** The most items a break-glass vault can hold for a session (the server releases at most as many). */
+export const MANIFEST_MAX = 100_000;
 const email = z
   .email()
   .max(254)
@@ -28,6 +30,13 @@ const breakGlassPolicy = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('immediate') }).strict(),
 ]);
 const session = { vault: id, request: id, at: signedAt };
+/** The vault's items as the sealing owner's client held them: [item, version, deleted], sorted
+ *  by item id, each id once, tombstones included. The responder refuses a release that lacks
+ *  one of them or offers an older version, so a server cannot drop, roll back or resurrect. */
+const manifest = z
+  .array(z.tuple([id, z.number().int().positive(), z.boolean()]))
+  .max(MANIFEST_MAX)
+  .refine((m) => m.every((e, i) => i === 0 || m[i - 1]![0] < e[0]), 'items must be sorted by id, each once');
 
 export const linkBodies = {
   'team.create': z.object({ name: sealedText, user: id, email, keys }).strict(),
@@ -74,8 +83,11 @@ export const linkBodies = {
     .strict(),
   'breakglass.approve': z.object(session).strict(),
   'breakglass.deny': z.object(session).strict(),
-  /** The vault key sealed to the requester for the session, by a key holder, once granted. */
-  'breakglass.key': z.object({ ...session, generation: z.number().int().positive(), keyHash }).strict(),
+  /** The vault key sealed to the requester for the session, by a key holder, once granted,
+   *  with the items the sealer held then: the floor the responder checks a release against. */
+  'breakglass.key': z
+    .object({ ...session, generation: z.number().int().positive(), keyHash, items: manifest })
+    .strict(),
   'breakglass.close': z.object(session).strict(),
 } as const;
 
@@ -85,6 +97,7 @@ export type LinkBody<T extends LinkType> = z.infer<(typeof linkBodies)[T]>;
 export type Principal = z.infer<typeof principal>;
 export type ReaderKey = z.infer<typeof readerKeys>[number];
 export type BreakGlassPolicy = z.infer<typeof breakGlassPolicy>;
+export type ManifestEntry = z.infer<typeof manifest>[number];
 
 /** A link as it travels and as it is stored. `team` is absent: link 1 has none (the team id is
  *  its hash) and every later one is bound to the team through the signed message. */

@@ -265,7 +265,13 @@ const rules: { [T in Exclude<LinkType, 'team.create'>]: Rule<T> } = {
     if (f.session.key) throw fail(`request ${b.request} has its key already`);
     if (b.at < f.session.at) throw fail('the key is dated before the request');
     if (!grantedAt(v.breakglass!, f.session, b.at)) throw fail(`request ${b.request} is not granted`);
-    f.session.key = { by: a.user, at: b.at, generation: b.generation, keyHash: b.keyHash };
+    f.session.key = {
+      by: a.user,
+      at: b.at,
+      generation: b.generation,
+      keyHash: b.keyHash,
+      items: b.items,
+    };
   },
   'breakglass.close': (s, a, b, fail) => {
     const f = findSession(s.vaults.values(), b.request);

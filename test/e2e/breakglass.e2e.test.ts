@@ -1,14 +1,15 @@
 // Process: test (browser end-to-end).
 // Break-glass from the desktop window (docs/design.md "Break-glass"), through the real renderer
 // build in Chromium, real DesktopCores and a real team server: a member requests access with a
-// reason, an admin sees the badge and approves, the owner's sync seals the key, the member
+// reason (from the Secrets screen, which labels the vault break-glass and sends him to the
+// request form), an admin sees the badge and approves, the owner's sync seals the key, the member
 // opens the vault and reveals a secret inside the window, and the window ends by the member's
 // own clock (injected, moved past the end) without a click. Then a denial, and a session the
 // member closes. Steps share state and run in order; after a failed step the rest are skipped.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { type E2EEnv, e2eGate, type E2EUser, eventually, screenshot, setField, startE2E } from './harness.ts';
 import { orderedSteps } from './steps.ts';
-import { button, field, gone, navItem, SLOW, signUpWithTeam, visible } from './ui.ts';
+import { button, field, gone, hasFocus, navItem, openSecret, SLOW, signUpWithTeam, visible } from './ui.ts';
 
 const unavailable = e2eGate('break-glass');
 
@@ -39,10 +40,25 @@ async function join(u: E2EUser, role: 'admin' | 'member') {
   await visible(navItem(u.page, 'Break-glass'), SLOW);
 }
 
-async function request(reason: string) {
+async function request(reason: string, fromSecrets = false) {
   const p = rob.page;
-  await navItem(p, 'Break-glass').click();
+  if (fromSecrets) {
+    // The Secrets screen lists the vault rob has no standing access to, and sends him to the
+    // request form for it, with the reason to fill in.
+    await navItem(p, 'Secrets').click();
+    const entry = await visible(
+      p.getByRole('list', { name: 'Break-glass vaults' }).getByRole('listitem').filter({ hasText: 'prod' }),
+    );
+    await visible(entry.getByText('Break-glass', { exact: true }));
+    expect(await entry.textContent()).toMatch(/no standing access/);
+    await button(entry, 'Request access to prod').click();
+  } else await navItem(p, 'Break-glass').click();
   const form = await visible(p.getByRole('form', { name: 'Request break-glass access' }));
+  if (fromSecrets) {
+    const vault = (await rob.dispatch('breakglass.status', {})).vaults.find((v) => v.label === 'prod')!;
+    expect(await field(form, 'Vault').inputValue()).toBe(vault.id);
+    expect(await hasFocus(field(form, 'Reason'))).toBe(true);
+  }
   await setField(field(form, 'Reason'), reason);
   await setField(field(form, 'Minutes'), '30');
   await button(form, 'Request access').click();
@@ -78,8 +94,27 @@ describe.skipIf(!!unavailable)('desktop window: break-glass', () => {
     await rob.dispatch('sync.now', {});
   });
 
+  step('the owner’s Secrets screen labels the vault break-glass, in the list and its header', async () => {
+    const p = alice.page;
+    await navItem(p, 'Secrets').click();
+    const select = field(p, 'Vault');
+    // An option of a closed select is never "visible": it is there, with its label.
+    await eventually(
+      'the labelled option',
+      async () => (await select.locator('option', { hasText: 'prod · Break-glass' }).count()) === 1,
+    );
+    const id = (await alice.dispatch('vault.list', {})).find((v) => v.name === 'prod')!.id;
+    await select.selectOption(id);
+    const head = await visible(p.locator('.vault-head'));
+    await visible(head.getByText('Break-glass', { exact: true }));
+    await openSecret(p, 'db');
+    await visible(p.getByRole('region', { name: 'db' }).getByText('Break-glass', { exact: true }));
+    // An owner reads it day to day: nothing tells her to ask for it.
+    await gone(p.getByRole('list', { name: 'Break-glass vaults' }));
+  });
+
   step('the member requests access with a reason; it waits for an approval', async () => {
-    await request('database down at night');
+    await request('database down at night', true);
     expect(await statusOf(rob, 'database down at night')).toMatch(/Waiting \(0 of 1 approvals\)/);
     expect(await rob.core.dispatch('secret.reveal', { ref: 'prod/db' })).toMatchObject({ ok: false });
   });

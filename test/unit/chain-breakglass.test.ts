@@ -150,6 +150,7 @@ describe('team role x break-glass link type', () => {
         at: T0 + 2 * MIN,
         generation: f.state.vaults.get(W)!.generation,
         keyHash: fakeKeyHash(p.N!.id, 9),
+        items: [],
       });
       if (ok) expect(err).toBeNull();
       else expect(err?.message).toMatch(/does not manage/);
@@ -164,6 +165,7 @@ describe('grants judged from signed links and times', () => {
     at,
     generation: s.vaults.get(W)!.generation,
     keyHash: fakeKeyHash(p.N!.id, 9),
+    items: [],
   });
   it('k-of-n: a key before the k-th approval is refused, after it accepted', () => {
     const f = fork(c.state);
@@ -224,6 +226,56 @@ describe('grants judged from signed links and times', () => {
     expect(tryOn(f.state, p.O1!, 'breakglass.key', { ...key(f.state, T0 - 1), request: r })?.message).toMatch(
       /dated before/,
     );
+  });
+  it('the key link carries the sealer’s item manifest, sorted and each item once', () => {
+    const f = fork(c.state);
+    f.add(p.O1!, 'vault.breakglass', {
+      vault: W,
+      label: 'x',
+      policy: { kind: 'immediate' },
+      windowMinutes: 60,
+    });
+    const r = randomUUID();
+    f.add(p.N!, 'breakglass.request', { vault: W, request: r, reason: 'x', minutes: 20, at: T0 });
+    const [a, b] = [randomUUID(), randomUUID()].sort();
+    const k = (items: unknown) => ({ ...key(f.state, T0), request: r, items });
+    expect(
+      tryOn(
+        f.state,
+        p.O1!,
+        'breakglass.key',
+        k([
+          [b, 1, false],
+          [a, 2, true],
+        ]),
+      )?.message,
+    ).toMatch(/sorted/);
+    expect(
+      tryOn(
+        f.state,
+        p.O1!,
+        'breakglass.key',
+        k([
+          [a, 1, false],
+          [a, 2, false],
+        ]),
+      )?.message,
+    ).toMatch(/sorted/);
+    const { items: _, ...without } = k([]);
+    expect(tryOn(f.state, p.O1!, 'breakglass.key', without)?.message).toMatch(/malformed/);
+    f.add(
+      p.O1!,
+      'breakglass.key',
+      k([
+        [a, 2, true],
+        [b, 1, false],
+      ]),
+    );
+    const s = f.state.vaults.get(W)!.sessions!.find((x) => x.request === r)!;
+    expect(s.key?.items).toEqual([
+      [a, 2, true],
+      [b, 1, false],
+    ]);
   });
   it('a request longer than the policy window, or on an unmarked vault, is refused', () => {
     expect(

@@ -13,7 +13,7 @@ import {
   sessionStatus,
   windowEnd,
 } from '../../../shared/chain/breakglass.ts';
-import { type BreakGlassPolicy, linkBodies } from '../../../shared/chain/links.ts';
+import { type BreakGlassPolicy, linkBodies, MANIFEST_MAX } from '../../../shared/chain/links.ts';
 import type { ChainVault, TeamState as ChainState } from '../../../shared/chain/state.ts';
 import { TesseraError } from '../../../shared/errors.ts';
 import type { BreakGlassRequestView } from '../../../shared/ipc-results.ts';
@@ -31,6 +31,7 @@ import {
   layoutOf,
   wipeContent,
 } from '../vault/item-payload.ts';
+import { checkRelease, manifestOf } from './breakglass-release.ts';
 import { canDistribute, rekeyVault, sealTo } from './keys.ts';
 import { resolveVault, vaultLabel } from './vaults.ts';
 
@@ -104,12 +105,16 @@ function sealSession(u: Unlocked, b: ChainBatch, v: ChainVault, s: BreakGlassSes
   if (s.key || !canDistribute(u, b, v.id) || !grantedAt(v.breakglass!, s, at)) return false;
   const key = u.keyring.vaultKey(v.id, v.generation)!;
   const [sealed] = sealTo(b, v.id, v.generation, key, [s.requester]);
+  const items = manifestOf(Object.values(u.team(b.teamId).items), v.id);
+  if (items.length > MANIFEST_MAX)
+    throw new TesseraError('usage', `a break-glass vault holds at most ${MANIFEST_MAX} items for a session`);
   b.add('breakglass.key', {
     vault: v.id,
     request: s.request,
     at,
     generation: v.generation,
     keyHash: sealed!.keyHash,
+    items,
   });
   return true;
 }
@@ -223,10 +228,11 @@ export async function openSession(
   const key = openVaultKey(reply.sealedKey, u.keyring.account);
   try {
     const keyFor = (vault: string, g: number) => (vault === v.id && g === v.generation ? key : undefined);
-    const items = reply.items.map((record) => {
-      if (record.vault !== v.id) throw new TesseraError('tampered', `item ${record.id} is not in this vault`);
-      return { record, header: decryptRecord(keyFor, teamId, record, false).header };
-    });
+    checkRelease(chain, teamId, v, s, reply.items);
+    const items = reply.items.map((record) => ({
+      record,
+      header: decryptRecord(keyFor, teamId, record, false).header,
+    }));
     const nameBytes = openEnvelope(key, reply.name, ad.vaultName(teamId, v.id, v.generation));
     const name = decodeVaultLabel(nameBytes).name;
     wipe(nameBytes);

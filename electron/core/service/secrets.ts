@@ -8,7 +8,8 @@ import { TesseraError } from '../../../shared/errors.ts';
 import { didYouMean } from '../../../shared/suggest.ts';
 import { ad } from '../../../shared/formats.ts';
 import { mayInVault } from '../../../shared/roles.ts';
-import { envelopeHash, sealEnvelope, verifyItemVersion, wipe } from '../crypto/index.ts';
+import { sealEnvelope, wipe } from '../crypto/index.ts';
+import { versionSigner } from '../sync/version-signature.ts';
 import type { FieldKind } from '../../../shared/items.ts';
 import { currentRecord, decryptRecord, digestOf, type IndexedItem } from '../vault/index.ts';
 import {
@@ -273,24 +274,7 @@ export async function readSecretVersion(
 /** Who wrote a version, by email, when a signature by that member's chain key says so. The
  *  server says who wrote each version; an unsigned or mis-signed one has no author at all. */
 export function verifiedAuthor(u: Unlocked, teamId: string, rec: ItemRecord): string | null {
-  const m = u.team(teamId).chain.members.get(rec.updatedBy);
-  const ok =
-    !!m &&
-    verifyItemVersion(
-      {
-        team: teamId,
-        vault: rec.vault,
-        item: rec.id,
-        version: rec.version,
-        generation: rec.generation,
-        deleted: rec.deleted,
-        author: rec.updatedBy,
-        envelopeHash: envelopeHash(rec.envelope),
-      },
-      rec.signature,
-      m.keys.signPublicKey,
-    );
-  return ok ? m!.email : null;
+  return versionSigner(u.team(teamId).chain, teamId, rec)?.email ?? null;
 }
 
 export interface VersionInfo {

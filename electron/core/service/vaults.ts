@@ -77,6 +77,7 @@ export function listVaults(u: Unlocked, teamId: string): VaultSummary[] {
       generation: v.generation,
       readable,
       ...(label?.rotateEveryDays ? { rotateEveryDays: label.rotateEveryDays } : {}),
+      ...(v.breakglass ? { breakGlass: true as const } : {}),
     });
   }
   return out;

@@ -19,7 +19,8 @@ function approvals(r: BreakGlassRequestView): string {
   return r.policy.kind === 'approval' ? ` (${r.approvals.length} of ${r.policy.approvals} approvals)` : '';
 }
 
-export function BreakGlassScreen() {
+/** `askFor`: a vault to start the request form on (the Secrets screen's Request access). */
+export function BreakGlassScreen({ askFor }: { askFor?: string | undefined } = {}) {
   const qc = useQueryClient();
   const status = useBreakGlass(POLL_MS);
   const action = useAction();
@@ -42,7 +43,7 @@ export function BreakGlassScreen() {
       </div>
       <ErrorAlert error={status.error?.message ?? action.error} />
       {live && <SessionPane session={live} onClose={() => act(async () => setSession(null))} />}
-      {(status.data?.vaults.length ?? 0) > 0 && <RequestForm vaults={status.data!.vaults} />}
+      {(status.data?.vaults.length ?? 0) > 0 && <RequestForm vaults={status.data!.vaults} askFor={askFor} />}
       {status.isSuccess && requests.length === 0 && <p className="empty">No break-glass requests.</p>}
       {requests.length > 0 && (
         <table className="table" aria-label="Break-glass requests">

@@ -11,10 +11,19 @@ import { useAction } from '../../components/useAction.ts';
 import { breakGlassKey } from './queries.ts';
 import { policyWords } from './words.ts';
 
-export function RequestForm({ vaults }: { vaults: BreakGlassStatusView['vaults'] }) {
+export function RequestForm({
+  vaults,
+  askFor,
+}: {
+  vaults: BreakGlassStatusView['vaults'];
+  /** Start on this vault with the reason focused: the Secrets screen sent the user here for it. */
+  askFor?: string | undefined;
+}) {
   const qc = useQueryClient();
   const action = useAction();
-  const [vault, setVault] = useState(vaults[0]?.id ?? '');
+  const [vault, setVault] = useState(
+    askFor && vaults.some((v) => v.id === askFor) ? askFor : (vaults[0]?.id ?? ''),
+  );
   const [reason, setReason] = useState('');
   const [minutes, setMinutes] = useState('');
   const chosen = vaults.find((v) => v.id === vault) ?? vaults[0];
@@ -50,6 +59,7 @@ export function RequestForm({ vaults }: { vaults: BreakGlassStatusView['vaults']
       <Field
         label="Reason"
         value={reason}
+        autoFocus={!!askFor}
         maxLength={500}
         required
         onChange={(e) => setReason(e.target.value)}

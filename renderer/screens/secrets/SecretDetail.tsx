@@ -15,6 +15,7 @@ import { ItemFields } from './item/ItemFields.tsx';
 import { useItem } from './item/useItem.ts';
 import { refOf } from './refs.ts';
 import { useReveal } from './useReveal.ts';
+import { BreakGlassTag } from './BreakGlassVaults.tsx';
 
 interface Props {
   secret: SecretView;
@@ -57,7 +58,14 @@ export function SecretDetail(props: Props) {
         {secret.name}
       </h2>
       <p className="muted">
-        {secret.vault} · v{secret.version}
+        {secret.vault}
+        {vault?.breakGlass && (
+          <>
+            {' '}
+            <BreakGlassTag />
+          </>
+        )}{' '}
+        · v{secret.version}
         {secret.rotateEveryDays ? <span> · Rotate every {days(secret.rotateEveryDays)}</span> : null}{' '}
         {secret.pending && <span className="badge pending">not synced</span>}{' '}
         {secret.conflictOf && <span className="badge conflict">conflict</span>}

@@ -28,6 +28,8 @@ import { VaultDialog } from './VaultDialog.tsx';
 import { VaultMenu } from './VaultMenu.tsx';
 import { VaultRenameDialog } from './VaultRenameDialog.tsx';
 import { VaultRotationDialog } from './VaultRotationDialog.tsx';
+import { BreakGlassTag, BreakGlassVaults } from './BreakGlassVaults.tsx';
+import { emptyText } from './empty-text.ts';
 import { LinkPolicyDialog } from '../links/LinkPolicyDialog.tsx';
 
 type Open =
@@ -43,7 +45,14 @@ type Open =
   | { kind: 'delete-vault'; vault: VaultView }
   | null;
 
-export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { current: boolean } }) {
+export function SecretsScreen({
+  focusSearchOnMount,
+  onRequestBreakGlass,
+}: {
+  focusSearchOnMount?: { current: boolean };
+  /** Shows the Break-glass screen's request form for a vault. */
+  onRequestBreakGlass?: (vault: string) => void;
+}) {
   const { state } = useSession();
   const vaults = useVaults();
   const secrets = useSecrets();
@@ -175,11 +184,18 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
           <option value={ALL_VAULTS}>All vaults</option>
           {allVaults.map((v) => (
             <option key={v.id} value={v.id}>
-              {v.name}
+              {v.breakGlass ? `${v.name} · Break-glass` : v.name}
             </option>
           ))}
         </SelectField>
       </div>
+      {filterVault?.breakGlass && (
+        <p className="muted vault-head">
+          <strong>{filterVault.name}</strong> <BreakGlassTag /> Only owners read this vault day to day; anyone
+          else reaches it through the Break-glass screen, for a window.
+        </p>
+      )}
+      {onRequestBreakGlass && <BreakGlassVaults onRequest={onRequestBreakGlass} />}
       <ErrorAlert error={secrets.error?.message ?? vaults.error?.message} />
       {copyNote && (
         <p role="status" className="notice">
@@ -277,24 +293,4 @@ export function SecretsScreen({ focusSearchOnMount }: { focusSearchOnMount?: { c
       )}
     </div>
   );
-}
-
-/** What an empty list means and what to do about it. */
-function emptyText(c: {
-  vaults: number;
-  query: string;
-  inVault: string | null;
-  mayCreateVault: boolean;
-  mayWrite: boolean;
-}): string {
-  if (c.vaults === 0)
-    return c.mayCreateVault
-      ? 'No vaults yet. Create one with New vault, then add secrets to it.'
-      : 'No vaults shared with you yet. Ask an admin of the team to share one.';
-  if (c.query)
-    return c.inVault
-      ? `No secret in ${c.inVault} matches "${c.query}". Try fewer words, or search All vaults.`
-      : `No secret matches "${c.query}". Try fewer words: each one must appear in a name, a vault or a tag.`;
-  const where = c.inVault ? `in ${c.inVault}` : 'here';
-  return c.mayWrite ? `No secrets ${where} yet. Add one with New secret.` : `No secrets ${where} yet.`;
 }
