@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { breakglassSessionReply, paths } from '../../shared/api.ts';
 import type { Unlocked } from '../../electron/core/profile/unlocked.ts';
 import { recordAudit } from '../../server/data/audit.ts';
+import { BreakGlassNotice } from '../../electron/core/desktop/breakglass-notice.ts';
+import type { DueNotification } from '../../electron/core/desktop/due-notice.ts';
 import { bytes, formTeam, type Person, signUp } from '../helpers/people.ts';
 import { startSecondServer, startTestServer } from '../helpers/server.ts';
 
@@ -239,5 +241,23 @@ describe('a hostile server', () => {
     await expect(rob.svc.breakGlass.open(request)).rejects.toMatchObject({
       message: expect.stringMatching(/pending/),
     });
+    // The admin's desktop notice, fed from the admin's verified chain, tells of no grant; the
+    // real approval after it does.
+    const told: DueNotification[] = [];
+    const notice = new BreakGlassNotice(
+      (n) => told.push(n),
+      () => undefined,
+    );
+    notice.check(adam.svc.breakGlass.status(), adam.svc.breakGlass.approver());
+    expect(told.map((n) => n.title)).toEqual(['Break-glass request']);
+    await adam.svc.breakGlass.approve(request);
+    notice.check(adam.svc.breakGlass.status(), adam.svc.breakGlass.approver());
+    expect(told.at(-1)).toMatchObject({
+      title: 'Break-glass session granted',
+      body: '1 break-glass session was granted. Open Tessera to see it.',
+    });
+    // A server's own entries are its word only (docs/design.md "Audit"): the forged marker takes
+    // the real grant's place in the log, and no client decision rests on either.
+    expect((await kindsOf(request)).filter((k) => k === 'breakglass.grant')).toHaveLength(1);
   });
 });
