@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { breakglassSessionReply, paths } from '../../shared/api.ts';
 import type { Unlocked } from '../../electron/core/profile/unlocked.ts';
 import { recordAudit } from '../../server/data/audit.ts';
+import { migrate } from '../../server/migrate.ts';
 import { BreakGlassNotice } from '../../electron/core/desktop/breakglass-notice.ts';
 import type { DueNotification } from '../../electron/core/desktop/due-notice.ts';
 import { bytes, formTeam, type Person, signUp } from '../helpers/people.ts';
@@ -259,5 +260,34 @@ describe('a hostile server', () => {
     // A server's own entries are its word only (docs/design.md "Audit"): the forged marker takes
     // the real grant's place in the log, and no client decision rests on either.
     expect((await kindsOf(request)).filter((k) => k === 'breakglass.grant')).toHaveLength(1);
+  });
+});
+
+describe('an upgrade from before the sweep', () => {
+  it('marks what is already over as done: the first sweep records and alerts none of it', async () => {
+    const last = rob.svc.breakGlass.status().at(-1)!;
+    await rob.svc.breakGlass.close(last.request);
+    const count = async () =>
+      Number(
+        (
+          await srv.db.query<{ n: number }>('SELECT count(*) AS n FROM audit_entries WHERE team_id = $1', [
+            team,
+          ])
+        ).rows[0]!.n,
+      );
+    const entries = await count();
+    const alerts = attempts.length;
+    await srv.db.exec(
+      "DROP TABLE breakglass_events; DELETE FROM schema_migrations WHERE version = '011_breakglass_sweep'",
+    );
+    expect(await migrate(srv.db)).toEqual(['011_breakglass_sweep']);
+    const sessions = rob.svc.breakGlass.status().length;
+    const marks = await srv.db.query('SELECT 1 FROM breakglass_events WHERE team_id = $1', [team]);
+    expect(marks.rows).toHaveLength(2 * sessions);
+    clock += 60 * MIN;
+    await hitSession(last.request);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await count()).toBe(entries);
+    expect(attempts.length).toBe(alerts);
   });
 });
