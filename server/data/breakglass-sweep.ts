@@ -145,14 +145,21 @@ export async function sweepBreakGlass(
         await db.query<{ team_id: string }>('SELECT DISTINCT team_id FROM vaults WHERE break_glass = true')
       ).rows.map((r) => r.team_id);
   let n = 0;
+  let failed: unknown;
   for (const t of teams) {
-    for (const d of await dueIn(db, t, now)) {
-      const a = await recordDue(db, t, d, now);
-      if (!a) continue;
-      n++;
-      sent(t, a);
+    // One team that fails (its database rows, a bug) does not keep the others from their records.
+    try {
+      for (const d of await dueIn(db, t, now)) {
+        const a = await recordDue(db, t, d, now);
+        if (!a) continue;
+        n++;
+        sent(t, a);
+      }
+    } catch (err) {
+      failed = err;
     }
   }
+  if (failed !== undefined) throw failed;
   return n;
 }
 

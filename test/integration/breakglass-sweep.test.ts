@@ -173,6 +173,24 @@ describe('a delay that passes with no link', () => {
   });
 });
 
+describe('the timer', () => {
+  it('records a delay’s grant with no route used, then stops with the server', async () => {
+    const { request } = await rob.svc.breakGlass.request('ops', 'nobody looks', 5);
+    clock += 16 * MIN;
+    const second = await startSecondServer({
+      ...srv,
+      options: { ...srv.options, logger: false, breakGlass: { ...srv.options.breakGlass, sweepMs: 20 } },
+    });
+    try {
+      await expect.poll(() => kindsOf(request), { timeout: 5000 }).toContain('breakglass.grant');
+    } finally {
+      await second.close();
+    }
+    await rob.svc.sync();
+    await rob.svc.breakGlass.close(request);
+  });
+});
+
 describe('the k-th approval', () => {
   it('records the grant in its own transaction, right after the approval; a close first means no expiry', async () => {
     const { request } = await rob.svc.breakGlass.request('prod', 'pager went off', 10);
