@@ -115,6 +115,12 @@ describe.skipIf(!!unavailable)('desktop window: break-glass', () => {
     granted!.onClick();
     await alice.eventsDelivered();
     await visible(rows(alice).filter({ hasText: /database down at night.*(Granted|Open)/ }), SLOW);
+    // The grant is an audit entry of its own, by nobody: the policy, at the admin's approval.
+    await navItem(alice.page, 'Audit').click();
+    const log = alice.page
+      .getByRole('table', { name: 'Audit log' })
+      .locator('tbody tr[data-kind="breakglass.grant"]');
+    expect(await (await visible(log.first(), SLOW)).textContent()).toContain('the policy, by the clock');
   });
 
   step('the member opens the vault and reveals a secret inside the window', async () => {
