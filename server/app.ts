@@ -25,6 +25,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { rotationFlagRoutes } from './routes/rotation-flags.ts';
 import { breakGlassRoutes } from './routes/breakglass.ts';
 import type { BreakGlassOptions } from './data/breakglass.ts';
+import { BreakGlassSweeper } from './data/breakglass-sweep.ts';
 import { purgeLinks } from './data/links.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { teamRoutes } from './routes/teams.ts';
@@ -127,9 +128,13 @@ export async function createApp(db: Database, options: AppOptions = {}): Promise
     sessionTtlSeconds: options.sessionTtlSeconds ?? 12 * 60 * 60,
     loginRateLimit: options.loginRateLimit ?? 10,
   });
-  teamRoutes(app, db, options.breakGlass ?? {});
+  const breakGlass = options.breakGlass ?? {};
+  const sweeper = new BreakGlassSweeper(db, breakGlass, (line) => app.log.warn(line));
+  sweeper.start();
+  app.addHook('onClose', async () => sweeper.close());
+  teamRoutes(app, db, breakGlass, sweeper);
   offboardRoutes(app, db);
-  breakGlassRoutes(app, db, options.breakGlass ?? {});
+  breakGlassRoutes(app, db, breakGlass, sweeper);
   itemRoutes(app, db);
   vaultRoutes(app, db);
   rotationFlagRoutes(app, db);

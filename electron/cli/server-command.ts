@@ -11,7 +11,7 @@ export type ServerCommand = (opts: {
   databaseUrl?: string;
   port: number;
   host: string;
-  /** Break-glass alerts: POSTed here, signed with HMAC-SHA256 under the secret (docs/design.md "Break-glass"). */
+  /** Break-glass alerts (request, grant, window end): POSTed here, signed with HMAC-SHA256 under the secret, retried on failure (docs/design.md "Break-glass"). */
   breakGlassWebhook?: { url: string; secret: Uint8Array };
 }) => Promise<void>;
 
@@ -38,7 +38,7 @@ export function registerServerCommand(program: Command, runServer: ServerCommand
     .option('--host <h>', 'address to listen on', '127.0.0.1')
     .option(
       '--breakglass-webhook <url>',
-      'POST every break-glass request here (or TESSERA_BREAKGLASS_WEBHOOK)',
+      'POST every break-glass request, grant and window end here (or TESSERA_BREAKGLASS_WEBHOOK)',
     )
     .option(
       '--webhook-secret-file <file>',

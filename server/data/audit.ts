@@ -29,19 +29,30 @@ function cleanRefs(refs: AuditRefs | undefined): AuditRefs {
 
 type EntryBody = Omit<AuditEntry, 'seq' | 'prev' | 'at'>;
 
+/** Locks the team's head row until the transaction ends. A transaction that takes other locks
+ *  before it records (the break-glass sweep's once-only marker) takes this one first, as every
+ *  chain append does, so the two never wait on each other crosswise. */
+export async function lockAuditHead(
+  tx: Queryable,
+  team: string,
+): Promise<{ seq: number; hash: string | null }> {
+  await tx.query('INSERT INTO audit_heads (team_id) VALUES ($1) ON CONFLICT (team_id) DO NOTHING', [team]);
+  const h = await tx.query<{ seq: number; hash: string | null }>(
+    'SELECT seq, hash FROM audit_heads WHERE team_id = $1 FOR UPDATE',
+    [team],
+  );
+  return h.rows[0]!;
+}
+
 async function append(
   tx: Queryable,
   team: string,
   body: EntryBody,
   clientId: string | null,
 ): Promise<number> {
-  await tx.query('INSERT INTO audit_heads (team_id) VALUES ($1) ON CONFLICT (team_id) DO NOTHING', [team]);
-  const h = await tx.query<{ seq: number; hash: string | null }>(
-    'SELECT seq, hash FROM audit_heads WHERE team_id = $1 FOR UPDATE',
-    [team],
-  );
-  const seq = Number(h.rows[0]!.seq) + 1;
-  const entry: AuditEntry = { seq, prev: h.rows[0]!.hash, at: new Date().toISOString(), ...body };
+  const head = await lockAuditHead(tx, team);
+  const seq = Number(head.seq) + 1;
+  const entry: AuditEntry = { seq, prev: head.hash, at: new Date().toISOString(), ...body };
   const hash = toB64(serverChainCrypto.hash(utf8(auditHashedMessage(team, entry))));
   await tx.query(
     'INSERT INTO audit_entries (team_id, seq, entry, client_id) VALUES ($1, $2, $3::jsonb, $4)',

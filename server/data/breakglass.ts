@@ -3,9 +3,10 @@
 // decided who may request, approve, deny, seal and close; here is what only the server does:
 // refuse a signed time far from its own clock, keep the session key sealed to the requester
 // and release it only inside the window, stop releasing it at a close, and alert approvers
-// (an optional webhook). Every point where a break-glass event happens on the server is in
-// this file (request, approval, denial, grant, close, release), so audit records go here.
-import { createHmac } from 'node:crypto';
+// (an optional webhook, server/data/breakglass-webhook.ts). The links' events are recorded
+// with the links (server/data/audit.ts); a grant and a window's end, which may happen with no
+// link at all, are recorded by server/data/breakglass-sweep.ts.
+import { randomUUID } from 'node:crypto';
 import type { ItemRecord } from '../../shared/api.ts';
 import { findSession } from '../../shared/chain/breakglass.ts';
 import type { ChainLink, LinkBody } from '../../shared/chain/links.ts';
@@ -13,6 +14,7 @@ import { TesseraError } from '../../shared/errors.ts';
 import { sealedKeyHash } from '../chain-crypto.ts';
 import type { Queryable } from '../db.ts';
 import type { Payloads } from './chain-effects.ts';
+import type { Webhook } from './breakglass-webhook.ts';
 import { ITEM_COLUMNS, type ItemRow, toItemRecord } from './items.ts';
 
 /** How far a signed break-glass time may be from the server's clock when the link arrives. */
@@ -21,8 +23,11 @@ export const CLOCK_SKEW_MS = 5 * 60_000;
 export interface BreakGlassOptions {
   /** The server's clock (tests inject their own). */
   now?: () => Date;
-  /** POSTed a JSON alert for every request, signed with HMAC-SHA256 of the body. */
-  webhook?: { url: string; secret: Uint8Array };
+  /** POSTed a JSON alert for every request, grant and window's end, signed with HMAC-SHA256
+   *  of the body, retried on failure. */
+  webhook?: Webhook;
+  /** How often the sweep records grants and window ends that no link marks; default 30 s. */
+  sweepMs?: number;
 }
 
 function checkTime(p: Payloads, link: ChainLink, at: number): void {
@@ -65,6 +70,7 @@ export const breakGlassEffects: { [T in BgType]: BgEffect<T> } = {
   'breakglass.request': async (tx, p, link, b) => {
     await timed(tx, p, link, b);
     p.alerts?.push({
+      id: randomUUID(),
       type: 'breakglass.request',
       vault: b.vault,
       request: b.request,
@@ -162,33 +168,6 @@ export async function releaseSession(
     name: row.name,
     items: items.rows.map(toItemRecord),
   };
-}
-
-export interface Alert {
-  type: 'breakglass.request';
-  vault: string;
-  request: string;
-  minutes: number;
-  at: number;
-}
-
-/** The webhook: the body names the team, vault and request (never the reason, which stays
- *  inside the team), signed so the receiver can tell it came from this server. */
-export async function sendAlerts(
-  opts: BreakGlassOptions,
-  team: string,
-  alerts: readonly Alert[],
-): Promise<void> {
-  if (!opts.webhook) return;
-  for (const a of alerts) {
-    const body = JSON.stringify({ ...a, team });
-    const sig = createHmac('sha256', opts.webhook.secret).update(body).digest('hex');
-    await fetch(opts.webhook.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-tessera-signature': `sha256=${sig}` },
-      body,
-    });
-  }
 }
 
 /** Whether a key holder sealed this vault's key to `user` for a break-glass session: they

@@ -13,6 +13,7 @@ import { TesseraError } from '../../shared/errors.ts';
 import { serverChainCrypto } from '../chain-crypto.ts';
 import type { Queryable } from '../db.ts';
 import { chainLinkEvent, recordAudit } from './audit.ts';
+import { grantAtLink } from './breakglass-sweep.ts';
 import { chainState, storeLinks } from './chain.ts';
 import { checkAllTaken, indexKeys, type Payloads, projectLink } from './chain-effects.ts';
 
@@ -68,6 +69,7 @@ export async function appendLinks(tx: Queryable, a: Append): Promise<TeamState> 
     // docs/design.md "Audit": the event commits with the link or neither does.
     const event = chainLinkEvent(link);
     if (event) await recordAudit(tx, a.team, event);
+    await grantAtLink(tx, a.team, state, link, a.alerts);
     accepted.push(link);
   }
   checkAllTaken(p);

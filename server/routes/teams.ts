@@ -15,7 +15,9 @@ import type { Database, Queryable } from '../db.ts';
 import { chainSeq, linksAfter } from '../data/chain.ts';
 import { appendLinks } from '../data/chain-append.ts';
 import { recordAudit } from '../data/audit.ts';
-import { type Alert, type BreakGlassOptions, sendAlerts } from '../data/breakglass.ts';
+import type { BreakGlassSweeper } from '../data/breakglass-sweep.ts';
+import type { Alert } from '../data/breakglass-webhook.ts';
+import type { BreakGlassOptions } from '../data/breakglass.ts';
 import { teamChange } from '../data/revision.ts';
 import { acceptMembership, insertOwner, insertTeam, listMembers, teamInfo } from '../data/teams.ts';
 import { findUserById, publicKeys } from '../data/users.ts';
@@ -39,7 +41,12 @@ function genesis(link: unknown) {
   }
 }
 
-export function teamRoutes(app: FastifyInstance, db: Database, bg: BreakGlassOptions = {}): void {
+export function teamRoutes(
+  app: FastifyInstance,
+  db: Database,
+  bg: BreakGlassOptions,
+  sweeper: BreakGlassSweeper,
+): void {
   app.post(paths.teams, async (req) => {
     const caller = callerOf(req);
     const { link } = parse(createTeamBody, req.body);
@@ -97,6 +104,8 @@ export function teamRoutes(app: FastifyInstance, db: Database, bg: BreakGlassOpt
     const caller = callerOf(req);
     const body = parse(appendBody, req.body);
     const alerts: Alert[] = [];
+    // A window that ended is recorded before the close or the re-key that follows it.
+    if (body.links.some((l) => String(l.type).startsWith('breakglass.'))) await sweeper.run(team);
     const r = await teamChange(db, team, async (tx, revision) => {
       alerts.length = 0;
       await memberOf(tx, team, caller);
@@ -110,8 +119,8 @@ export function teamRoutes(app: FastifyInstance, db: Database, bg: BreakGlassOpt
       });
       return { revision, seq: state.seq };
     });
-    // After the commit: an alert goes out only for a request the chain now holds.
-    sendAlerts(bg, team, alerts).catch((err) => req.log.warn({ err }, 'break-glass webhook failed'));
+    // After the commit: an alert goes out only for what the chain now holds.
+    sweeper.alert(team, alerts);
     return r;
   });
 

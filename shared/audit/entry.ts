@@ -33,7 +33,8 @@ export const SERVER_AUDIT_KINDS = [
   'link.revoke',
   // Break-glass (docs/design.md "Break-glass"): its chain links as they are appended (policy,
   // request, approval, denial, the key sealed to the responder, close) and each time the server
-  // hands that key over inside the window.
+  // hands that key over inside the window; a session's grant and its window's end without a
+  // close, which the server records once each (server/data/breakglass-sweep.ts), actor null.
   'vault.breakglass',
   'breakglass.request',
   'breakglass.approve',
@@ -41,6 +42,8 @@ export const SERVER_AUDIT_KINDS = [
   'breakglass.key',
   'breakglass.close',
   'breakglass.release',
+  'breakglass.grant',
+  'breakglass.expire',
 ] as const;
 
 /** Events a member's client reports, signed with the member's signing key: the server can

@@ -4,10 +4,12 @@
 // reason (from the Secrets screen, which labels the vault break-glass and sends him to the
 // request form), an admin sees the badge and approves, the owner's sync seals the key, the member
 // opens the vault and reveals a secret inside the window, and the window ends by the member's
-// own clock (injected, moved past the end) without a click. Then a denial, and a session the
-// member closes. Steps share state and run in order; after a failed step the rest are skipped.
+// own clock (injected, moved past the end) without a click. The owner is told of the grant and
+// the member until when, by notifications their own verified chains decide. Then a denial, and
+// a session the member closes. Steps share state and run in order; after a failed step the rest are skipped.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { type E2EEnv, e2eGate, type E2EUser, eventually, screenshot, setField, startE2E } from './harness.ts';
+import { clockTime } from '../../electron/core/desktop/breakglass-notice.ts';
 import { orderedSteps } from './steps.ts';
 import { button, field, gone, hasFocus, navItem, openSecret, SLOW, signUpWithTeam, visible } from './ui.ts';
 
@@ -140,6 +142,20 @@ describe.skipIf(!!unavailable)('desktop window: break-glass', () => {
       /Granted|Open/.test(await statusOf(adam, 'database down at night')),
     );
     await alice.dispatch('sync.now', {});
+    // The owner's client, from its own verified chain, tells of the grant: a count, no names.
+    const granted = alice.notifications.find((n) => n.title === 'Break-glass session granted');
+    expect(granted?.body).toBe('1 break-glass session was granted. Open Tessera to see it.');
+    expect(JSON.stringify(alice.notifications)).not.toMatch(/prod|database down|rob@/);
+    await navItem(alice.page, 'Secrets').click();
+    granted!.onClick();
+    await alice.eventsDelivered();
+    await visible(rows(alice).filter({ hasText: /database down at night.*(Granted|Open)/ }), SLOW);
+    // The grant is an audit entry of its own, by nobody: the policy, at the admin's approval.
+    await navItem(alice.page, 'Audit').click();
+    const log = alice.page
+      .getByRole('table', { name: 'Audit log' })
+      .locator('tbody tr[data-kind="breakglass.grant"]');
+    expect(await (await visible(log.first(), SLOW)).textContent()).toContain('the policy, by the clock');
   });
 
   step('the member opens the vault and reveals a secret inside the window', async () => {
@@ -149,7 +165,13 @@ describe.skipIf(!!unavailable)('desktop window: break-glass', () => {
     await button(row, 'Open vault').click();
     const pane = await visible(p.getByRole('region', { name: 'Break-glass session: prod' }));
     await visible(pane.getByText(/Window ends in (29|30):\d\d/));
-    expect(rob.notifications.map((n) => n.title)).toContain('Break-glass access granted');
+    // The responder's own client: granted, and until when (its local time, from the signed key).
+    const ends = rob.core.service.breakGlass.status().find((e) => e.reason === 'database down at night')!
+      .endsAt!;
+    const opened = rob.notifications.find((n) => n.title === 'Break-glass access granted');
+    expect(opened?.body).toBe(
+      `Your break-glass access is granted, window until ${clockTime(ends)}. Open Tessera to use it.`,
+    );
     await button(pane, 'Reveal db').click();
     await visible(pane.getByText('pw-prod-1'));
     await screenshot(p, 'breakglass-session');

@@ -167,11 +167,12 @@ export class DesktopCore {
     this.checkBreakGlass();
   }
 
-  /** Break-glass requests waiting for this user, and this user's access opening. */
+  /** Break-glass requests waiting for this user, sessions granted (to an approver), and this
+   *  user's access opening. */
   private checkBreakGlass(): void {
     if (!this.breakGlassNotice || !this.service.isUnlocked || !this.service.profile.data.currentTeam) return;
     try {
-      this.breakGlassNotice.check(this.service.breakGlass.status());
+      this.breakGlassNotice.check(this.service.breakGlass.status(), this.service.breakGlass.approver());
     } catch {
       // A notification must never break unlock or sync; the Break-glass screen shows the same.
     }

@@ -119,7 +119,7 @@ export function auditLine(r: AuditRowView): string {
     r.role && `as ${r.role}`,
     r.reason,
   ].filter(Boolean);
-  return `${String(r.seq).padStart(5)}  ${r.at}  ${r.actor ?? '(anyone with the link)'}  ${r.kind}${on.length ? `  ${on.join('  ')}` : ''}${r.signed ? '  [signed]' : ''}`;
+  return `${String(r.seq).padStart(5)}  ${r.at}  ${r.actor ?? (r.kind.startsWith('breakglass.') ? '(the policy, by the clock)' : '(anyone with the link)')}  ${r.kind}${on.length ? `  ${on.join('  ')}` : ''}${r.signed ? '  [signed]' : ''}`;
 }
 
 /** Sends this member's queued events, then reads, verifies and shows the log. */

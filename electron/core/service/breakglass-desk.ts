@@ -86,6 +86,12 @@ export class BreakGlassDesk {
       }));
   }
 
+  /** Whether this user answers break-glass requests (an admin or an owner), by the verified chain. */
+  approver(team?: string): boolean {
+    const chain = this.ctx.u().team(this.ctx.teamId(team)).chain;
+    return mayInTeam(chain.members.get(this.ctx.u().userId)?.role, 'breakglass.approve');
+  }
+
   /** Every request; a held session the chain or the clock now says is over is wiped here
    *  too, so a clock that jumped (a resume, a changed time) does not wait for the timer. */
   status(team?: string): bg.BreakGlassEntry[] {

@@ -142,7 +142,10 @@ export function AuditScreen() {
                 <td>
                   <time dateTime={r.at}>{when(r.at)}</time>
                 </td>
-                <td>{r.actor ?? 'anyone with the link'}</td>
+                <td>
+                  {r.actor ??
+                    (r.kind.startsWith('breakglass.') ? 'the policy, by the clock' : 'anyone with the link')}
+                </td>
                 <td>{r.kind}</td>
                 <td>{on(r)}</td>
                 <td>
