@@ -719,6 +719,8 @@ export const SCREENSHOT_CAPTIONS = {
   'secrets-item': 'A login item: its fields, one concealed field revealed, the live one-time code',
   'item-editor': 'The item editor: fields, primary, strength meter, notes, tags, rotation and expiry',
   'item-editor-dark': 'The item editor, dark theme',
+  'secrets-breakglass':
+    'Secrets: a break-glass vault a member has no standing access to, with how to reach it and its request button',
   'breakglass-approve': 'Break-glass: an admin sees the request, its reason and policy, and approves',
   'breakglass-session': 'Break-glass: the responder reads the vault inside the window, with a countdown',
   'offboard-report':

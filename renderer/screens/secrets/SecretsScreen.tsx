@@ -30,6 +30,7 @@ import { VaultRenameDialog } from './VaultRenameDialog.tsx';
 import { VaultRotationDialog } from './VaultRotationDialog.tsx';
 import { BreakGlassTag, BreakGlassVaults } from './BreakGlassVaults.tsx';
 import { emptyText } from './empty-text.ts';
+import { useBreakGlass } from '../breakglass/queries.ts';
 import { LinkPolicyDialog } from '../links/LinkPolicyDialog.tsx';
 
 type Open =
@@ -56,6 +57,7 @@ export function SecretsScreen({
   const { state } = useSession();
   const vaults = useVaults();
   const secrets = useSecrets();
+  const breakGlass = useBreakGlass();
   const sync = useSyncStatus();
   const copy = useCopyState();
   const [query, setQuery] = useState('');
@@ -220,6 +222,7 @@ export function SecretsScreen({
                 inVault: filterVault?.name ?? null,
                 mayCreateVault: mayInTeam(role, 'vault.create'),
                 mayWrite: filterVault ? writable.some((v) => v.id === filterVault.id) : writable.length > 0,
+                breakGlass: onRequestBreakGlass ? (breakGlass.data?.vaults.length ?? 0) : 0,
               })}
             </p>
           )}

@@ -7,7 +7,13 @@ export function emptyText(c: {
   inVault: string | null;
   mayCreateVault: boolean;
   mayWrite: boolean;
+  /** Break-glass vaults listed above the list, reachable only by a request. */
+  breakGlass: number;
 }): string {
+  if (c.vaults === 0 && c.breakGlass > 0)
+    return c.mayCreateVault
+      ? 'No vault you read day to day yet. Request break-glass access above, or create a vault with New vault.'
+      : 'No vault you read day to day yet. Request break-glass access above, or ask an admin to share a vault.';
   if (c.vaults === 0)
     return c.mayCreateVault
       ? 'No vaults yet. Create one with New vault, then add secrets to it.'
